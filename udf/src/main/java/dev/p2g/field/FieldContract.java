@@ -1,0 +1,44 @@
+package dev.p2g.field;
+
+/**
+ * Numbers fixed by the field contract, version 1 (shared/DESIGN.md, "The Gaussian field").
+ * Every renderer and the model tooling take them from here (Java) or restate them with a
+ * pointer to DESIGN.md (CUDA, PyTorch).
+ */
+public final class FieldContract {
+  public static final int VERSION = 1;
+
+  /** Parameters per Gaussian, stored as planes in this order. */
+  public static final int PARAMS = 8;
+
+  public static final int DX = 0;
+  public static final int DY = 1;
+  public static final int L11 = 2;
+  public static final int L21 = 3;
+  public static final int L22 = 4;
+  public static final int R = 5;
+  public static final int G = 6;
+  public static final int B = 7;
+
+  /** Weight cut: a Gaussian fades to exactly 0 where exp(-q/2) = TAU. */
+  public static final double TAU = 1.0 / 255.0;
+
+  /** The Mahalanobis q = d' inv(Sigma) d at which the weight reaches 0: q = 2 ln 255. */
+  public static final double Q_CUTOFF = 2.0 * Math.log(255.0);
+
+  /**
+   * Standard deviation, in output pixels, of the output pixel footprint that downscales are
+   * convolved with. 0.5 suppresses the checkerboard at the output Nyquist frequency to below
+   * 1e-3 while keeping edges within about one output pixel.
+   */
+  public static final double ANTI_ALIAS_RHO = 0.5;
+
+  /**
+   * |l11 * l22| below this is a degenerate Gaussian (zero area): it contributes nothing. All
+   * renderers and the reference apply the same rule, so a model emitting one cannot make them
+   * disagree.
+   */
+  public static final double MIN_CHOLESKY_DET = 1e-12;
+
+  private FieldContract() {}
+}
