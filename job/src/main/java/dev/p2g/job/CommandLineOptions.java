@@ -1,0 +1,119 @@
+package dev.p2g.job;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Splits "--name value..." arguments; JobConfig gives them meaning. */
+final class CommandLineOptions {
+  /** Options that take several values ("--input a b c"); all others take exactly one. */
+  private static final Set<String> MULTI = Set.of("input");
+  private static final Set<String> REPEATABLE = Set.of("input", "conf", "scales");
+  private static final Map<JobConfig.Command, Set<String>> ALLOWED = Map.of(
+      JobConfig.Command.RUN, Set.of("input", "output", "model", "scales", "device", "format", "max-pixels",
+          "max-error-fraction", "alpha", "codec", "ort-threads", "partitions", "master", "conf"),
+      JobConfig.Command.ENCODE, Set.of("input", "fields", "errors", "model", "device", "max-pixels",
+          "max-error-fraction", "alpha", "codec", "ort-threads", "partitions", "master", "conf"),
+      JobConfig.Command.RENDER, Set.of("fields", "output", "scales", "device", "format",
+          "max-error-fraction", "master", "conf"));
+
+  private CommandLineOptions() {}
+
+  static Map<String, List<String>> parse(String[] args, int from) throws UsageException {
+    Map<String, List<String>> opts = new LinkedHashMap<>();
+    int i = from;
+    while (i < args.length) {
+      String a = args[i];
+      if (!a.startsWith("--") || a.length() == 2) {
+        throw new UsageException("unexpected argument '" + a + "' (options start with --)");
+      }
+      String name = a.substring(2);
+      List<String> values = new ArrayList<>();
+      int eq = name.indexOf('=');
+      if (eq > 0) {
+        values.add(name.substring(eq + 1));
+        name = name.substring(0, eq);
+        i++;
+      } else {
+        i++;
+        while (i < args.length && !args[i].startsWith("--")) {
+          values.add(args[i++]);
+          if (!MULTI.contains(name)) {
+            break;
+          }
+        }
+      }
+      if (name.equals("help")) {
+        throw new HelpRequested();
+      }
+      if (values.isEmpty()) {
+        throw new UsageException("--" + name + " needs a value");
+      }
+      if (opts.containsKey(name) && !REPEATABLE.contains(name)) {
+        throw new UsageException("--" + name + " given twice");
+      }
+      opts.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values);
+    }
+    return opts;
+  }
+
+  static void checkKnown(Map<String, List<String>> opts, JobConfig.Command command) throws UsageException {
+    for (String name : opts.keySet()) {
+      if (!ALLOWED.get(command).contains(name)) {
+        throw new UsageException("unknown option --" + name + " for " + command.name().toLowerCase()
+            + "; see --help");
+      }
+    }
+  }
+
+  static String single(Map<String, List<String>> o, String name) {
+    List<String> v = o.get(name);
+    return v == null ? null : v.get(v.size() - 1);
+  }
+
+  static String single(Map<String, List<String>> o, String name, String fallback) {
+    String v = single(o, name);
+    return v == null ? fallback : v;
+  }
+
+  static long positiveLong(Map<String, List<String>> o, String name, long fallback) throws UsageException {
+    String v = single(o, name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      long n = Long.parseLong(v.trim().replace("_", ""));
+      if (n <= 0) {
+        throw new UsageException("--" + name + " must be a positive integer, got " + v);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " must be a positive integer, got '" + v + "'");
+    }
+  }
+
+  static double fraction(Map<String, List<String>> o, String name, double fallback) throws UsageException {
+    String v = single(o, name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (!(d >= 0 && d <= 1)) {
+        throw new UsageException("--" + name + " must be between 0 and 1, got " + v);
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " must be a number between 0 and 1, got '" + v + "'");
+    }
+  }
+
+  /** --help anywhere: print the usage and exit 0. */
+  static final class HelpRequested extends RuntimeException {
+    HelpRequested() {
+      super(null, null, false, false);
+    }
+  }
+}

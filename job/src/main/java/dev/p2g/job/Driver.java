@@ -1,0 +1,164 @@
+package dev.p2g.job;
+
+import dev.p2g.encode.ModelInfo;
+import dev.p2g.encode.ModelLoadException;
+import dev.p2g.encode.ModelRef;
+import dev.p2g.encode.OnnxSessions;
+import dev.p2g.io.OutputLayout;
+import dev.p2g.spark.EncodeSettings;
+import dev.p2g.spark.ErrorRecord;
+import dev.p2g.spark.RenderSettings;
+import dev.p2g.spark.SerializableHadoopConf;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+
+/** Runs one command on a session: checks everything systemic first, then the stages, then the summary. */
+final class Driver {
+  private final SparkSession spark;
+  private JobConfig config;
+  private final PrintStream out;
+  private final Configuration hadoop;
+
+  Driver(SparkSession spark, JobConfig config, PrintStream out) {
+    this.spark = spark;
+    this.config = config;
+    this.out = out;
+    this.hadoop = spark.sparkContext().hadoopConfiguration();
+  }
+
+  int execute() throws SystemicException {
+    config = qualified(config);
+    String device = resolveDevice();
+    Broadcast<SerializableHadoopConf> conf =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new SerializableHadoopConf(hadoop));
+    long started = System.nanoTime();
+    long images = 0;
+    Set<String> failed = new HashSet<>();
+    if (config.command() != JobConfig.Command.RENDER) {
+      ModelInfo model = inspectModel(device);
+      checkWritable(parentOf(config.fields()));
+      out.printf("p2g: model %s (%s), k=%d, on %s%n", model.name(), model.id().substring(0, 12), model.k(), device);
+      long t0 = System.nanoTime();
+      ImageListing.Listing listing = ImageListing.list(spark, config.inputs(), hadoop);
+      out.printf("p2g: listed %d images (%d other files skipped, %d duplicate names refused) in %.1f s%n",
+          listing.imageCount(), listing.otherFiles(), listing.duplicates().size(), seconds(t0));
+      images = listing.imageCount() + listing.duplicates().size();
+      EncodeSettings settings = new EncodeSettings(
+          new ModelRef(config.model(), model.id(), device, config.ortThreads()),
+          config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec());
+      long t1 = System.nanoTime();
+      EncodeStage.Result encoded =
+          EncodeStage.run(spark, listing, settings, config.fields(), config.partitions(), conf);
+      List<ErrorRecord> errors = new ArrayList<>(listing.duplicates());
+      errors.addAll(encoded.errors());
+      ErrorLog.write(spark, config.errors(), ErrorRecord.ENCODE, null, errors, hadoop);
+      errors.forEach(e -> failed.add(e.key()));
+      listing.images().unpersist();
+      out.printf("p2g: encode wrote %d fields to %s, %d failed, in %.1f s%n",
+          encoded.fieldsWritten(), config.fields(), errors.size(), seconds(t1));
+    }
+    if (config.command() != JobConfig.Command.ENCODE) {
+      OutputLayout layout = new OutputLayout(config.output());
+      checkWritable(layout.root());
+      long t2 = System.nanoTime();
+      RenderStage.Result rendered = RenderStage.run(spark, config.fields(),
+          new RenderSettings(config.scales(), config.format(), layout), conf);
+      Set<String> levels = new LinkedHashSet<>();
+      config.scales().forEach(s -> levels.add(s.level()));
+      ErrorLog.write(spark, config.errors(), ErrorRecord.RENDER, levels, rendered.errors(), hadoop);
+      rendered.errors().forEach(e -> failed.add(e.key()));
+      if (config.command() == JobConfig.Command.RENDER) {
+        images = rendered.fields();
+      }
+      out.printf("p2g: render of %d fields at %s: %s images, %d failed, in %.1f s%n", rendered.fields(),
+          config.scales(), rendered.imagesPerLevel(), rendered.errors().size(), seconds(t2));
+    }
+    out.printf("p2g: done in %.1f s; output %s; errors in %s%n", seconds(started),
+        config.command() == JobConfig.Command.ENCODE ? config.fields() : config.output(), config.errors());
+    return errorFractionVerdict(images, failed.size());
+  }
+
+  private int errorFractionVerdict(long images, int failed) {
+    if (images == 0) {
+      out.println("p2g: warning: no images were found in the input");
+      return Main.OK;
+    }
+    double fraction = (double) failed / images;
+    if (fraction > config.maxErrorFraction()) {
+      out.printf("p2g: %d of %d images failed (%.1f%%), over --max-error-fraction %s: exit 1%n", failed, images,
+          100 * fraction, config.maxErrorFraction());
+      return Main.SYSTEMIC;
+    }
+    return Main.OK;
+  }
+
+  /** DESIGN.md's device policy; this version renders and encodes on the CPU only. */
+  private String resolveDevice() throws SystemicException {
+    if (config.device().equals("cuda")) {
+      throw new SystemicException("--device cuda: this build has no CUDA renderer or CUDA model runtime; "
+          + "use --device cpu or auto");
+    }
+    return ModelRef.CPU;
+  }
+
+  private ModelInfo inspectModel(String device) throws SystemicException {
+    try {
+      return OnnxSessions.inspect(config.model(), device, config.ortThreads(), hadoop);
+    } catch (ModelLoadException e) {
+      throw new SystemicException(e.getMessage(), e);
+    }
+  }
+
+  /** An unwritable output is a systemic failure: find it before any image is processed. */
+  private void checkWritable(String dirUri) throws SystemicException {
+    Path probe = new Path(dirUri, "_p2g_write_check_" + UUID.randomUUID());
+    try {
+      FileSystem fs = probe.getFileSystem(hadoop);
+      fs.create(probe, true).close();
+      fs.delete(probe, false);
+    } catch (IOException e) {
+      throw new SystemicException("output " + dirUri + " is not writable: " + e.getMessage(), e);
+    }
+  }
+
+  /** Output URIs fully qualified (file:/..., s3a://...): the manifest records paths anyone can open. */
+  private JobConfig qualified(JobConfig c) throws SystemicException {
+    return new JobConfig(c.command(), c.inputs(), qualify(c.output()), qualify(c.fields()), qualify(c.errors()),
+        c.model(), c.scales(), c.device(), c.format(), c.maxPixels(), c.maxErrorFraction(), c.alpha(), c.codec(),
+        c.ortThreads(), c.partitions(), c.master(), c.sparkConf());
+  }
+
+  private String qualify(String uri) throws SystemicException {
+    if (uri == null) {
+      return null;
+    }
+    try {
+      Path p = new Path(uri);
+      return p.getFileSystem(hadoop).makeQualified(p).toString();
+    } catch (IOException | IllegalArgumentException e) {
+      throw new SystemicException("cannot use " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String parentOf(String uri) {
+    Path parent = new Path(uri).getParent();
+    return parent == null ? uri : parent.toString();
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+}

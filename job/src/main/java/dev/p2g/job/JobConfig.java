@@ -1,0 +1,196 @@
+package dev.p2g.job;
+
+import dev.p2g.encode.AlphaPolicy;
+import dev.p2g.encode.ModelSource;
+import dev.p2g.field.FieldCodecs;
+import dev.p2g.render.OutputFormat;
+import dev.p2g.render.Scale;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every option of the job, with its default and validation: the one place options are parsed.
+ * The command line feeds it through {@link #parse}.
+ */
+public record JobConfig(
+    Command command,
+    List<String> inputs,
+    String output,
+    String fields,
+    String errors,
+    String model,
+    List<Scale> scales,
+    String device,
+    OutputFormat format,
+    long maxPixels,
+    double maxErrorFraction,
+    String alpha,
+    String codec,
+    int ortThreads,
+    int partitions,
+    String master,
+    Map<String, String> sparkConf) {
+
+  /** The three commands of DESIGN.md. */
+  public enum Command { RUN, ENCODE, RENDER }
+
+  public static final String DEFAULT_SCALES = "2,3,4";
+  /**
+   * 50 MP: a 7000 x 7000 image decodes to 600 MB of float RGB; larger images need the tiling of
+   * a later version, so they are refused before decoding rather than risking the executor.
+   */
+  public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+  /** Failures above half the images mean something systemic (wrong input, wrong model). */
+  public static final double DEFAULT_MAX_ERROR_FRACTION = 0.5;
+  /** One ORT thread per Spark task: Spark already runs a task per core. */
+  public static final int DEFAULT_ORT_THREADS = 1;
+  /** Compressed files are far smaller than their pixels; this only stops absurd inputs early. */
+  public static final long MAX_FILE_BYTES = 1L << 30;
+
+  static final List<String> DEVICES = List.of("auto", "cpu", "cuda");
+
+  public static final String USAGE = String.join("\n",
+      "usage: p2g <command> [options]",
+      "commands:",
+      "  run     --input URI... --output URI [--model URI] [--scales 2,3,4] [--device auto]",
+      "  encode  --input URI... --fields URI [--errors URI] [--model URI]",
+      "  render  --fields URI --output URI --scales 0.5,2,3.5",
+      "options:",
+      "  --input URI...          image files or folders (recursive); repeatable",
+      "  --output URI            output root: fields/, pyramid/, manifest/, errors/",
+      "  --fields URI            fields folder (encode writes it, render reads it)",
+      "  --errors URI            encode only: errors folder (default: beside --fields)",
+      "  --model URI             ONNX model (default: the built-in default model)",
+      "  --scales LIST           comma-separated scales: 2, 2.5, 0.5, 2x3 (x then y)",
+      "  --device auto|cpu|cuda  where models and renderers run (default auto)",
+      "  --format png|jpg        pyramid image format (default png)",
+      "  --max-pixels N          refuse larger images before decoding (default " + DEFAULT_MAX_PIXELS + ")",
+      "  --max-error-fraction F  exit 1 if more images fail (default " + DEFAULT_MAX_ERROR_FRACTION + ")",
+      "  --alpha black|white|reject  alpha policy: composite over black or white, or refuse (default black)",
+      "  --codec f32             field codec (default f32)",
+      "  --ort-threads N         ONNX Runtime intra-op threads per task (default 1)",
+      "  --partitions N          encode partitions (default: from the image count)",
+      "  --master URL            Spark master when not under spark-submit (default local[*])",
+      "  --conf KEY=VALUE        Spark/Hadoop setting, as spark-submit takes it; repeatable");
+
+  public static JobConfig parse(String[] args) throws UsageException {
+    if (args.length == 0) {
+      throw new UsageException("no command given; expected run, encode or render");
+    }
+    Command command;
+    try {
+      command = Command.valueOf(args[0].toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("unknown command '" + args[0] + "'; expected run, encode or render");
+    }
+    Map<String, List<String>> opts = CommandLineOptions.parse(args, 1);
+    return fromOptions(command, opts);
+  }
+
+  private static JobConfig fromOptions(Command command, Map<String, List<String>> o) throws UsageException {
+    CommandLineOptions.checkKnown(o, command);
+    List<String> inputs = new ArrayList<>();
+    for (String v : o.getOrDefault("input", List.of())) {
+      for (String part : v.split(",")) {
+        if (!part.isBlank()) {
+          inputs.add(part.trim());
+        }
+      }
+    }
+    String output = CommandLineOptions.single(o, "output");
+    String fields = CommandLineOptions.single(o, "fields");
+    String errors = CommandLineOptions.single(o, "errors");
+    switch (command) {
+      case RUN -> {
+        require(!inputs.isEmpty(), "run needs --input");
+        require(output != null, "run needs --output");
+        fields = output.replaceAll("/+$", "") + "/fields";
+        errors = output.replaceAll("/+$", "") + "/errors";
+      }
+      case ENCODE -> {
+        require(!inputs.isEmpty(), "encode needs --input");
+        require(fields != null, "encode needs --fields");
+        if (errors == null) {
+          errors = siblingOf(fields, "errors");
+        }
+      }
+      case RENDER -> {
+        require(fields != null, "render needs --fields");
+        require(output != null, "render needs --output");
+        require(o.containsKey("scales"), "render needs --scales");
+        errors = output.replaceAll("/+$", "") + "/errors";
+      }
+      default -> throw new AssertionError(command);
+    }
+    List<Scale> scales = parseScales(
+        o.containsKey("scales") ? String.join(",", o.get("scales")) : DEFAULT_SCALES);
+    String device = CommandLineOptions.single(o, "device", "auto").toLowerCase(Locale.ROOT);
+    require(DEVICES.contains(device), "unknown --device '" + device + "'; use auto, cpu or cuda");
+    OutputFormat format;
+    try {
+      format = OutputFormat.parse(CommandLineOptions.single(o, "format", "png"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    long maxPixels = CommandLineOptions.positiveLong(o, "max-pixels", DEFAULT_MAX_PIXELS);
+    double maxErrorFraction = CommandLineOptions.fraction(o, "max-error-fraction", DEFAULT_MAX_ERROR_FRACTION);
+    String alpha = CommandLineOptions.single(o, "alpha", "black");
+    try {
+      AlphaPolicy.parse(alpha);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    String codec = CommandLineOptions.single(o, "codec", FieldCodecs.DEFAULT);
+    try {
+      FieldCodecs.byName(codec);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    int ortThreads = (int) CommandLineOptions.positiveLong(o, "ort-threads", DEFAULT_ORT_THREADS);
+    int partitions = (int) CommandLineOptions.positiveLong(o, "partitions", 0);
+    String model = CommandLineOptions.single(o, "model", ModelSource.BUILTIN_DEFAULT);
+    String master = CommandLineOptions.single(o, "master");
+    Map<String, String> conf = new LinkedHashMap<>();
+    for (String kv : o.getOrDefault("conf", List.of())) {
+      int eq = kv.indexOf('=');
+      require(eq > 0, "--conf takes KEY=VALUE, got '" + kv + "'");
+      conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+    }
+    return new JobConfig(command, List.copyOf(inputs), output, fields, errors, model, scales, device, format,
+        maxPixels, maxErrorFraction, alpha, codec, ortThreads, partitions, master, conf);
+  }
+
+  static List<Scale> parseScales(String text) throws UsageException {
+    List<Scale> scales = new ArrayList<>();
+    for (String part : text.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      try {
+        Scale s = Scale.parse(part);
+        if (scales.stream().noneMatch(x -> x.level().equals(s.level()))) {
+          scales.add(s);
+        }
+      } catch (IllegalArgumentException e) {
+        throw new UsageException("--scales: " + e.getMessage());
+      }
+    }
+    require(!scales.isEmpty(), "--scales lists no scale");
+    return List.copyOf(scales);
+  }
+
+  private static String siblingOf(String uri, String name) {
+    String trimmed = uri.replaceAll("/+$", "");
+    int slash = trimmed.lastIndexOf('/');
+    return slash < 0 ? name : trimmed.substring(0, slash + 1) + name;
+  }
+
+  private static void require(boolean ok, String message) throws UsageException {
+    if (!ok) {
+      throw new UsageException(message);
+    }
+  }
+}

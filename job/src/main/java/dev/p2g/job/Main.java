@@ -1,0 +1,73 @@
+package dev.p2g.job;
+
+import java.io.PrintStream;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The entry point, the same under bin/p2g and spark-submit. Exit codes (DESIGN.md): 0 done
+ * (per-image failures are in errors/), 1 systemic failure, 2 bad command line.
+ */
+public final class Main {
+  public static final int OK = 0;
+  public static final int SYSTEMIC = 1;
+  public static final int USAGE = 2;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs one command; reuses a SparkSession that already exists (tests, notebooks) and stops only its own. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    JobConfig config;
+    try {
+      config = JobConfig.parse(args);
+    } catch (CommandLineOptions.HelpRequested h) {
+      out.println(JobConfig.USAGE);
+      return OK;
+    } catch (UsageException e) {
+      err.println("p2g: " + e.getMessage());
+      err.println("p2g: run with --help for usage");
+      return USAGE;
+    }
+    boolean ownSession = SparkSession.getDefaultSession().isEmpty();
+    SparkSession spark = ownSession ? session(config) : SparkSession.getDefaultSession().get();
+    try {
+      return new Driver(spark, config, out).execute();
+    } catch (SystemicException e) {
+      err.println("p2g: " + e.getMessage());
+      return SYSTEMIC;
+    } catch (RuntimeException e) {
+      err.println("p2g: the job failed: " + rootMessage(e));
+      e.printStackTrace(err);
+      return SYSTEMIC;
+    } finally {
+      if (ownSession) {
+        spark.stop();
+      }
+    }
+  }
+
+  private static SparkSession session(JobConfig config) {
+    SparkSession.Builder builder = SparkSession.builder().appName("p2g " + config.command().name().toLowerCase());
+    if (config.master() != null) {
+      builder.master(config.master());
+    } else if (!new SparkConf().contains("spark.master")) {
+      builder.master("local[*]"); // not under spark-submit: the embedded default
+    }
+    config.sparkConf().forEach(builder::config);
+    return builder.getOrCreate();
+  }
+
+  /** The innermost cause names what really went wrong (a model that cannot load, a lost store). */
+  static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return root == t ? m : m + " (" + root.getClass().getSimpleName() + ")";
+  }
+}

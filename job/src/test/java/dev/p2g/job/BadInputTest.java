@@ -1,0 +1,100 @@
+package dev.p2g.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.p2g.spark.ErrorRecord;
+import dev.p2g.spark.ManifestTable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Broken files among good ones: each gets an errors/ row with its reason, the rest completes, exit 0. */
+class BadInputTest {
+  private static final Path SAMPLES = Path.of("../sample-data/images");
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void brokenFilesAreRecordedAndTheRestCompletes() throws IOException {
+    Path input = tmp.resolve("in");
+    int good = copySamples(input);
+    Files.write(input.resolve("empty.png"), new byte[0]);
+    Files.writeString(input.resolve("notes.jpg"), "this is not a JPEG, just text\n", StandardCharsets.UTF_8);
+    byte[] jpeg = Files.readAllBytes(SAMPLES.resolve("evening-glow.jpg"));
+    Files.write(input.resolve("truncated.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
+    Files.writeString(input.resolve("README.txt"), "not an image extension: skipped, and counted");
+    Files.move(input.resolve("test-card.png"), input.resolve("a name with spaces, é.PNG"));
+
+    Path out = tmp.resolve("out");
+    JobRun run = JobRun.of("run", "--input", input.toString(), "--output", out.toString(), "--scales", "2");
+
+    assertEquals(Main.OK, run.exitCode(), run.err());
+    assertTrue(run.out().contains("1 other files skipped"), run.out());
+    Map<String, Row> errors = new HashMap<>();
+    for (Row r : SparkTestSession.get().read().schema(ErrorRecord.SCHEMA).parquet(out.resolve("errors").toString())
+        .collectAsList()) {
+      errors.put(r.getString(r.fieldIndex("key")), r);
+    }
+    assertEquals(3, errors.size(), "errors: " + errors);
+    assertError(errors.get("empty.png"), "decode.empty", "empty");
+    assertError(errors.get("notes.jpg"), "decode.unrecognised", "not a recognised image");
+    assertError(errors.get("truncated.jpg"), "decode.corrupt", "truncated or corrupt");
+
+    List<Row> manifest = SparkTestSession.get().read().schema(ManifestTable.SCHEMA)
+        .parquet(out.resolve("manifest").toString()).collectAsList();
+    assertEquals(good, manifest.size(), "every good image rendered");
+    assertTrue(manifest.stream().anyMatch(m -> m.getString(m.fieldIndex("key")).equals("a name with spaces, é.PNG")));
+    assertTrue(Files.exists(out.resolve("pyramid/x2/a name with spaces, é.png")));
+    for (Row m : manifest) {
+      assertFalse(errors.containsKey(m.getString(m.fieldIndex("key"))));
+    }
+  }
+
+  @Test
+  void tooManyFailuresExitOne() throws IOException {
+    Path input = tmp.resolve("junk");
+    Files.createDirectories(input);
+    for (int i = 0; i < 3; i++) {
+      Files.writeString(input.resolve("junk" + i + ".png"), "junk " + i);
+    }
+    JobRun run = JobRun.of("run", "--input", input.toString(), "--output", tmp.resolve("o").toString(),
+        "--scales", "2");
+    assertEquals(Main.SYSTEMIC, run.exitCode());
+    assertTrue(run.out().contains("3 of 3 images failed"), run.out());
+  }
+
+  private static void assertError(Row row, String errorClass, String inMessage) {
+    assertTrue(row != null, "no error row for " + errorClass);
+    assertEquals(errorClass, row.getString(row.fieldIndex("error_class")));
+    assertEquals("encode", row.getString(row.fieldIndex("stage")));
+    String message = row.getString(row.fieldIndex("message"));
+    assertTrue(message.contains(inMessage), "message: " + message);
+    assertTrue(row.getString(row.fieldIndex("source_uri")).startsWith("file:"));
+  }
+
+  private static int copySamples(Path to) throws IOException {
+    Files.createDirectories(to);
+    int n = 0;
+    try (Stream<Path> s = Files.walk(SAMPLES)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        Path dest = to.resolve(SAMPLES.relativize(p).toString());
+        Files.createDirectories(dest.getParent());
+        Files.copy(p, dest);
+        n++;
+      }
+    }
+    return n;
+  }
+}

@@ -1,0 +1,20 @@
+package dev.p2g.job;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/** Runs Main in-process on the shared test session and keeps what it printed. */
+record JobRun(int exitCode, String out, String err) {
+  static JobRun of(String... args) {
+    SparkTestSession.get();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    JobRun run = new JobRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    System.out.print(run.out);
+    System.err.print(run.err);
+    return run;
+  }
+}

@@ -1,0 +1,31 @@
+package dev.p2g.encode;
+
+import dev.p2g.io.HadoopFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import org.apache.hadoop.conf.Configuration;
+
+/** Reads model bytes: the default model from inside the jar, any other through the Hadoop FileSystem API. */
+public final class ModelSource {
+  /** What --model means when it is not given: the default model shipped in the jar. */
+  public static final String BUILTIN_DEFAULT = "builtin:default";
+
+  private static final String DEFAULT_RESOURCE = "/dev/p2g/model/default.onnx";
+  /** Far above any sensible model (the contract's default is under 20 MB), far below a heap. */
+  private static final long MAX_MODEL_BYTES = 1L << 30;
+
+  private ModelSource() {}
+
+  public static byte[] read(String uri, Configuration conf) throws IOException {
+    if (BUILTIN_DEFAULT.equals(uri)) {
+      try (InputStream in = ModelSource.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+        if (in == null) {
+          throw new IOException("the default model " + DEFAULT_RESOURCE + " is not on the class path; "
+              + "was the jar built from a checkout with sample-data/model/default.onnx?");
+        }
+        return in.readAllBytes();
+      }
+    }
+    return HadoopFiles.read(uri, conf, MAX_MODEL_BYTES);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.p2g.encode;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.p2g.io.HadoopFiles;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The one owner of ONNX sessions in a JVM: one session per (model id, device), created on first
+ * use, shared by every task thread of the executor, closed when the JVM exits.
+ */
+public final class OnnxSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(OnnxSessions.class);
+  private static final Map<String, ModelSession> SESSIONS = new ConcurrentHashMap<>();
+  private static final AtomicInteger CREATED = new AtomicInteger();
+  private static final Map<String, AtomicInteger> CREATIONS = new ConcurrentHashMap<>();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(OnnxSessions::closeAll, "p2g-onnx-close"));
+  }
+
+  private OnnxSessions() {}
+
+  /**
+   * The executor's session for ref, loading and validating the model on first use.
+   *
+   * @throws ModelLoadException if the model cannot be read, changed since the driver checked
+   *     it, or breaks the contract: a systemic failure, not an image's.
+   */
+  public static ModelSession get(ModelRef ref, Configuration conf) throws ModelLoadException {
+    ModelSession existing = SESSIONS.get(ref.sessionKey());
+    if (existing != null) {
+      return existing;
+    }
+    synchronized (SESSIONS) { // one load at a time: a model load is heavy and must happen once
+      existing = SESSIONS.get(ref.sessionKey());
+      if (existing != null) {
+        return existing;
+      }
+      ModelSession created = open(ref, conf);
+      SESSIONS.put(ref.sessionKey(), created);
+      int n = CREATED.incrementAndGet();
+      CREATIONS.computeIfAbsent(ref.sessionKey(), x -> new AtomicInteger()).incrementAndGet();
+      LOG.info("opened ONNX session " + n + " in this JVM: model " + created.info().name() + " ("
+          + ModelContract.shortId(ref.id()) + ") on " + ref.device());
+      return created;
+    }
+  }
+
+  /** Reads, hashes and validates a model; for the driver's check before any image is touched. */
+  public static ModelInfo inspect(String uri, String device, int threads, Configuration conf)
+      throws ModelLoadException {
+    byte[] bytes = readModel(uri, conf);
+    String id = HadoopFiles.sha256Hex(bytes);
+    return get(new ModelRef(uri, id, device, threads), conf).info();
+  }
+
+  /** Sessions this JVM opened for one model on one device: 1 when its tasks share it, as they must. */
+  public static int creations(String modelId, String device) {
+    AtomicInteger n = CREATIONS.get(new ModelRef("", modelId, device, 1).sessionKey());
+    return n == null ? 0 : n.get();
+  }
+
+  private static ModelSession open(ModelRef ref, Configuration conf) throws ModelLoadException {
+    byte[] bytes = readModel(ref.uri(), conf);
+    String id = HadoopFiles.sha256Hex(bytes);
+    if (!id.equals(ref.id())) {
+      throw new ModelLoadException("model " + ref.uri() + " changed while the job ran: the driver checked "
+          + ModelContract.shortId(ref.id()) + ", this executor read " + ModelContract.shortId(id));
+    }
+    OrtSession session = null;
+    try {
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      try (OrtSession.SessionOptions options = sessionOptions(ref)) {
+        session = env.createSession(bytes, options);
+      }
+      ModelInfo info = ModelContract.validate(session, id);
+      return new ModelSession(session, session.getInputNames().iterator().next(), info);
+    } catch (OrtException e) {
+      closeQuietly(session);
+      throw new ModelLoadException("model " + ref.uri() + " is not a usable ONNX model: " + e.getMessage(), e);
+    } catch (ModelContractException e) {
+      closeQuietly(session);
+      throw new ModelLoadException("model " + ref.uri() + " breaks the model contract: " + e.getMessage(), e);
+    }
+  }
+
+  private static OrtSession.SessionOptions sessionOptions(ModelRef ref) throws OrtException {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    // Spark already runs one task per core: more intra-op threads would only fight them.
+    options.setIntraOpNumThreads(ref.intraOpThreads());
+    options.setInterOpNumThreads(1);
+    options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    if (!ModelRef.CPU.equals(ref.device())) {
+      throw new OrtException("device '" + ref.device() + "' is not supported by this build; use cpu");
+    }
+    return options;
+  }
+
+  private static byte[] readModel(String uri, Configuration conf) throws ModelLoadException {
+    try {
+      return ModelSource.read(uri, conf);
+    } catch (IOException e) {
+      throw new ModelLoadException("cannot read model " + uri + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(OrtSession session) {
+    if (session != null) {
+      try {
+        session.close();
+      } catch (OrtException ignored) {
+        // already failing with the more useful error
+      }
+    }
+  }
+
+  private static void closeAll() {
+    for (ModelSession s : SESSIONS.values()) {
+      try {
+        s.close();
+      } catch (OrtException ignored) {
+        // the JVM is exiting
+      }
+    }
+    SESSIONS.clear();
+  }
+}

@@ -1,0 +1,63 @@
+package dev.p2g.io;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/** Whole-file reads and writes through the Hadoop FileSystem API, so s3a://, hdfs:// and file:// all work. */
+public final class HadoopFiles {
+  private static final int BUFFER = 1 << 16;
+
+  private HadoopFiles() {}
+
+  /** Reads a file, refusing one larger than maxBytes before reading it. */
+  public static byte[] read(String uri, Configuration conf, long maxBytes) throws IOException {
+    Path path = new Path(uri);
+    FileSystem fs = path.getFileSystem(conf);
+    long length = fs.getFileStatus(path).getLen();
+    if (length > maxBytes) {
+      throw new FileTooLargeException(uri, length, maxBytes);
+    }
+    try (InputStream in = fs.open(path)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream((int) length);
+      in.transferTo(out);
+      return out.toByteArray();
+    }
+  }
+
+  public static void write(String uri, byte[] bytes, Configuration conf) throws IOException {
+    Path path = new Path(uri);
+    FileSystem fs = path.getFileSystem(conf);
+    // overwrite = true: names are deterministic, so a retried task rewrites the same file.
+    try (FSDataOutputStream out = fs.create(path, true, BUFFER)) {
+      out.write(bytes);
+    }
+  }
+
+  public static String sha256Hex(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256().digest(bytes));
+  }
+
+  public static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** A file over the size a stage accepts. */
+  public static final class FileTooLargeException extends IOException {
+    public FileTooLargeException(String uri, long length, long maxBytes) {
+      super("file is " + length + " bytes, over the limit of " + maxBytes + " bytes: " + uri);
+    }
+  }
+
+}

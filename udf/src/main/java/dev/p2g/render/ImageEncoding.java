@@ -1,0 +1,66 @@
+package dev.p2g.render;
+
+import dev.p2g.field.FloatImage;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+/** Rendered float images to 8-bit RGB files. */
+public final class ImageEncoding {
+  /** High enough that JPEG artefacts stay under the pyramid's own resampling error. */
+  private static final float JPEG_QUALITY = 0.92f;
+
+  private ImageEncoding() {}
+
+  /** v in [0, 1] to 0..255, rounding half up, as the PSNR checks assume. */
+  public static int quantize(float v) {
+    return (int) Math.floor(Math.min(1f, Math.max(0f, v)) * 255f + 0.5f);
+  }
+
+  public static BufferedImage toRgb8(FloatImage img) {
+    int w = img.width();
+    int h = img.height();
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    byte[] bgr = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
+    float[] d = img.data();
+    int plane = w * h;
+    for (int i = 0; i < plane; i++) {
+      bgr[3 * i] = (byte) quantize(d[2 * plane + i]);
+      bgr[3 * i + 1] = (byte) quantize(d[plane + i]);
+      bgr[3 * i + 2] = (byte) quantize(d[i]);
+    }
+    return out;
+  }
+
+  public static byte[] encode(FloatImage img, OutputFormat format) {
+    BufferedImage rgb = toRgb8(img);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format.imageIoName());
+    if (!writers.hasNext()) {
+      throw new IllegalStateException("no ImageIO writer for " + format);
+    }
+    ImageWriter writer = writers.next();
+    try (ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+      writer.setOutput(out);
+      ImageWriteParam param = writer.getDefaultWriteParam();
+      if (format == OutputFormat.JPG) {
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(JPEG_QUALITY);
+      }
+      writer.write(null, new IIOImage(rgb, null, null), param);
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
+    } finally {
+      writer.dispose();
+    }
+    return bytes.toByteArray();
+  }
+}

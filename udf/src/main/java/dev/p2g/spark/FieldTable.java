@@ -1,0 +1,78 @@
+package dev.p2g.spark;
+
+import dev.p2g.field.FieldContract;
+import dev.p2g.field.FieldRecord;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.MetadataBuilder;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The fields/ Parquet schema, declared once. The params column's metadata (field version and
+ * plane layout) is stored by Spark in each file's footer, in the row-schema key-value
+ * (org.apache.spark.sql.parquet.row.metadata), so a file explains itself without this code.
+ */
+public final class FieldTable {
+  public static final String VERSION_KEY = "p2g.field.version";
+  public static final String LAYOUT_KEY = "p2g.field.layout";
+  public static final String LAYOUT = "8 planes (dx, dy, l11, l21, l22, r, g, b), each row-major over the "
+      + "k*tile_width x k*tile_height anchor grid; values per the codec column";
+
+  public static final Metadata PARAMS_META = new MetadataBuilder()
+      .putLong(VERSION_KEY, FieldContract.VERSION)
+      .putString(LAYOUT_KEY, LAYOUT)
+      .build();
+
+  public static final StructType SCHEMA = new StructType(new StructField[] {
+      DataTypes.createStructField("key", DataTypes.StringType, false),
+      DataTypes.createStructField("source_uri", DataTypes.StringType, false),
+      DataTypes.createStructField("source_sha256", DataTypes.StringType, false),
+      DataTypes.createStructField("model_id", DataTypes.StringType, false),
+      DataTypes.createStructField("field_version", DataTypes.IntegerType, false),
+      DataTypes.createStructField("width", DataTypes.IntegerType, false),
+      DataTypes.createStructField("height", DataTypes.IntegerType, false),
+      DataTypes.createStructField("tile_x", DataTypes.IntegerType, false),
+      DataTypes.createStructField("tile_y", DataTypes.IntegerType, false),
+      DataTypes.createStructField("tile_width", DataTypes.IntegerType, false),
+      DataTypes.createStructField("tile_height", DataTypes.IntegerType, false),
+      DataTypes.createStructField("k", DataTypes.IntegerType, false),
+      DataTypes.createStructField("codec", DataTypes.StringType, false),
+      DataTypes.createStructField("alpha", DataTypes.StringType, false),
+      DataTypes.createStructField("params", DataTypes.BinaryType, false, PARAMS_META),
+  });
+
+  private FieldTable() {}
+
+  public static Row toRow(FieldRecord r) {
+    return RowFactory.create(r.key(), r.sourceUri(), r.sourceSha256(), r.modelId(), FieldContract.VERSION,
+        r.width(), r.height(), r.tileX(), r.tileY(), r.tileWidth(), r.tileHeight(), r.k(), r.codec(),
+        r.alpha(), r.params());
+  }
+
+  /** Reads by name, so a file with extra columns (a later version's) still reads. */
+  public static FieldRecord fromRow(Row row) {
+    int version = row.getInt(row.fieldIndex("field_version"));
+    if (version != FieldContract.VERSION) {
+      throw new IllegalArgumentException("field version " + version + " of '" + row.getString(row.fieldIndex("key"))
+          + "' is not readable by this job (version " + FieldContract.VERSION + ")");
+    }
+    return new FieldRecord(
+        row.getString(row.fieldIndex("key")),
+        row.getString(row.fieldIndex("source_uri")),
+        row.getString(row.fieldIndex("source_sha256")),
+        row.getString(row.fieldIndex("model_id")),
+        row.getInt(row.fieldIndex("width")),
+        row.getInt(row.fieldIndex("height")),
+        row.getInt(row.fieldIndex("tile_x")),
+        row.getInt(row.fieldIndex("tile_y")),
+        row.getInt(row.fieldIndex("tile_width")),
+        row.getInt(row.fieldIndex("tile_height")),
+        row.getInt(row.fieldIndex("k")),
+        row.getString(row.fieldIndex("codec")),
+        row.getString(row.fieldIndex("alpha")),
+        (byte[]) row.get(row.fieldIndex("params")));
+  }
+}

@@ -1,0 +1,40 @@
+package dev.p2g.spark;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The manifest/ schema: one row per rendered image, the record of what is complete. Files are
+ * partitioned by level (manifest/level=x2/), so re-rendering one scale replaces only its rows.
+ */
+public final class ManifestTable {
+  public static final String LEVEL = "level";
+
+  public static final StructType SCHEMA = new StructType(new StructField[] {
+      DataTypes.createStructField("key", DataTypes.StringType, false),
+      DataTypes.createStructField("scale", DataTypes.StringType, false),
+      DataTypes.createStructField("scale_x", DataTypes.DoubleType, false),
+      DataTypes.createStructField("scale_y", DataTypes.DoubleType, false),
+      DataTypes.createStructField("path", DataTypes.StringType, false),
+      DataTypes.createStructField("width", DataTypes.IntegerType, false),
+      DataTypes.createStructField("height", DataTypes.IntegerType, false),
+      DataTypes.createStructField("format", DataTypes.StringType, false),
+      DataTypes.createStructField("bytes", DataTypes.LongType, false),
+      DataTypes.createStructField("render_ms", DataTypes.DoubleType, false),
+      DataTypes.createStructField("device", DataTypes.StringType, false),
+      DataTypes.createStructField("source_sha256", DataTypes.StringType, false),
+      DataTypes.createStructField("model_id", DataTypes.StringType, false),
+      DataTypes.createStructField(LEVEL, DataTypes.StringType, false),
+  });
+
+  private ManifestTable() {}
+
+  public static Row row(String key, String scale, double sx, double sy, String path, int width, int height,
+      String format, long bytes, double renderMs, String device, String sha, String modelId, String level) {
+    return RowFactory.create(key, scale, sx, sy, path, width, height, format, bytes, renderMs, device, sha,
+        modelId, level);
+  }
+}

@@ -1,0 +1,11 @@
+package dev.p2g.spark;
+
+import dev.p2g.io.OutputLayout;
+import dev.p2g.render.OutputFormat;
+import dev.p2g.render.Scale;
+import java.io.Serializable;
+import java.util.List;
+
+/** What every render task needs, resolved on the driver. */
+public record RenderSettings(List<Scale> scales, OutputFormat format, OutputLayout layout)
+    implements Serializable {}

@@ -1,0 +1,85 @@
+package dev.p2g.encode;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.p2g.field.FloatImage;
+import dev.p2g.field.GaussianField;
+import dev.p2g.render.CpuRenderer;
+import dev.p2g.render.ImageEncoding;
+import dev.p2g.render.Scale;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The default model's field, rendered at scale 1, reproduces its source image: this pins the
+ * coordinate conventions (anchors at pixel centres, samples at pixel centres) end to end
+ * through ONNX Runtime, the field layout and the renderer.
+ */
+class DefaultModelReproductionTest {
+  /** Issue 2's bar. */
+  private static final double MIN_PSNR_DB = 35.0;
+  private static final Path SAMPLES = Path.of("../sample-data/images");
+
+  @Test
+  void everySampleImageComesBackAtScaleOne() throws Exception {
+    ModelRef ref = new ModelRef(ModelSource.BUILTIN_DEFAULT,
+        OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, ModelRef.CPU, 1, new Configuration()).id(),
+        ModelRef.CPU, 1);
+    ModelSession session = OnnxSessions.get(ref, new Configuration());
+    ImageDecoder decoder = new ImageDecoder(50_000_000L, AlphaPolicy.BLACK);
+    List<Path> images = sampleImages();
+    assertTrue(images.size() >= 6, "sample-data holds " + images.size() + " images");
+    for (Path p : images) {
+      FloatImage source = decoder.decode(Files.readAllBytes(p), p.toString()).rgb();
+      GaussianField field = session.encode(source);
+      FloatImage back = new CpuRenderer().render(field, Scale.of(1));
+      double psnr = psnr8(source, back);
+      System.out.printf("default model, scale 1: %-40s %4dx%-4d PSNR %.2f dB%n",
+          SAMPLES.relativize(p), source.width(), source.height(), psnr);
+      assertTrue(psnr >= MIN_PSNR_DB, p + ": PSNR " + psnr + " dB < " + MIN_PSNR_DB);
+    }
+  }
+
+  @Test
+  void aShiftedRenderDoesNotReproduce() throws Exception {
+    // The test above can fail: half a pixel of offset (a wrong anchor convention) costs > 10 dB.
+    ModelRef ref = new ModelRef(ModelSource.BUILTIN_DEFAULT,
+        OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, ModelRef.CPU, 1, new Configuration()).id(),
+        ModelRef.CPU, 1);
+    ModelSession session = OnnxSessions.get(ref, new Configuration());
+    Path p = SAMPLES.resolve("test-card.png"); // sharp edges: a shift shows
+    FloatImage source = new ImageDecoder(50_000_000L, AlphaPolicy.BLACK)
+        .decode(Files.readAllBytes(p), p.toString()).rgb();
+    GaussianField field = session.encode(source);
+    for (int i = 0; i < field.count(); i++) {
+      field.set(0, i, field.get(0, i) + 0.5f);
+    }
+    double shifted = psnr8(source, new CpuRenderer().render(field, Scale.of(1)));
+    assertFalse(shifted >= MIN_PSNR_DB, "half a pixel off still gives " + shifted + " dB");
+  }
+
+  static List<Path> sampleImages() throws IOException {
+    try (Stream<Path> s = Files.walk(SAMPLES)) {
+      return s.filter(Files::isRegularFile).sorted().toList();
+    }
+  }
+
+  /** PSNR of the 8-bit output against the source quantised the same way, over all three channels. */
+  static double psnr8(FloatImage a, FloatImage b) {
+    double se = 0;
+    float[] x = a.data();
+    float[] y = b.data();
+    for (int i = 0; i < x.length; i++) {
+      double d = ImageEncoding.quantize(x[i]) - ImageEncoding.quantize(y[i]);
+      se += d * d;
+    }
+    double mse = se / x.length;
+    return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.p2g.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.p2g.field.FieldContract;
+import dev.p2g.field.FloatImage;
+import dev.p2g.field.GaussianField;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CpuRendererTest {
+  /** Issue 2's bound before 8-bit quantisation. */
+  private static final double MAX_ABS_DIFF = 1e-4;
+
+  static Stream<Arguments> cases() {
+    String[] scales = {"0.5", "1", "2", "2.5", "3.7", "4", "2x3", "0.5x2", "0.3"};
+    Stream.Builder<Arguments> b = Stream.builder();
+    for (int k = 1; k <= 2; k++) {
+      for (String s : scales) {
+        b.add(Arguments.of(k, s));
+      }
+    }
+    return b.build();
+  }
+
+  @ParameterizedTest(name = "k={0} scale={1}")
+  @MethodSource("cases")
+  void matchesFloat64Reference(int k, String scaleText) {
+    Scale scale = Scale.parse(scaleText);
+    GaussianField field = RandomFields.random(13, 9, k, 31L * k + scaleText.hashCode());
+    FloatImage got = new CpuRenderer().render(field, scale);
+    double[][][] want = ReferenceRenderer.render(field, scale.x(), scale.y());
+
+    assertEquals(want[0][0].length, got.width(), "output width");
+    assertEquals(want[0].length, got.height(), "output height");
+    double maxDiff = 0;
+    int interior = 0;
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < got.height(); v++) {
+        for (int u = 0; u < got.width(); u++) {
+          double w = want[c][v][u];
+          maxDiff = Math.max(maxDiff, Math.abs(got.get(c, u, v) - w));
+          if (w > 0.02 && w < 0.98) {
+            interior++;
+          }
+        }
+      }
+    }
+    assertTrue(maxDiff <= MAX_ABS_DIFF, "max |cpu - reference| = " + maxDiff);
+    // A comparison of two clamped images says little if everything clamped.
+    int total = 3 * got.width() * got.height();
+    assertTrue(interior > total / 2, "only " + interior + " of " + total + " values unclamped");
+  }
+
+  @ParameterizedTest(name = "degenerate cholesky, k={0}")
+  @MethodSource("ks")
+  void zeroAreaGaussiansContributeNothing(int k) {
+    GaussianField field = RandomFields.random(6, 5, k, 7);
+    for (int i = 0; i < field.count(); i += 3) {
+      field.set(FieldContract.L22, i, 0f);
+    }
+    FloatImage got = new CpuRenderer().render(field, Scale.of(2));
+    double[][][] want = ReferenceRenderer.render(field, 2, 2);
+    for (int v = 0; v < got.height(); v++) {
+      for (int u = 0; u < got.width(); u++) {
+        assertEquals(want[1][v][u], got.get(1, u, v), MAX_ABS_DIFF);
+      }
+    }
+  }
+
+  static Stream<Integer> ks() {
+    return Stream.of(1, 2);
+  }
+}
