@@ -43,7 +43,7 @@ public final class ModelSession implements AutoCloseable {
       throw new ModelOutputException("a " + w + "x" + h + " field with k=" + k + " is too large", e);
     }
     long[] inShape = {1, 3, h, w};
-    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OrtEnvironments.get();
     try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(image.data()), inShape);
         OrtSession.Result result = session.run(Map.of(inputName, input))) {
       int plane = 0;

@@ -77,7 +77,7 @@ public final class OnnxSessions {
     }
     OrtSession session = null;
     try {
-      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      OrtEnvironment env = OrtEnvironments.get();
       try (OrtSession.SessionOptions options = sessionOptions(ref)) {
         session = env.createSession(bytes, options);
       }
