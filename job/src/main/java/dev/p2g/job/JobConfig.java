@@ -80,6 +80,9 @@ public record JobConfig(
     if (args.length == 0) {
       throw new UsageException("no command given; expected run, encode or render");
     }
+    if (List.of("--help", "-h", "help").contains(args[0])) {
+      throw new CommandLineOptions.HelpRequested();
+    }
     Command command;
     try {
       command = Command.valueOf(args[0].toUpperCase(Locale.ROOT));

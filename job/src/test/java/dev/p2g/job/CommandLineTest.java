@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class CommandLineTest {
@@ -33,11 +34,12 @@ class CommandLineTest {
     assertTrue(run.err().contains(expected), run.err());
   }
 
-  @Test
-  void helpPrintsUsage() {
-    JobRun run = JobRun.of("run", "--help");
+  @ParameterizedTest
+  @ValueSource(strings = {"run --help", "--help", "-h", "help", "render --scales 2 --help"})
+  void helpPrintsUsage(String args) {
+    JobRun run = JobRun.of(args.split(" "));
     assertEquals(Main.OK, run.exitCode());
-    assertTrue(run.out().contains("usage: p2g"));
+    assertTrue(run.out().contains("usage: p2g") && run.out().contains("--max-pixels"), run.out());
   }
 
   @Test
