@@ -3,7 +3,15 @@ package dev.p2g.encode;
 import dev.p2g.field.FloatImage;
 import java.util.Objects;
 
-/** A decoded, upright image as model input, with what the decoder did to get it there. */
+/**
+ * A decoded, upright image as model input, with what the decoder did to get it there.
+ *
+ * <p>{@code hadAlpha} says the file declares transparency (an alpha channel, or a palette or
+ * colour key with a transparent entry), even where every pixel turns out opaque: that is a fact
+ * about the file, cheap to know, and compositing fully opaque pixels changes no value, so the
+ * pixels are then exactly those of the colour channels. {@code alphaApplied} is the policy used
+ * whenever {@code hadAlpha} holds.
+ */
 public record DecodedImage(
     FloatImage rgb,
     boolean hadAlpha,

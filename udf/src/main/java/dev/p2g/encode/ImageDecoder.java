@@ -54,6 +54,11 @@ public final class ImageDecoder {
     try {
       reader.setInput(input);
       checkSize(reader, format);
+      // TwelveMonkeys' lossless WebP decoder reads zeros past a truncated end instead of failing.
+      String missing = "webp".equals(format) ? RiffLength.shortfall(bytes) : null;
+      if (missing != null) {
+        throw corrupt(format, missing, null);
+      }
       ReadWarnings warnings = new ReadWarnings();
       reader.addIIOReadWarningListener(warnings);
       BufferedImage image = reader.read(FIRST_IMAGE);

@@ -49,7 +49,7 @@ final class PixelConverter {
     int spaceType = cm.getColorSpace().getType();
     int colours = cm.getNumColorComponents();
     boolean rgbOrGrey = (spaceType == ColorSpace.TYPE_RGB && colours == RGB_COMPONENTS)
-        ;
+        || (spaceType == ColorSpace.TYPE_GRAY && colours == GREY_COMPONENTS);
     int type = raster.getTransferType();
     boolean knownRange = type == DataBuffer.TYPE_BYTE || type == DataBuffer.TYPE_USHORT
         || type == DataBuffer.TYPE_INT || type == DataBuffer.TYPE_FLOAT || type == DataBuffer.TYPE_DOUBLE;
