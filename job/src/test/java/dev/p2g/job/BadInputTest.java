@@ -63,6 +63,37 @@ class BadInputTest {
   }
 
   @Test
+  void collidingOutputNamesKeepTheFirstAndRecordTheRest() throws IOException {
+    Path first = tmp.resolve("first");
+    Path second = tmp.resolve("second");
+    Files.createDirectories(first.resolve("dup"));
+    Files.createDirectories(second);
+    Files.copy(SAMPLES.resolve("evening-glow.jpg"), first.resolve("dup/cat.jpg"));
+    Files.copy(SAMPLES.resolve("test-card.png"), first.resolve("dup/cat.png"));
+    Files.copy(SAMPLES.resolve("test-card.png"), first.resolve(".hidden.png"));
+    Files.copy(SAMPLES.resolve("test-card.png"), first.resolve("_partial.png"));
+    Files.copy(SAMPLES.resolve("grey-weave.png"), second.resolve("grey.png"));
+
+    Path out = tmp.resolve("out");
+    JobRun run = JobRun.of("run", "--input", first.toString(), "--input", second.toString(),
+        "--output", out.toString(), "--scales", "1");
+
+    assertEquals(Main.OK, run.exitCode(), run.err());
+    assertTrue(run.out().contains("listed 2 images") && run.out().contains("1 duplicate names refused"),
+        run.out());
+    List<Row> errors = SparkTestSession.get().read().schema(ErrorRecord.SCHEMA)
+        .parquet(out.resolve("errors").toString()).collectAsList();
+    assertEquals(1, errors.size(), "errors: " + errors);
+    assertEquals("dup/cat.png", errors.get(0).getString(errors.get(0).fieldIndex("key")));
+    assertEquals("list.duplicate-name", errors.get(0).getString(errors.get(0).fieldIndex("error_class")));
+    // cat.jpg sorts first, so the pyramid's dup/cat.png is the 512x320 JPEG, not the 128x96 card.
+    assertEquals(512, javax.imageio.ImageIO.read(out.resolve("pyramid/x1/dup/cat.png").toFile()).getWidth());
+    assertTrue(Files.exists(out.resolve("pyramid/x1/grey.png")), "keys are relative to each input root");
+    assertFalse(Files.exists(out.resolve("pyramid/x1/.hidden.png")), "hidden files are skipped");
+    assertFalse(Files.exists(out.resolve("pyramid/x1/_partial.png")), "underscore files are skipped");
+  }
+
+  @Test
   void tooManyFailuresExitOne() throws IOException {
     Path input = tmp.resolve("junk");
     Files.createDirectories(input);

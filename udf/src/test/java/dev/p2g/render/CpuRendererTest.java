@@ -49,6 +49,8 @@ class CpuRendererTest {
         }
       }
     }
+    System.out.printf("cpu vs float64 reference, k=%d scale %-5s %3dx%-3d max |diff| %.2e%n",
+        k, scaleText, got.width(), got.height(), maxDiff);
     assertTrue(maxDiff <= MAX_ABS_DIFF, "max |cpu - reference| = " + maxDiff);
     // A comparison of two clamped images says little if everything clamped.
     int total = 3 * got.width() * got.height();
