@@ -1,5 +1,6 @@
-"""Builds the default Pixel-to-Gaussian model, sample-data/model/default.onnx: an analytic
-(untrained) model that keeps the model contract of shared/DESIGN.md.
+"""Builds the analytic Pixel-to-Gaussian model, udf/src/test/resources/models/analytic-v1.onnx:
+the first default (now the trained model of train.py), kept as the tests' convention check and
+the benchmarks' baseline. An untrained model that keeps the model contract of shared/DESIGN.md.
 
 One isotropic Gaussian per LR pixel (k = 1), at its pixel centre (zero offset), standard
 deviation SIGMA. Rendered at scale 1, the field at pixel centres is a discrete convolution of
@@ -14,7 +15,7 @@ truncation of the inverse and the image border, where the missing outer Gaussian
 otherwise darken the outermost pixels by about 10 %. All of it is depthwise Conv/Pad/Add, so
 H and W stay dynamic. `--sweep` prints the measurements behind the constants below.
 
-Usage: /usr/bin/python3 model/make_analytic_model.py [--out sample-data/model/default.onnx]
+Usage: /usr/bin/python3 model/make_analytic_model.py [--out udf/src/test/resources/models/analytic-v1.onnx]
        /usr/bin/python3 model/make_analytic_model.py --sweep
 """
 
@@ -31,7 +32,7 @@ import p2g_images
 import p2g_render
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_OUT = os.path.join(HERE, "..", "sample-data", "model", "default.onnx")
+DEFAULT_OUT = os.path.join(HERE, "..", "udf", "src", "test", "resources", "models", "analytic-v1.onnx")
 SAMPLE_IMAGES = os.path.join(HERE, "..", "sample-data", "images")
 
 # sigma 0.6 interpolates best of the candidates that keep K within 3x3 (--sweep: x2 upscale

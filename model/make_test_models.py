@@ -1,9 +1,9 @@
 """Writes small ONNX models that each break the model contract (shared/DESIGN.md) in exactly
 one way, for the Java tests of the job's model check, into udf/src/test/resources/models/.
 
-Each is the default analytic model with one change, so a test that accepts the default and
+Each is the analytic model with one change, so a test that accepts the analytic model and
 refuses the variant proves the check looks at that one thing. The good model itself is not
-copied: tests load sample-data/model/default.onnx.
+copied: tests load udf/src/test/resources/models/analytic-v1.onnx.
 
 Usage: /usr/bin/python3 model/make_test_models.py [--out udf/src/test/resources/models]
 """

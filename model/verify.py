@@ -1,4 +1,4 @@
-"""Checks sample-data/model/default.onnx against the model contract of shared/DESIGN.md and
+"""Checks the analytic model (udf/src/test/resources/models/analytic-v1.onnx) against the model contract of shared/DESIGN.md and
 prints, for every image under sample-data/images, how well its field reproduces it.
 
 * Contract: input and output names, types and dynamic shapes; metadata keys and values;
