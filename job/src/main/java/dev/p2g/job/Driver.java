@@ -5,6 +5,8 @@ import dev.p2g.encode.ModelLoadException;
 import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.io.OutputLayout;
+import dev.p2g.render.DevicePolicy;
+import dev.p2g.render.cuda.CudaDevices;
 import dev.p2g.spark.EncodeSettings;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.RenderSettings;
@@ -15,11 +17,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -74,7 +78,7 @@ final class Driver {
       checkWritable(layout.root());
       long t2 = System.nanoTime();
       RenderStage.Result rendered = RenderStage.run(spark, config.fields(),
-          new RenderSettings(config.scales(), config.format(), layout), conf);
+          new RenderSettings(config.scales(), config.format(), layout, config.device()), conf);
       Set<String> levels = new LinkedHashSet<>();
       config.scales().forEach(s -> levels.add(s.level()));
       ErrorLog.write(spark, config.errors(), ErrorRecord.RENDER, levels, rendered.errors(), hadoop);
@@ -104,11 +108,26 @@ final class Driver {
     return Main.OK;
   }
 
-  /** DESIGN.md's device policy; this version renders and encodes on the CPU only. */
+  /**
+   * DESIGN.md's device policy, the part the driver can settle before any work: --device cuda
+   * fails here when no GPU can work (local mode: CUDA does not start; a cluster: executors are
+   * given no GPUs). Tasks choose their renderer themselves (TaskRenderers). ONNX runs on the CPU
+   * in this version: the device returned is the encoder's.
+   */
   private String resolveDevice() throws SystemicException {
-    if (config.device().equals("cuda")) {
-      throw new SystemicException("--device cuda: this build has no CUDA renderer or CUDA model runtime; "
-          + "use --device cpu or auto");
+    if (config.device().equals(DevicePolicy.CUDA)) {
+      SparkConf conf = spark.sparkContext().getConf();
+      if (conf.get("spark.master", "local").startsWith("local")) {
+        Optional<String> problem = CudaDevices.problem(0);
+        if (problem.isPresent()) {
+          throw new SystemicException("--device cuda: CUDA cannot start on GPU 0: " + problem.get()
+              + "; use --device auto or cpu");
+        }
+      } else if (conf.getDouble("spark.executor.resource.gpu.amount", 0) <= 0) {
+        throw new SystemicException("--device cuda: executors have no GPUs; set "
+            + "spark.executor.resource.gpu.amount, spark.executor.resource.gpu.discoveryScript and "
+            + "spark.task.resource.gpu.amount (deploy/), or use --device auto or cpu");
+      }
     }
     return ModelRef.CPU;
   }

@@ -80,6 +80,16 @@ class EndToEndTest {
   }
 
   @Test
+  void manifestNamesTheDeviceThePolicyChose() {
+    // --device auto (the default): GPU 0 in local mode when CUDA starts, else the CPU.
+    String expected = dev.p2g.render.cuda.CudaDevices.problem(0).isPresent() ? "cpu" : "cuda:0";
+    List<Row> devices = spark().read().schema(ManifestTable.SCHEMA)
+        .parquet(out.resolve("manifest").toString()).select("device").distinct().collectAsList();
+    assertEquals(1, devices.size(), devices.toString());
+    assertEquals(expected, devices.get(0).getString(0));
+  }
+
+  @Test
   void pyramidPixelsEqualRenderingTheStoredFieldDirectly() throws IOException {
     for (FieldRecord f : fieldsByKey().values()) {
       for (String text : SCALES) {

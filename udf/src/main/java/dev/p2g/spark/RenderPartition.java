@@ -4,7 +4,6 @@ import dev.p2g.field.FieldRecord;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
 import dev.p2g.io.HadoopFiles;
-import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Renderer;
 import dev.p2g.render.Scale;
@@ -39,7 +38,7 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     Configuration hadoop = conf.value().get();
-    Renderer renderer = new CpuRenderer();
+    Renderer renderer = TaskRenderers.open(settings.device());
     return new LazyFlatMap<>(input, row -> renderOne(renderer, hadoop, row));
   }
 

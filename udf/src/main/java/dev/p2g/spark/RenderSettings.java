@@ -6,6 +6,9 @@ import dev.p2g.render.Scale;
 import java.io.Serializable;
 import java.util.List;
 
-/** What every render task needs, resolved on the driver. */
-public record RenderSettings(List<Scale> scales, OutputFormat format, OutputLayout layout)
+/**
+ * What every render task needs, resolved on the driver. device is the --device policy (auto, cpu
+ * or cuda); each task turns it into a renderer with TaskRenderers.
+ */
+public record RenderSettings(List<Scale> scales, OutputFormat format, OutputLayout layout, String device)
     implements Serializable {}

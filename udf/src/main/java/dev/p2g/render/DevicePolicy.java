@@ -1,0 +1,67 @@
+package dev.p2g.render;
+
+import java.util.Optional;
+
+/**
+ * DESIGN.md's device policy, as one decision per task: {@code auto} uses the task's GPU when one
+ * is assigned (in local mode, where Spark assigns none, GPU 0) and CUDA initialises, else the CPU
+ * with a warning; {@code cuda} requires a working GPU; {@code cpu} never touches CUDA.
+ */
+public final class DevicePolicy {
+  public static final String AUTO = "auto";
+  public static final String CPU = "cpu";
+  public static final String CUDA = "cuda";
+
+  /** Where a task renders, and why not on the GPU when it could have. */
+  public record Choice(Optional<Integer> gpu, Optional<String> warning) {
+    public static Choice cpu(String why) {
+      return new Choice(Optional.empty(), Optional.ofNullable(why));
+    }
+
+    public static Choice cuda(int ordinal) {
+      return new Choice(Optional.of(ordinal), Optional.empty());
+    }
+  }
+
+  private DevicePolicy() {}
+
+  /**
+   * @param requested auto, cpu or cuda
+   * @param assignedGpu the task's GPU address from TaskContext.resources(), if any
+   * @param localMode whether Spark runs in local mode (tasks get no resources there)
+   * @param cudaProblem why CUDA cannot start on this device, or empty when it can; only asked
+   *     when a GPU would be used
+   * @throws IllegalStateException for {@code cuda} without a working GPU
+   */
+  public static Choice choose(String requested, Optional<String> assignedGpu, boolean localMode,
+      java.util.function.IntFunction<Optional<String>> cudaProblem) {
+    if (requested.equals(CPU)) {
+      return Choice.cpu(null);
+    }
+    if (!requested.equals(AUTO) && !requested.equals(CUDA)) {
+      throw new IllegalArgumentException("unknown device '" + requested + "'; use auto, cpu or cuda");
+    }
+    Optional<Integer> gpu;
+    try {
+      gpu = assignedGpu.map(a -> Integer.parseInt(a.trim())).or(() -> localMode ? Optional.of(0) : Optional.empty());
+    } catch (NumberFormatException e) {
+      return refuse(requested, "the task's GPU address '" + assignedGpu.get() + "' is not a device ordinal");
+    }
+    if (gpu.isEmpty()) {
+      return refuse(requested, "no GPU is assigned to this task (spark.task.resource.gpu.amount and "
+          + "spark.executor.resource.gpu.* are not set, or the executor has no GPU)");
+    }
+    Optional<String> problem = cudaProblem.apply(gpu.get());
+    if (problem.isPresent()) {
+      return refuse(requested, "CUDA cannot start on GPU " + gpu.get() + ": " + problem.get());
+    }
+    return Choice.cuda(gpu.get());
+  }
+
+  private static Choice refuse(String requested, String why) {
+    if (requested.equals(CUDA)) {
+      throw new IllegalStateException("--device cuda: " + why);
+    }
+    return Choice.cpu(why + "; rendering on the CPU");
+  }
+}
