@@ -78,7 +78,7 @@ final class Driver {
       checkWritable(layout.root());
       long t2 = System.nanoTime();
       RenderStage.Result rendered = RenderStage.run(spark, config.fields(),
-          new RenderSettings(config.scales(), config.format(), layout, config.device()), conf);
+          new RenderSettings(config.scales(), config.format(), layout, config.device(), config.renderBatch()), conf);
       Set<String> levels = new LinkedHashSet<>();
       config.scales().forEach(s -> levels.add(s.level()));
       ErrorLog.write(spark, config.errors(), ErrorRecord.RENDER, levels, rendered.errors(), hadoop);
@@ -156,7 +156,7 @@ final class Driver {
   private JobConfig qualified(JobConfig c) throws SystemicException {
     return new JobConfig(c.command(), c.inputs(), qualify(c.output()), qualify(c.fields()), qualify(c.errors()),
         c.model(), c.scales(), c.device(), c.format(), c.maxPixels(), c.maxErrorFraction(), c.alpha(), c.codec(),
-        c.ortThreads(), c.partitions(), c.master(), c.sparkConf());
+        c.ortThreads(), c.partitions(), c.renderBatch(), c.master(), c.sparkConf());
   }
 
   private String qualify(String uri) throws SystemicException {

@@ -31,6 +31,7 @@ public record JobConfig(
     String codec,
     int ortThreads,
     int partitions,
+    int renderBatch,
     String master,
     Map<String, String> sparkConf) {
 
@@ -45,6 +46,8 @@ public record JobConfig(
   public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
   /** Failures above half the images mean something systemic (wrong input, wrong model). */
   public static final double DEFAULT_MAX_ERROR_FRACTION = 0.5;
+  /** Fields per render batch, at most: one batch's outputs are also capped by pixels. */
+  static final int MAX_RENDER_BATCH = 4096;
   /** One ORT thread per Spark task: Spark already runs a task per core. */
   public static final int DEFAULT_ORT_THREADS = 1;
   /** Compressed files are far smaller than their pixels; this only stops absurd inputs early. */
@@ -73,6 +76,7 @@ public record JobConfig(
       "  --codec f32             field codec (default f32)",
       "  --ort-threads N         ONNX Runtime intra-op threads per task (default 1)",
       "  --partitions N          encode partitions (default: from the image count)",
+      "  --render-batch N        fields rendered together (default: 32 on a GPU, 1 on the CPU)",
       "  --master URL            Spark master when not under spark-submit (default local[*])",
       "  --conf KEY=VALUE        Spark/Hadoop setting, as spark-submit takes it; repeatable");
 
@@ -154,6 +158,8 @@ public record JobConfig(
     }
     int ortThreads = (int) CommandLineOptions.positiveLong(o, "ort-threads", DEFAULT_ORT_THREADS);
     int partitions = (int) CommandLineOptions.positiveLong(o, "partitions", 0);
+    long renderBatch = CommandLineOptions.positiveLong(o, "render-batch", 0);
+    require(renderBatch <= MAX_RENDER_BATCH, "--render-batch " + renderBatch + " is over " + MAX_RENDER_BATCH);
     String model = CommandLineOptions.single(o, "model", ModelSource.BUILTIN_DEFAULT);
     String master = CommandLineOptions.single(o, "master");
     Map<String, String> conf = new LinkedHashMap<>();
@@ -163,7 +169,7 @@ public record JobConfig(
       conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
     }
     return new JobConfig(command, List.copyOf(inputs), output, fields, errors, model, scales, device, format,
-        maxPixels, maxErrorFraction, alpha, codec, ortThreads, partitions, master, conf);
+        maxPixels, maxErrorFraction, alpha, codec, ortThreads, partitions, (int) renderBatch, master, conf);
   }
 
   static List<Scale> parseScales(String text) throws UsageException {

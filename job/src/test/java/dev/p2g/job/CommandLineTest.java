@@ -27,6 +27,9 @@ class CommandLineTest {
       "render --fields f --output o                           | render needs --scales",
       "run --input a --output o --max-error-fraction 2        | between 0 and 1",
       "run --input a --output o --alpha purple                | purple",
+      "render --fields f --output o --scales 2 --render-batch 0    | --render-batch",
+      "render --fields f --output o --scales 2 --render-batch 5000 | --render-batch 5000 is over 4096",
+      "encode --input a --fields f --render-batch 4           | unknown option --render-batch",
   })
   void badCommandLinesExitTwoWithOneClearLine(String args, String expected) {
     JobRun run = JobRun.of(args.trim().split("\\s+"));

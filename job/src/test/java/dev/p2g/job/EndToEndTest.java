@@ -126,6 +126,27 @@ class EndToEndTest {
   }
 
   @Test
+  void batchedRenderGivesTheSameImagesAndManifest() throws IOException {
+    // --render-batch 3 on the CPU takes the batched path a GPU takes by default: fields grouped
+    // per scale, outputs written back to the right keys.
+    java.nio.file.Path out3 = tmp.resolve("batched/out");
+    JobRun r = JobRun.of("render", "--fields", out.resolve("fields").toString(), "--output", out3.toString(),
+        "--scales", "2,0.5", "--render-batch", "3", "--device", "cpu");
+    assertEquals(Main.OK, r.exitCode(), r.err());
+    assertEquals(2L * sampleCount, spark().read().schema(ManifestTable.SCHEMA)
+        .parquet(out3.resolve("manifest").toString()).count());
+    for (FieldRecord f : fieldsByKey().values()) {
+      for (String text : List.of("2", "0.5")) {
+        Scale s = Scale.parse(text);
+        BufferedImage a = ImageIO.read(pyramidFile(out, s, f.key()).toFile());
+        BufferedImage b = ImageIO.read(pyramidFile(out3, s, f.key()).toFile());
+        assertArrayEquals(a.getRGB(0, 0, a.getWidth(), a.getHeight(), null, 0, a.getWidth()),
+            b.getRGB(0, 0, b.getWidth(), b.getHeight(), null, 0, b.getWidth()), f.key() + " at " + s);
+      }
+    }
+  }
+
+  @Test
   void oneOnnxSessionServesTheWholeExecutor() throws IOException {
     // Five partitions over two task threads all asked for the session; the JVM opened it once.
     String id = dev.p2g.io.HadoopFiles.sha256Hex(Files.readAllBytes(

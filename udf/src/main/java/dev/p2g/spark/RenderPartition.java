@@ -20,9 +20,16 @@ import org.apache.spark.util.CollectionAccumulator;
 /**
  * Stage 2 as Spark calls it: fields/ rows in, one manifest row out per image and scale written
  * to pyramid/. A field or scale that fails becomes an errors/ row; the others still render.
+ * Fields are rendered in batches (one on the CPU by default, many per GPU launch); a batch that
+ * fails is rendered again one field at a time, so its error lands on the field that caused it.
  */
 public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
   private static final double NANOS_PER_MS = 1e6;
+  /**
+   * At most this many output pixels (at the largest scale) in one batch: 32 M pixels are 384 MB
+   * of float RGB, on the host and on the GPU. A larger single image is still rendered alone.
+   */
+  private static final long MAX_BATCH_OUTPUT_PIXELS = 32L << 20;
 
   private final RenderSettings settings;
   private final Broadcast<SerializableHadoopConf> conf;
@@ -39,43 +46,83 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
   public Iterator<Row> call(Iterator<Row> input) {
     Configuration hadoop = conf.value().get();
     Renderer renderer = TaskRenderers.open(settings.device());
-    return new LazyFlatMap<>(input, row -> renderOne(renderer, hadoop, row));
+    int batch = settings.batch() > 0 ? settings.batch() : renderer.preferredBatch();
+    return new LazyFlatMap<>(new Batches<>(input, batch, MAX_BATCH_OUTPUT_PIXELS, this::outputPixels),
+        rows -> renderBatch(renderer, hadoop, rows));
   }
 
-  private List<Row> renderOne(Renderer renderer, Configuration hadoop, Row row) {
-    FieldRecord record;
-    GaussianField field;
+  /** The largest output of a field row, to bound what a batch holds at once. */
+  private long outputPixels(Row row) {
     try {
-      record = FieldTable.fromRow(row);
-      field = record.decodeField();
-    } catch (RuntimeException e) {
-      String key = row.getString(row.fieldIndex("key"));
+      int w = row.getInt(row.fieldIndex("width"));
+      int h = row.getInt(row.fieldIndex("height"));
+      long most = 0;
       for (Scale s : settings.scales()) {
-        errors.add(new ErrorRecord(key, null, ErrorRecord.RENDER, s.level(), "render.field",
-            "unreadable field row: " + e.getMessage()));
+        most = Math.max(most, (long) s.outputWidth(w) * s.outputHeight(h));
       }
-      return List.of();
+      return most;
+    } catch (RuntimeException e) {
+      return 1; // an unreadable row fails on its own in renderBatch
     }
-    List<Row> out = new ArrayList<>(settings.scales().size());
-    for (Scale scale : settings.scales()) {
+  }
+
+  private List<Row> renderBatch(Renderer renderer, Configuration hadoop, List<Row> rows) {
+    List<FieldRecord> records = new ArrayList<>(rows.size());
+    List<GaussianField> fields = new ArrayList<>(rows.size());
+    for (Row row : rows) {
       try {
-        out.add(renderLevel(renderer, hadoop, record, field, scale));
-      } catch (IOException e) {
-        errors.add(new ErrorRecord(record.key(), record.sourceUri(), ErrorRecord.RENDER, scale.level(),
-            "render.write", "cannot write the rendered image: " + e));
+        FieldRecord record = FieldTable.fromRow(row);
+        fields.add(record.decodeField());
+        records.add(record);
       } catch (RuntimeException e) {
-        errors.add(new ErrorRecord(record.key(), record.sourceUri(), ErrorRecord.RENDER, scale.level(),
-            "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage())));
+        String key = row.getString(row.fieldIndex("key"));
+        for (Scale s : settings.scales()) {
+          errors.add(new ErrorRecord(key, null, ErrorRecord.RENDER, s.level(), "render.field",
+              "unreadable field row: " + e.getMessage()));
+        }
+      }
+    }
+    List<Row> out = new ArrayList<>(records.size() * settings.scales().size());
+    for (Scale scale : settings.scales()) {
+      List<FloatImage> images = null;
+      double batchMs = 0;
+      if (records.size() > 1) {
+        try {
+          long start = System.nanoTime();
+          images = renderer.renderAll(fields, scale);
+          batchMs = (System.nanoTime() - start) / NANOS_PER_MS / records.size();
+        } catch (RuntimeException e) {
+          images = null; // render one by one, so that the error lands on the field that caused it
+        }
+      }
+      for (int i = 0; i < records.size(); i++) {
+        FieldRecord record = records.get(i);
+        try {
+          FloatImage image;
+          double renderMs;
+          if (images != null) {
+            image = images.get(i);
+            renderMs = batchMs;
+          } else {
+            long start = System.nanoTime();
+            image = renderer.render(fields.get(i), scale);
+            renderMs = (System.nanoTime() - start) / NANOS_PER_MS;
+          }
+          out.add(writeLevel(renderer, hadoop, record, image, renderMs, scale));
+        } catch (IOException e) {
+          errors.add(new ErrorRecord(record.key(), record.sourceUri(), ErrorRecord.RENDER, scale.level(),
+              "render.write", "cannot write the rendered image: " + e));
+        } catch (RuntimeException e) {
+          errors.add(new ErrorRecord(record.key(), record.sourceUri(), ErrorRecord.RENDER, scale.level(),
+              "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage())));
+        }
       }
     }
     return out;
   }
 
-  private Row renderLevel(Renderer renderer, Configuration hadoop, FieldRecord record, GaussianField field,
-      Scale scale) throws IOException {
-    long start = System.nanoTime();
-    FloatImage image = renderer.render(field, scale);
-    double renderMs = (System.nanoTime() - start) / NANOS_PER_MS;
+  private Row writeLevel(Renderer renderer, Configuration hadoop, FieldRecord record, FloatImage image,
+      double renderMs, Scale scale) throws IOException {
     byte[] bytes = ImageEncoding.encode(image, settings.format());
     String path = settings.layout().pyramidFile(scale.level(), record.key(), settings.format().extension());
     HadoopFiles.write(path, bytes, hadoop);

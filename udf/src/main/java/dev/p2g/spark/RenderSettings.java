@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * What every render task needs, resolved on the driver. device is the --device policy (auto, cpu
- * or cuda); each task turns it into a renderer with TaskRenderers.
+ * or cuda); each task turns it into a renderer with TaskRenderers. batch is the number of fields
+ * rendered together (0: what the renderer prefers, one on the CPU).
  */
-public record RenderSettings(List<Scale> scales, OutputFormat format, OutputLayout layout, String device)
-    implements Serializable {}
+public record RenderSettings(List<Scale> scales, OutputFormat format, OutputLayout layout, String device,
+    int batch) implements Serializable {}

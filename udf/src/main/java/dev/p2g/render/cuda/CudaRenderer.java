@@ -62,12 +62,19 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
     return "cuda:" + device.ordinal();
   }
 
+  /** Enough fields that small images do not mean small launches. */
+  @Override
+  public int preferredBatch() {
+    return 32;
+  }
+
   @Override
   public FloatImage render(GaussianField field, Scale scale) {
     return renderAll(List.of(field), scale).get(0);
   }
 
   /** The fields at one scale, in one upload, two launches and one download. */
+  @Override
   public List<FloatImage> renderAll(List<GaussianField> fields, Scale scale) {
     device.makeCurrent();
     int count = fields.size();
