@@ -53,7 +53,8 @@ final class Driver {
     if (config.command() != JobConfig.Command.RENDER) {
       ModelInfo model = inspectModel(device);
       checkWritable(parentOf(config.fields()));
-      out.printf("p2g: model %s (%s), k=%d, on %s%n", model.name(), model.id().substring(0, 12), model.k(), device);
+      out.printf("p2g: model %s (%s), k=%d, device %s%n", model.name(), model.id().substring(0, 12), model.k(),
+          config.device());
       long t0 = System.nanoTime();
       ImageListing.Listing listing = ImageListing.list(spark, config.inputs(), hadoop);
       out.printf("p2g: listed %d images (%d other files skipped, %d duplicate names refused) in %.1f s%n",
@@ -61,7 +62,7 @@ final class Driver {
       images = listing.imageCount() + listing.duplicates().size();
       EncodeSettings settings = new EncodeSettings(
           new ModelRef(config.model(), model.id(), device, config.ortThreads()),
-          config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec());
+          config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec(), config.device());
       long t1 = System.nanoTime();
       EncodeStage.Result encoded =
           EncodeStage.run(spark, listing, settings, config.fields(), config.partitions(), conf);
@@ -111,14 +112,18 @@ final class Driver {
   /**
    * DESIGN.md's device policy, the part the driver can settle before any work: --device cuda
    * fails here when no GPU can work (local mode: CUDA does not start; a cluster: executors are
-   * given no GPUs). Tasks choose their renderer themselves (TaskRenderers). ONNX runs on the CPU
-   * in this version: the device returned is the encoder's.
+   * given no GPUs). Tasks choose their GPU themselves (TaskEncoders, TaskRenderers); the model
+   * is validated on the CPU, which every executor has.
    */
   private String resolveDevice() throws SystemicException {
     if (config.device().equals(DevicePolicy.CUDA)) {
       SparkConf conf = spark.sparkContext().getConf();
       if (conf.get("spark.master", "local").startsWith("local")) {
         Optional<String> problem = CudaDevices.problem(0);
+        if (problem.isEmpty() && config.command() != JobConfig.Command.RENDER) {
+          problem = OnnxSessions.cudaProblem(0)
+              .map(p -> p + " (the default build has the CPU runtime; build with -Pgpu for onnxruntime_gpu)");
+        }
         if (problem.isPresent()) {
           throw new SystemicException("--device cuda: CUDA cannot start on GPU 0: " + problem.get()
               + "; use --device auto or cpu");

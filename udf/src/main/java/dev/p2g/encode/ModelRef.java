@@ -9,6 +9,21 @@ import java.io.Serializable;
  */
 public record ModelRef(String uri, String id, String device, int intraOpThreads) implements Serializable {
   public static final String CPU = "cpu";
+  /** GPU devices are "cuda:N", N the CUDA ordinal. */
+  public static final String CUDA_PREFIX = "cuda:";
+
+  public static String cuda(int ordinal) {
+    return CUDA_PREFIX + ordinal;
+  }
+
+  static int cudaOrdinal(String device) {
+    return Integer.parseInt(device.substring(CUDA_PREFIX.length()));
+  }
+
+  /** The same model and threads on another device. */
+  public ModelRef on(String otherDevice) {
+    return new ModelRef(uri, id, otherDevice, intraOpThreads);
+  }
 
   /** Sessions are shared per (model id, device): the same model at another URI is the same session. */
   String sessionKey() {

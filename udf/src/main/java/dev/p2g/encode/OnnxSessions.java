@@ -5,7 +5,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.p2g.io.HadoopFiles;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -19,6 +21,7 @@ import org.apache.hadoop.conf.Configuration;
 public final class OnnxSessions {
   private static final Logger LOG = LoggerFactory.getLogger(OnnxSessions.class);
   private static final Map<String, ModelSession> SESSIONS = new ConcurrentHashMap<>();
+  private static final Map<Integer, Optional<String>> CUDA_PROBLEMS = new HashMap<>();
   private static final AtomicInteger CREATED = new AtomicInteger();
   private static final Map<String, AtomicInteger> CREATIONS = new ConcurrentHashMap<>();
 
@@ -98,10 +101,30 @@ public final class OnnxSessions {
     options.setIntraOpNumThreads(ref.intraOpThreads());
     options.setInterOpNumThreads(1);
     options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-    if (!ModelRef.CPU.equals(ref.device())) {
-      throw new OrtException("device '" + ref.device() + "' is not supported by this build; use cpu");
+    if (ref.device().startsWith(ModelRef.CUDA_PREFIX)) {
+      options.addCUDA(ModelRef.cudaOrdinal(ref.device()));
+    } else if (!ModelRef.CPU.equals(ref.device())) {
+      throw new OrtException("unknown device '" + ref.device() + "'");
     }
     return options;
+  }
+
+  /**
+   * Why ONNX Runtime cannot run models on this GPU, or empty when it can: the CPU build
+   * (onnxruntime) has no CUDA provider, the gpu profile's (onnxruntime_gpu) needs the CUDA and
+   * cuDNN libraries it was built against. Remembered per GPU: the answer does not change.
+   */
+  public static synchronized Optional<String> cudaProblem(int ordinal) {
+    return CUDA_PROBLEMS.computeIfAbsent(ordinal, gpu -> {
+      OrtEnvironments.get();
+      try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        options.addCUDA(gpu);
+        return Optional.empty();
+      } catch (OrtException | RuntimeException | LinkageError e) {
+        String m = String.valueOf(e.getMessage());
+        return Optional.of("ONNX Runtime's CUDA provider cannot start: " + m.lines().findFirst().orElse(m));
+      }
+    });
   }
 
   private static byte[] readModel(String uri, Configuration conf) throws ModelLoadException {

@@ -62,6 +62,6 @@ public final class DevicePolicy {
     if (requested.equals(CUDA)) {
       throw new IllegalStateException("--device cuda: " + why);
     }
-    return Choice.cpu(why + "; rendering on the CPU");
+    return Choice.cpu(why);
   }
 }

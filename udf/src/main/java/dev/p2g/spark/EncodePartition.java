@@ -4,7 +4,6 @@ import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.FieldEncoder;
 import dev.p2g.encode.ImageDecoder;
 import dev.p2g.encode.ModelLoadException;
-import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.FieldCodecs;
 import dev.p2g.field.ImageFailure;
 import dev.p2g.io.HadoopFiles;
@@ -42,7 +41,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     Configuration hadoop = conf.value().get();
     FieldEncoder encoder = new FieldEncoder(
         new ImageDecoder(settings.maxPixels(), AlphaPolicy.parse(settings.alphaPolicy())),
-        OnnxSessions.get(settings.model(), hadoop),
+        TaskEncoders.session(settings.model(), settings.device(), hadoop),
         FieldCodecs.byName(settings.codec()));
     return new LazyFlatMap<>(input, row -> encodeOne(encoder, hadoop, row.getString(0), row.getString(1)));
   }

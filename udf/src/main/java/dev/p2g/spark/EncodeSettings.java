@@ -3,6 +3,9 @@ package dev.p2g.spark;
 import dev.p2g.encode.ModelRef;
 import java.io.Serializable;
 
-/** What every encode task needs, resolved on the driver. */
-public record EncodeSettings(ModelRef model, long maxPixels, long maxFileBytes, String alphaPolicy, String codec)
-    implements Serializable {}
+/**
+ * What every encode task needs, resolved on the driver. model is validated on the CPU; each task
+ * moves it to its GPU under the --device policy (TaskEncoders).
+ */
+public record EncodeSettings(ModelRef model, long maxPixels, long maxFileBytes, String alphaPolicy, String codec,
+    String device) implements Serializable {}

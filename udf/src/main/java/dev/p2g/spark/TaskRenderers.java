@@ -8,9 +8,7 @@ import dev.p2g.render.cuda.CudaRenderer;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
-import org.apache.spark.resource.ResourceInformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,15 +25,8 @@ public final class TaskRenderers {
 
   public static Renderer open(String policy) {
     TaskContext task = TaskContext.get();
-    Optional<String> gpu = Optional.empty();
-    if (task != null) {
-      ResourceInformation info = task.resourcesJMap().get("gpu");
-      if (info != null && info.addresses().length > 0) {
-        gpu = Optional.of(info.addresses()[0]);
-      }
-    }
-    SparkEnv env = SparkEnv.get();
-    boolean local = env != null && env.conf().get("spark.master", "local").startsWith("local");
+    Optional<String> gpu = TaskGpus.assigned();
+    boolean local = TaskGpus.localMode();
     DevicePolicy.Choice choice = DevicePolicy.choose(policy, gpu, local, CudaDevices::problem);
     if (choice.gpu().isPresent()) {
       try {
@@ -49,18 +40,27 @@ public final class TaskRenderers {
           throw new IllegalStateException("--device cuda: the CUDA renderer cannot start on GPU "
               + choice.gpu().get() + ": " + e.getMessage(), e);
         }
-        warnOnce("the CUDA renderer cannot start on GPU " + choice.gpu().get() + ": " + e.getMessage()
-            + "; rendering on the CPU");
+        warnOnce(gpu.isEmpty(), "the CUDA renderer cannot start on GPU " + choice.gpu().get() + ": " + e.getMessage());
         return new CpuRenderer();
       }
     }
-    choice.warning().ifPresent(TaskRenderers::warnOnce);
+    boolean tried = gpu.isEmpty();
+    choice.warning().ifPresent(w -> warnOnce(tried, w));
     return new CpuRenderer();
   }
 
-  private static void warnOnce(String message) {
+  /**
+   * Once per executor. Trying GPU 0 in local mode is a guess, so its failure (a machine without
+   * a GPU, the usual local case) is only logged at info; a GPU Spark assigned that does not work
+   * is a misconfigured cluster, a warning.
+   */
+  private static void warnOnce(boolean guessed, String message) {
     if (WARNED.compareAndSet(false, true)) {
-      LOG.warn("--device auto: {}", message);
+      if (guessed) {
+        LOG.info("--device auto: rendering on the CPU: {}", message);
+      } else {
+        LOG.warn("--device auto: rendering on the CPU: {}", message);
+      }
     }
   }
 }
