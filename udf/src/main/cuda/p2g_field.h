@@ -128,4 +128,43 @@ P2G_HD void p2g_sample(const p2g_gaussian* g, int gw, int gh, int k, double x, d
   out[2] = fminf(1.0f, fmaxf(0.0f, bl));
 }
 
+/* One field of a batch (CudaRenderer packs these, 48 bytes each). Offsets count elements of the
+ * batch's buffers. */
+typedef struct {
+  long long params_offset;   /* float: the 8 parameter planes of this field */
+  long long gaussian_offset; /* p2g_gaussian: this field's prepared Gaussians */
+  long long out_offset;      /* float: this field's R, G, B output planes */
+  int width, height, k;      /* LR size and anchors per LR pixel per axis */
+  int out_width, out_height;
+  int anti_alias;
+} p2g_job;
+
+/* Prepares Gaussian i of a job; false when i is past the job's Gaussians. */
+P2G_HD int p2g_prepare_job(p2g_job job, const float* params, p2g_gaussian* gaussians, long long i,
+                           double* reach) {
+  const long long n = (long long)job.width * job.k * job.height * job.k;
+  if (i >= n) return 0;
+  const double rx = (double)job.out_width / job.width;
+  const double ry = (double)job.out_height / job.height;
+  gaussians[job.gaussian_offset + i] = p2g_prepare(params + job.params_offset, n, i,
+      p2g_footprint(rx, job.anti_alias), p2g_footprint(ry, job.anti_alias), reach);
+  return 1;
+}
+
+/* Renders output pixel (u, v) of a job into its planes; nothing outside the job's image. */
+P2G_HD void p2g_render_job(p2g_job job, const p2g_gaussian* gaussians, double reach, float* out, int u,
+                           int v) {
+  if (u >= job.out_width || v >= job.out_height) return;
+  const double rx = (double)job.out_width / job.width;
+  const double ry = (double)job.out_height / job.height;
+  float rgb[3];
+  p2g_sample(gaussians + job.gaussian_offset, job.width * job.k, job.height * job.k, job.k,
+             (u + 0.5) / rx, (v + 0.5) / ry, reach, rgb);
+  const long long plane = (long long)job.out_width * job.out_height;
+  const long long o = job.out_offset + (long long)v * job.out_width + u;
+  out[o] = rgb[0];
+  out[o + plane] = rgb[1];
+  out[o + 2 * plane] = rgb[2];
+}
+
 #endif /* P2G_FIELD_H */

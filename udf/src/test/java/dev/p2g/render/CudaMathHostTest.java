@@ -2,19 +2,15 @@ package dev.p2g.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.GaussianField;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,34 +20,16 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The CUDA kernels' per-pixel math (src/main/cuda/p2g_field.h) built for the host with g++ and
  * run as the kernels run it (src/test/cpp/render_host.cpp), against the float64 reference of the
  * field equation, on the random fields and scales of CpuRendererTest. CI machines have no GPU:
- * this is what keeps the GPU's arithmetic honest there. Without g++ the test is skipped, except
- * under CI=true, where it fails (.ci/run installs g++).
+ * this is what keeps the GPU's arithmetic honest there (HostCompiler: skipped without g++
+ * outside CI).
  */
 class CudaMathHostTest {
   private static final double MAX_ABS_DIFF = 1e-4;
-  private static final Path HEADER_DIR = Path.of("src/main/cuda");
-  private static final Path DRIVER = Path.of("src/test/cpp/render_host.cpp");
   private static Path binary;
 
   @BeforeAll
   static void compile() throws Exception {
-    Path dir = Files.createDirectories(Path.of("target/cuda-host"));
-    binary = dir.resolve("render_host");
-    String[] cmd = {"g++", "-O2", "-std=c++17", "-Wall", "-Wextra", "-Werror", "-I" + HEADER_DIR,
-        DRIVER.toString(), "-o", binary.toString()};
-    Process p;
-    try {
-      p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    } catch (IOException noCompiler) {
-      if ("true".equals(System.getenv("CI"))) {
-        fail("g++ is needed for the CUDA math test in CI: " + noCompiler.getMessage());
-      }
-      Assumptions.abort("g++ not found; the CUDA math host test is skipped outside CI");
-      return;
-    }
-    String log = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "g++ did not finish");
-    assertEquals(0, p.exitValue(), "g++ failed:\n" + log);
+    binary = HostCompiler.build("render_host.cpp");
   }
 
   @Test
@@ -144,11 +122,7 @@ class CudaMathHostTest {
         .putInt(antiAlias ? 1 : 0);
     b.asFloatBuffer().put(params);
     Files.write(in, b.array());
-    Process p = new ProcessBuilder(binary.toString(), in.toString(), out.toString())
-        .redirectErrorStream(true).start();
-    String log = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "render_host did not finish");
-    assertEquals(0, p.exitValue(), "render_host failed: " + log);
+    HostCompiler.run(binary.toString(), in.toString(), out.toString());
     float[] result = new float[3 * outW * outH];
     ByteBuffer.wrap(Files.readAllBytes(out)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(result);
     return result;

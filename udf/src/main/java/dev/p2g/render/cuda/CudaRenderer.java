@@ -12,15 +12,11 @@ import static jcuda.driver.JCudaDriver.cuStreamCreate;
 import static jcuda.driver.JCudaDriver.cuStreamDestroy;
 import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
-import dev.p2g.field.FieldContract;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
 import dev.p2g.render.Renderer;
 import dev.p2g.render.Scale;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.List;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
@@ -34,10 +30,6 @@ import jcuda.driver.CUstream_flags;
  * Not thread-safe: a task's thread uses it.
  */
 public final class CudaRenderer implements Renderer, AutoCloseable {
-  /** sizeof(p2g_job) in p2g_render.cu: three int64 offsets, six int32. */
-  static final int JOB_BYTES = 48;
-  /** sizeof(p2g_gaussian) in p2g_field.h: eight floats. */
-  static final int GAUSSIAN_BYTES = 32;
   private static final int PREPARE_THREADS = 256;
   private static final int TILE = 16;
 
@@ -77,65 +69,30 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
   @Override
   public List<FloatImage> renderAll(List<GaussianField> fields, Scale scale) {
     device.makeCurrent();
-    int count = fields.size();
-    long paramFloats = 0;
-    long gaussianCount = 0;
-    long outFloats = 0;
-    long maxGaussians = 0;
-    int maxW = 0;
-    int maxH = 0;
-    ByteBuffer jobBytes = ByteBuffer.allocate(count * JOB_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-    for (GaussianField f : fields) {
-      int outW = scale.outputWidth(f.width());
-      int outH = scale.outputHeight(f.height());
-      jobBytes.putLong(paramFloats).putLong(gaussianCount).putLong(outFloats)
-          .putInt(f.width()).putInt(f.height()).putInt(f.k()).putInt(outW).putInt(outH).putInt(1);
-      paramFloats += (long) FieldContract.PARAMS * f.count();
-      gaussianCount += f.count();
-      outFloats += 3L * outW * outH;
-      maxGaussians = Math.max(maxGaussians, f.count());
-      maxW = Math.max(maxW, outW);
-      maxH = Math.max(maxH, outH);
-    }
-    long jobsSize = (long) count * JOB_BYTES;
-    hostUp.ensure(jobsSize + 4 * paramFloats);
-    hostDown.ensure(4 * outFloats);
-    ByteBuffer up = hostUp.ptr.getByteBuffer(0, jobsSize + 4 * paramFloats).order(ByteOrder.LITTLE_ENDIAN);
-    up.put(jobBytes.array());
-    for (GaussianField f : fields) {
-      up.asFloatBuffer().put(f.params());
-      up.position(up.position() + 4 * f.params().length);
-    }
-    jobs.ensure(jobsSize);
-    params.ensure(4 * paramFloats);
-    gaussians.ensure(GAUSSIAN_BYTES * gaussianCount);
-    reach.ensure(4L * count);
-    out.ensure(4 * outFloats);
+    BatchLayout batch = new BatchLayout(fields, scale);
+    hostUp.ensure(batch.uploadBytes());
+    hostDown.ensure(batch.downloadBytes());
+    batch.writeUpload(hostUp.ptr.getByteBuffer(0, batch.uploadBytes()));
+    jobs.ensure(batch.jobBytes());
+    params.ensure(4 * batch.paramFloats);
+    gaussians.ensure(BatchLayout.GAUSSIAN_BYTES * batch.gaussianCount);
+    reach.ensure(4L * batch.count);
+    out.ensure(batch.downloadBytes());
 
-    cuMemcpyHtoDAsync(jobs.ptr, hostUp.ptr, jobsSize, stream);
-    cuMemcpyHtoDAsync(params.ptr, hostUp.ptr.withByteOffset(jobsSize), 4 * paramFloats, stream);
-    cuMemsetD32Async(reach.ptr, 0, count, stream);
-    cuLaunchKernel(device.prepare(), (int) ((maxGaussians + PREPARE_THREADS - 1) / PREPARE_THREADS), count, 1,
-        PREPARE_THREADS, 1, 1, 0, stream,
+    cuMemcpyHtoDAsync(jobs.ptr, hostUp.ptr, batch.jobBytes(), stream);
+    cuMemcpyHtoDAsync(params.ptr, hostUp.ptr.withByteOffset(batch.jobBytes()), 4 * batch.paramFloats, stream);
+    cuMemsetD32Async(reach.ptr, 0, batch.count, stream);
+    cuLaunchKernel(device.prepare(), (int) ((batch.maxGaussians + PREPARE_THREADS - 1) / PREPARE_THREADS),
+        batch.count, 1, PREPARE_THREADS, 1, 1, 0, stream,
         Pointer.to(Pointer.to(jobs.ptr), Pointer.to(params.ptr), Pointer.to(gaussians.ptr), Pointer.to(reach.ptr)),
         null);
-    cuLaunchKernel(device.render(), (maxW + TILE - 1) / TILE, (maxH + TILE - 1) / TILE, count,
-        TILE, TILE, 1, 0, stream,
+    cuLaunchKernel(device.render(), (batch.maxOutWidth + TILE - 1) / TILE, (batch.maxOutHeight + TILE - 1) / TILE,
+        batch.count, TILE, TILE, 1, 0, stream,
         Pointer.to(Pointer.to(jobs.ptr), Pointer.to(gaussians.ptr), Pointer.to(reach.ptr), Pointer.to(out.ptr)),
         null);
-    cuMemcpyDtoHAsync(hostDown.ptr, out.ptr, 4 * outFloats, stream);
+    cuMemcpyDtoHAsync(hostDown.ptr, out.ptr, batch.downloadBytes(), stream);
     cuStreamSynchronize(stream);
-
-    ByteBuffer down = hostDown.ptr.getByteBuffer(0, 4 * outFloats).order(ByteOrder.LITTLE_ENDIAN);
-    List<FloatImage> images = new ArrayList<>(count);
-    for (GaussianField f : fields) {
-      FloatImage image = FloatImage.blank(scale.outputWidth(f.width()), scale.outputHeight(f.height()));
-      float[] data = image.data();
-      down.asFloatBuffer().get(data);
-      down.position(down.position() + 4 * data.length);
-      images.add(image);
-    }
-    return images;
+    return batch.readDownload(hostDown.ptr.getByteBuffer(0, batch.downloadBytes()));
   }
 
   @Override
