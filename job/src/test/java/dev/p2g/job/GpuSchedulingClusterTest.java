@@ -1,0 +1,87 @@
+package dev.p2g.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.p2g.render.cuda.CudaDevices;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Spark's GPU scheduling as p2g meets it, on a real standalone cluster (local-cluster mode:
+ * master and worker in a child JVM, executors in their own JVMs) whose worker discovers two
+ * GPUs through a fake discovery script: tasks receive GPU addresses from TaskContext.resources(),
+ * and the device policy turns them into its choice. Spark schedules GPUs only on clusters, so
+ * local mode cannot show this. Local-cluster mode launches executors from SPARK_HOME/jars: the
+ * test makes one from its own class path. Run alone: mvn -pl job verify -Dgroups=cluster
+ */
+@Tag("cluster")
+class GpuSchedulingClusterTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void tasksGetTheirGpuAndThePolicyUsesIt() throws Exception {
+    Path sparkHome = Files.createDirectories(tmp.resolve("spark-home/jars"));
+    List<String> dirs = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path p = Path.of(entry).toAbsolutePath();
+      if (entry.endsWith(".jar")) {
+        Files.createSymbolicLink(sparkHome.resolve(p.getFileName()), p);
+      } else {
+        dirs.add(p.toString());
+      }
+    }
+    Path discovery = tmp.resolve("fake-gpus.sh");
+    Files.writeString(discovery, "#!/bin/sh\necho '{\"name\":\"gpu\",\"addresses\":[\"0\",\"1\"]}'\n");
+    Files.setPosixFilePermissions(discovery, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), GpuClusterProbe.class.getName(),
+        discovery.toString(), String.join(File.pathSeparator, dirs));
+    pb.environment().put("SPARK_HOME", sparkHome.getParent().toString());
+    pb.environment().put("SPARK_SCALA_VERSION", "2.13"); // else the launcher looks for a source build
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Path log = tmp.resolve("probe.log");
+    pb.redirectError(log.toFile());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the cluster probe did not finish");
+    assertEquals(0, p.exitValue(), out + tail(log));
+
+    List<String[]> tasks = out.lines().filter(l -> l.startsWith("task ")).map(l -> l.split(" "))
+        .collect(Collectors.toList());
+    assertEquals(4, tasks.size(), out + tail(log));
+    boolean cudaWorks = CudaDevices.problem(0).isEmpty();
+    for (String[] t : tasks) {
+      String address = t[1];
+      assertTrue(address.equals("0") || address.equals("1"), "task got GPU '" + address + "'");
+      if (cudaWorks) {
+        assertEquals("cuda:" + address, t[2]);
+        assertEquals("ok:cuda:" + address, t[3]);
+      } else {
+        assertEquals("cpu", t[2], "auto falls back to the CPU where CUDA cannot start");
+        assertTrue(t[3].startsWith("refused:--device_cuda:_CUDA_cannot_start_on_GPU_" + address + ":"), t[3]);
+      }
+    }
+    System.out.println("gpu cluster probe: " + tasks.stream().map(Arrays::toString).collect(Collectors.joining("; ")));
+  }
+
+  private static String tail(Path log) throws Exception {
+    List<String> lines = Files.readAllLines(log);
+    return "\n--- probe log ---\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+  }
+}
