@@ -11,6 +11,7 @@ import dev.p2g.spark.EncodeSettings;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.RenderSettings;
 import dev.p2g.spark.SerializableHadoopConf;
+import dev.p2g.spark.SparkMasters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -118,7 +119,7 @@ final class Driver {
   private String resolveDevice() throws SystemicException {
     if (config.device().equals(DevicePolicy.CUDA)) {
       SparkConf conf = spark.sparkContext().getConf();
-      if (conf.get("spark.master", "local").startsWith("local")) {
+      if (SparkMasters.isLocal(conf.get("spark.master", "local"))) {
         Optional<String> problem = CudaDevices.problem(0);
         if (problem.isEmpty() && config.command() != JobConfig.Command.RENDER) {
           problem = OnnxSessions.cudaProblem(0)

@@ -10,7 +10,6 @@ import dev.p2g.spark.SerializableHadoopConf;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -30,9 +29,9 @@ final class EncodeStage {
     CollectionAccumulator<ErrorRecord> errors = spark.sparkContext().collectionAccumulator("p2g encode errors");
     int partitions = partitionsOption > 0 ? partitionsOption : partitions(spark, listing.imageCount());
     spark.sparkContext().setJobDescription("p2g encode: " + listing.imageCount() + " images to fields");
-    Dataset<Row> fields = listing.images()
-        .repartition(partitions, col("key"))
-        .mapPartitions(new EncodePartition(settings, conf, errors), Encoders.row(FieldTable.SCHEMA))
+    Dataset<Row> fields = GpuStages.mapPartitions(spark, listing.images().repartition(partitions, col("key")),
+            new EncodePartition(settings, conf, errors), FieldTable.SCHEMA,
+            GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
         // the row encoder drops column metadata; the footer must carry the field version
         .withMetadata("params", FieldTable.PARAMS_META);
     fields.write().mode(SaveMode.Overwrite).parquet(fieldsUri);

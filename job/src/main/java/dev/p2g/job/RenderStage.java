@@ -18,7 +18,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -38,7 +37,8 @@ final class RenderStage {
     clearLevels(layout.manifest(), settings.scales(), conf.value().get());
     CollectionAccumulator<ErrorRecord> errors = spark.sparkContext().collectionAccumulator("p2g render errors");
     spark.sparkContext().setJobDescription("p2g render: " + fieldCount + " fields at " + settings.scales());
-    fields.mapPartitions(new RenderPartition(settings, conf, errors), Encoders.row(ManifestTable.SCHEMA))
+    GpuStages.mapPartitions(spark, fields, new RenderPartition(settings, conf, errors), ManifestTable.SCHEMA,
+            GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
         .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(layout.manifest());
     spark.sparkContext().setJobDescription(null);
 

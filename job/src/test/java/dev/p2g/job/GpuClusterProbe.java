@@ -21,6 +21,21 @@ public final class GpuClusterProbe {
   public static void main(String[] args) {
     String discovery = args[0];
     String classDirs = args[1];
+    if (args.length > 2) {
+      // The whole job on the cluster, GPUs given to its encode and render stages only by
+      // stage-level scheduling (no spark.task.resource.gpu.amount): the exit code is printed.
+      String[] job = {"run", "--input", args[2], "--output", args[3], "--scales", "2",
+          "--master", "local-cluster[1,2,1024]",
+          "--conf", "spark.driver.host=127.0.0.1",
+          "--conf", "spark.executor.extraClassPath=" + classDirs,
+          "--conf", "spark.executor.cores=2",
+          "--conf", "spark.worker.resource.gpu.amount=1",
+          "--conf", "spark.worker.resource.gpu.discoveryScript=" + discovery,
+          "--conf", "spark.executor.resource.gpu.amount=1",
+          "--conf", "spark.executor.resource.gpu.discoveryScript=" + discovery};
+      System.out.println("job exit " + Main.run(job, System.out, System.err));
+      return;
+    }
     SparkSession spark = SparkSession.builder().master("local-cluster[1,2,1024]").appName("p2g-gpu-probe")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.executor.extraClassPath", classDirs)

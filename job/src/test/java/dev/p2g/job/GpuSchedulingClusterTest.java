@@ -32,39 +32,10 @@ class GpuSchedulingClusterTest {
 
   @Test
   void tasksGetTheirGpuAndThePolicyUsesIt() throws Exception {
-    Path sparkHome = Files.createDirectories(tmp.resolve("spark-home/jars"));
-    List<String> dirs = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      Path p = Path.of(entry).toAbsolutePath();
-      if (entry.endsWith(".jar")) {
-        Files.createSymbolicLink(sparkHome.resolve(p.getFileName()), p);
-      } else {
-        dirs.add(p.toString());
-      }
-    }
-    Path discovery = tmp.resolve("fake-gpus.sh");
-    Files.writeString(discovery, "#!/bin/sh\necho '{\"name\":\"gpu\",\"addresses\":[\"0\",\"1\"]}'\n");
-    Files.setPosixFilePermissions(discovery, PosixFilePermissions.fromString("rwxr-xr-x"));
-
-    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
-        "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-        "-cp", System.getProperty("java.class.path"), GpuClusterProbe.class.getName(),
-        discovery.toString(), String.join(File.pathSeparator, dirs));
-    pb.environment().put("SPARK_HOME", sparkHome.getParent().toString());
-    pb.environment().put("SPARK_SCALA_VERSION", "2.13"); // else the launcher looks for a source build
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Path log = tmp.resolve("probe.log");
-    pb.redirectError(log.toFile());
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the cluster probe did not finish");
-    assertEquals(0, p.exitValue(), out + tail(log));
-
+    String out = probe(tmp.resolve("two-gpus.sh"), "[\"0\",\"1\"]");
     List<String[]> tasks = out.lines().filter(l -> l.startsWith("task ")).map(l -> l.split(" "))
         .collect(Collectors.toList());
-    assertEquals(4, tasks.size(), out + tail(log));
+    assertEquals(4, tasks.size(), out + tail(tmp.resolve("probe.log")));
     boolean cudaWorks = CudaDevices.problem(0).isEmpty();
     for (String[] t : tasks) {
       String address = t[1];
@@ -78,6 +49,67 @@ class GpuSchedulingClusterTest {
       }
     }
     System.out.println("gpu cluster probe: " + tasks.stream().map(Arrays::toString).collect(Collectors.joining("; ")));
+  }
+
+  @Test
+  void theJobsEncodeAndRenderStagesAskForGpusThemselves() throws Exception {
+    // No spark.task.resource.gpu.amount: only GpuStages' task profile can give tasks a GPU.
+    Path output = tmp.resolve("out");
+    String out = probe(tmp.resolve("one-gpu.sh"), "[\"0\"]", Path.of("../sample-data/images").toAbsolutePath().toString(),
+        output.toString());
+    assertTrue(out.contains("job exit 0"), out + tail(tmp.resolve("probe.log")));
+    assertTrue(Files.isDirectory(output.resolve("pyramid/x2")), "no pyramid");
+    // The executors' own logs say which GPU their tasks were given.
+    String executorLogs;
+    try (var files = Files.walk(tmp.resolve("spark-home/work"))) {
+      StringBuilder b = new StringBuilder();
+      for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+        b.append(Files.readString(f));
+      }
+      executorLogs = b.toString();
+    }
+    boolean cudaWorks = CudaDevices.problem(0).isEmpty();
+    if (!cudaWorks) {
+      assertTrue(executorLogs.contains("rendering on the CPU: CUDA cannot start on GPU 0"), "render task got no GPU");
+      assertTrue(executorLogs.contains("encoding on the CPU: CUDA cannot start on GPU 0"), "encode task got no GPU");
+    }
+  }
+
+  /** Runs GpuClusterProbe in a child JVM with a SPARK_HOME made of this class path. */
+  private String probe(Path discovery, String addresses, String... jobArgs) throws Exception {
+    Path sparkHome = tmp.resolve("spark-home");
+    Path jars = sparkHome.resolve("jars");
+    List<String> dirs = new ArrayList<>();
+    boolean link = !Files.isDirectory(jars);
+    Files.createDirectories(jars);
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      Path p = Path.of(entry).toAbsolutePath();
+      if (!entry.endsWith(".jar")) {
+        dirs.add(p.toString());
+      } else if (link) {
+        Files.createSymbolicLink(jars.resolve(p.getFileName()), p);
+      }
+    }
+    Files.writeString(discovery, "#!/bin/sh\necho '{\"name\":\"gpu\",\"addresses\":" + addresses + "}'\n");
+    Files.setPosixFilePermissions(discovery, PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+        "-cp", System.getProperty("java.class.path"), GpuClusterProbe.class.getName(),
+        discovery.toString(), String.join(File.pathSeparator, dirs)));
+    cmd.addAll(List.of(jobArgs));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("SPARK_HOME", sparkHome.toString());
+    pb.environment().put("SPARK_SCALA_VERSION", "2.13"); // else the launcher looks for a source build
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Path log = tmp.resolve("probe.log");
+    pb.redirectError(log.toFile());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the cluster probe did not finish");
+    assertEquals(0, p.exitValue(), out + tail(log));
+    return out;
   }
 
   private static String tail(Path log) throws Exception {

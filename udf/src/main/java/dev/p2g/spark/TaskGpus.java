@@ -22,6 +22,6 @@ final class TaskGpus {
   /** Local mode assigns no resources to tasks (Spark schedules GPUs only on clusters). */
   static boolean localMode() {
     SparkEnv env = SparkEnv.get();
-    return env != null && env.conf().get("spark.master", "local").startsWith("local");
+    return env != null && SparkMasters.isLocal(env.conf().get("spark.master", "local"));
   }
 }

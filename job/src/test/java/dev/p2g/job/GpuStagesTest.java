@@ -1,0 +1,52 @@
+package dev.p2g.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.resource.ResourceProfile;
+import org.junit.jupiter.api.Test;
+
+class GpuStagesTest {
+  private static SparkConf gpuCluster() {
+    return new SparkConf(false).set("spark.master", "spark://m:7077")
+        .set("spark.executor.resource.gpu.amount", "1").set("spark.executor.cores", "8");
+  }
+
+  private static double gpuShare(ResourceProfile p) {
+    return p.taskResources().get("gpu").get().amount();
+  }
+
+  @Test
+  void aGpuClusterSharesEachGpuAmongItsCores() {
+    ResourceProfile p = GpuStages.profile(gpuCluster(), "auto").orElseThrow();
+    assertEquals(0.125, gpuShare(p), 1e-12);
+    assertTrue(p.executorResources().isEmpty(), "task-only: the executors stay as configured");
+  }
+
+  @Test
+  void theShareCanBeSet() {
+    assertEquals(0.5, gpuShare(GpuStages.profile(gpuCluster().set(GpuStages.PER_TASK, "0.5"), "cuda").orElseThrow()),
+        1e-12);
+    assertThrows(IllegalArgumentException.class,
+        () -> GpuStages.profile(gpuCluster().set(GpuStages.PER_TASK, "1.5"), "auto"));
+  }
+
+  @Test
+  void nothingIsAskedWhereItCannotOrNeedNotBe() {
+    assertTrue(GpuStages.profile(gpuCluster(), "cpu").isEmpty(), "cpu");
+    assertTrue(GpuStages.profile(gpuCluster().set("spark.master", "local[4]"), "auto").isEmpty(), "local mode");
+    assertTrue(GpuStages.profile(gpuCluster().remove("spark.executor.resource.gpu.amount"), "auto").isEmpty(),
+        "executors without GPUs");
+    assertTrue(GpuStages.profile(gpuCluster().set("spark.task.resource.gpu.amount", "0.25"), "auto").isEmpty(),
+        "static task GPUs already apply");
+    assertTrue(GpuStages.profile(gpuCluster().set("spark.dynamicAllocation.enabled", "true"), "auto").isEmpty(),
+        "task-only profiles need dynamic allocation off");
+  }
+
+  @Test
+  void localClusterIsACluster() {
+    assertTrue(GpuStages.profile(gpuCluster().set("spark.master", "local-cluster[1,2,1024]"), "auto").isPresent());
+  }
+}
