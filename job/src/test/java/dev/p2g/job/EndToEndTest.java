@@ -96,8 +96,18 @@ class EndToEndTest {
         Scale s = Scale.parse(text);
         int[] want = rgb8(new CpuRenderer().render(f.decodeField(), s));
         BufferedImage png = ImageIO.read(pyramidFile(out, s, f.key()).toFile());
-        assertArrayEquals(want, png.getRGB(0, 0, png.getWidth(), png.getHeight(), null, 0, png.getWidth()),
-            f.key() + " at " + s);
+        int[] got = png.getRGB(0, 0, png.getWidth(), png.getHeight(), null, 0, png.getWidth());
+        if (dev.p2g.render.cuda.CudaDevices.problem(0).isPresent()) {
+          assertArrayEquals(want, got, f.key() + " at " + s);
+        } else {
+          // Rendered on a GPU: within 1e-4 of the CPU before quantisation, so one 8-bit level.
+          for (int i = 0; i < want.length; i++) {
+            for (int shift = 0; shift <= 16; shift += 8) {
+              int d = Math.abs((want[i] >> shift & 0xff) - (got[i] >> shift & 0xff));
+              assertTrue(d <= 1, f.key() + " at " + s + ": pixel " + i + " differs by " + d + " levels");
+            }
+          }
+        }
       }
     }
   }
