@@ -44,8 +44,7 @@ public final class TaskRenderers {
         return new CpuRenderer();
       }
     }
-    boolean tried = gpu.isEmpty();
-    choice.warning().ifPresent(w -> warnOnce(tried, w));
+    choice.warning().ifPresent(w -> warnOnce(gpu.isEmpty(), w));
     return new CpuRenderer();
   }
 
