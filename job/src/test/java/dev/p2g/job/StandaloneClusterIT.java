@@ -121,7 +121,9 @@ class StandaloneClusterIT {
     Path jars = Files.createDirectories(tmp.resolve("spark-home/jars"));
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path p = Path.of(entry).toAbsolutePath();
-      if (entry.endsWith(".jar") && !p.getFileName().toString().startsWith("p2g-")) {
+      String name = p.getFileName().toString();
+      // Not p2g's own jars, nor the test-only HDFS mini cluster (it bundles a second Hadoop).
+      if (entry.endsWith(".jar") && !name.startsWith("p2g-") && !name.startsWith("hadoop-client-minicluster")) {
         Files.createSymbolicLink(jars.resolve(p.getFileName()), p);
       }
     }

@@ -1,0 +1,87 @@
+package dev.p2g.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.p2g.spark.ManifestTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job with input and every output on a real HDFS (MiniDFSCluster: a name node and a data node). */
+class HdfsTest {
+  private static final Path SAMPLES = Path.of("../sample-data/images");
+  @TempDir
+  static Path tmp;
+  private static MiniDFSCluster cluster;
+  private static String root;
+
+  @BeforeAll
+  static void startHdfs() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("dfs").toString());
+    cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    cluster.waitActive();
+    root = "hdfs://localhost:" + cluster.getNameNodePort();
+  }
+
+  @AfterAll
+  static void stopHdfs() {
+    if (cluster != null) {
+      cluster.shutdown();
+    }
+  }
+
+  @Test
+  void runReadsAndWritesHdfs() throws Exception {
+    FileSystem fs = cluster.getFileSystem();
+    long images;
+    try (Stream<Path> s = Files.walk(SAMPLES)) {
+      List<Path> files = s.filter(Files::isRegularFile).toList();
+      images = files.size();
+      for (Path f : files) {
+        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(f.toAbsolutePath().toString()),
+            new org.apache.hadoop.fs.Path("/in/" + SAMPLES.relativize(f)));
+      }
+    }
+    JobRun run = JobRun.of("run", "--input", root + "/in", "--output", root + "/out", "--scales", "2");
+    assertEquals(Main.OK, run.exitCode(), run.out() + run.err());
+    assertTrue(run.out().contains("output " + root + "/out"), run.out());
+
+    assertEquals(images, count(fs, "/out/pyramid/x2", ".png"), "pyramid images on HDFS");
+    assertTrue(count(fs, "/out/fields", ".parquet") > 0, "fields on HDFS");
+    List<Row> manifest = EndToEndTest.spark().read().schema(ManifestTable.SCHEMA)
+        .parquet(root + "/out/manifest").collectAsList();
+    assertEquals(images, manifest.size());
+    for (Row m : manifest) {
+      String path = m.getString(m.fieldIndex("path"));
+      assertTrue(path.startsWith(root + "/out/pyramid/x2/"), path);
+      FileStatus st = fs.getFileStatus(new org.apache.hadoop.fs.Path(path));
+      assertEquals(m.getLong(m.fieldIndex("bytes")), st.getLen(), path);
+    }
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/out/errors")), "errors table on HDFS");
+  }
+
+  private static long count(FileSystem fs, String dir, String suffix) throws Exception {
+    long n = 0;
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(new org.apache.hadoop.fs.Path(dir), true);
+    while (it.hasNext()) {
+      if (it.next().getPath().getName().endsWith(suffix)) {
+        n++;
+      }
+    }
+    return n;
+  }
+}
