@@ -34,6 +34,9 @@ public final class Main {
     }
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = ownSession ? session(config) : SparkSession.getDefaultSession().get();
+    if (!ownSession) {
+      applyHadoopSettings(spark, config, err);
+    }
     try {
       return new Driver(spark, config, out).execute();
     } catch (SystemicException e) {
@@ -59,6 +62,21 @@ public final class Main {
     }
     config.sparkConf().forEach(builder::config);
     return builder.getOrCreate();
+  }
+
+  /**
+   * A session that already runs (a notebook, the tests) took its settings when it started; of
+   * --conf, the spark.hadoop.* entries (storage endpoints, credentials) can still apply, to its
+   * Hadoop configuration. Others are reported, not silently dropped.
+   */
+  private static void applyHadoopSettings(SparkSession spark, JobConfig config, PrintStream err) {
+    config.sparkConf().forEach((k, v) -> {
+      if (k.startsWith("spark.hadoop.")) {
+        spark.sparkContext().hadoopConfiguration().set(k.substring("spark.hadoop.".length()), v);
+      } else {
+        err.println("p2g: warning: --conf " + k + " ignored: the Spark session is already running");
+      }
+    });
   }
 
   /** The innermost cause names what really went wrong (a model that cannot load, a lost store). */

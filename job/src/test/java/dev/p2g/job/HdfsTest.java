@@ -47,21 +47,13 @@ class HdfsTest {
   @Test
   void runReadsAndWritesHdfs() throws Exception {
     FileSystem fs = cluster.getFileSystem();
-    long images;
-    try (Stream<Path> s = Files.walk(SAMPLES)) {
-      List<Path> files = s.filter(Files::isRegularFile).toList();
-      images = files.size();
-      for (Path f : files) {
-        fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(f.toAbsolutePath().toString()),
-            new org.apache.hadoop.fs.Path("/in/" + SAMPLES.relativize(f)));
-      }
-    }
+    long images = StoreFiles.uploadSamples(fs, "/in");
     JobRun run = JobRun.of("run", "--input", root + "/in", "--output", root + "/out", "--scales", "2");
     assertEquals(Main.OK, run.exitCode(), run.out() + run.err());
     assertTrue(run.out().contains("output " + root + "/out"), run.out());
 
-    assertEquals(images, count(fs, "/out/pyramid/x2", ".png"), "pyramid images on HDFS");
-    assertTrue(count(fs, "/out/fields", ".parquet") > 0, "fields on HDFS");
+    assertEquals(images, StoreFiles.count(fs, "/out/pyramid/x2", ".png"), "pyramid images on HDFS");
+    assertTrue(StoreFiles.count(fs, "/out/fields", ".parquet") > 0, "fields on HDFS");
     List<Row> manifest = EndToEndTest.spark().read().schema(ManifestTable.SCHEMA)
         .parquet(root + "/out/manifest").collectAsList();
     assertEquals(images, manifest.size());
@@ -74,14 +66,4 @@ class HdfsTest {
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/out/errors")), "errors table on HDFS");
   }
 
-  private static long count(FileSystem fs, String dir, String suffix) throws Exception {
-    long n = 0;
-    RemoteIterator<LocatedFileStatus> it = fs.listFiles(new org.apache.hadoop.fs.Path(dir), true);
-    while (it.hasNext()) {
-      if (it.next().getPath().getName().endsWith(suffix)) {
-        n++;
-      }
-    }
-    return n;
-  }
 }

@@ -1,0 +1,147 @@
+package dev.p2g.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.p2g.spark.ManifestTable;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.sql.Row;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The job on a real S3 server (S3Proxy on loopback, an in-memory store) through hadoop-aws:
+ * listing, fields, pyramid, manifest and errors all on s3a://, the keys given as Spark/Hadoop
+ * settings the way users give them; and the secret key appears nowhere in what the job prints,
+ * logs or writes.
+ */
+class S3Test {
+  private static final Path SAMPLES = Path.of("../sample-data/images");
+  private static final String BUCKET = "p2g-test";
+  private static final String ACCESS = "AKIAP2GTESTACCESS";
+  private static final String SECRET = "p2g-secret-7f3a9c1e-do-not-log";
+  private static S3Proxy proxy;
+  private static String endpoint;
+
+  @BeforeAll
+  static void startS3() throws Exception {
+    BlobStore store = BlobStores.create("transient", new Properties());
+    proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
+        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).build();
+    proxy.start();
+    for (int i = 0; i < 100 && !"STARTED".equals(proxy.getState()); i++) {
+      Thread.sleep(50);
+    }
+    endpoint = "http://127.0.0.1:" + proxy.getPort();
+    store.createContainer(BUCKET);
+  }
+
+  @AfterAll
+  static void stopS3() throws Exception {
+    if (proxy != null) {
+      proxy.stop();
+    }
+  }
+
+  private static List<String> s3aConf() {
+    List<String> conf = new ArrayList<>();
+    for (String kv : new String[] {
+        "spark.hadoop.fs.s3a.endpoint=" + endpoint,
+        "spark.hadoop.fs.s3a.endpoint.region=us-east-1",
+        "spark.hadoop.fs.s3a.path.style.access=true",
+        "spark.hadoop.fs.s3a.connection.ssl.enabled=false",
+        "spark.hadoop.fs.s3a.access.key=" + ACCESS,
+        "spark.hadoop.fs.s3a.secret.key=" + SECRET,
+        "spark.hadoop.fs.s3a.aws.credentials.provider=org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"}) {
+      conf.add("--conf");
+      conf.add(kv);
+    }
+    return conf;
+  }
+
+  private static FileSystem s3() throws Exception {
+    Configuration c = new Configuration();
+    c.set("fs.s3a.endpoint", endpoint);
+    c.set("fs.s3a.endpoint.region", "us-east-1");
+    c.set("fs.s3a.path.style.access", "true");
+    c.set("fs.s3a.connection.ssl.enabled", "false");
+    c.set("fs.s3a.access.key", ACCESS);
+    c.set("fs.s3a.secret.key", SECRET);
+    c.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    c.setBoolean("fs.s3a.impl.disable.cache", true);
+    return FileSystem.get(URI.create("s3a://" + BUCKET + "/"), c);
+  }
+
+  @Test
+  void runReadsAndWritesS3AndNeverShowsTheSecret() throws Exception {
+    FileSystem fs = s3();
+    long images = StoreFiles.uploadSamples(fs, "s3a://" + BUCKET + "/in");
+    // Everything the job prints, and every log event while it runs (an appender on the root logger).
+    java.io.StringWriter logs = new java.io.StringWriter();
+    org.apache.logging.log4j.core.LoggerContext ctx =
+        (org.apache.logging.log4j.core.LoggerContext) org.apache.logging.log4j.LogManager.getContext(false);
+    org.apache.logging.log4j.core.Appender appender = org.apache.logging.log4j.core.appender.WriterAppender
+        .createAppender(org.apache.logging.log4j.core.layout.PatternLayout.newBuilder().withPattern("%c %m %ex%n").build(),
+            null, logs, "p2g-secret-check", false, true);
+    appender.start();
+    ctx.getConfiguration().getRootLogger().addAppender(appender, org.apache.logging.log4j.Level.ALL, null);
+    ctx.updateLoggers();
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    PrintStream oldErr = System.err;
+    PrintStream oldOut = System.out;
+    JobRun run;
+    try (PrintStream tee = new PrintStream(console, true)) {
+      System.setErr(tee);
+      System.setOut(tee);
+      List<String> args = new ArrayList<>(List.of("run", "--input", "s3a://" + BUCKET + "/in",
+          "--output", "s3a://" + BUCKET + "/out", "--scales", "2"));
+      args.addAll(s3aConf());
+      run = JobRun.of(args.toArray(String[]::new));
+    } finally {
+      System.setErr(oldErr);
+      System.setOut(oldOut);
+      ctx.getConfiguration().getRootLogger().removeAppender("p2g-secret-check");
+      ctx.updateLoggers();
+    }
+    assertTrue(logs.toString().contains("dev.p2g"), "the log capture saw no p2g log line");
+    String printed = console + run.out() + run.err() + logs;
+    assertEquals(Main.OK, run.exitCode(), printed);
+
+    assertEquals(images, StoreFiles.count(fs, "/out/pyramid/x2", ".png"), "pyramid on S3");
+    assertTrue(StoreFiles.count(fs, "/out/fields", ".parquet") > 0, "fields on S3");
+    List<Row> manifest = EndToEndTest.spark().read().schema(ManifestTable.SCHEMA)
+        .parquet("s3a://" + BUCKET + "/out/manifest").collectAsList();
+    assertEquals(images, manifest.size());
+    manifest.forEach(m -> assertTrue(m.getString(m.fieldIndex("path")).startsWith("s3a://" + BUCKET + "/out/")));
+    assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/out/errors")), "errors table on S3");
+
+    assertFalse(printed.contains(SECRET), "the secret key was printed or logged");
+    StringBuilder written = new StringBuilder();
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(new org.apache.hadoop.fs.Path("/out"), true);
+    while (it.hasNext()) {
+      try (var in = fs.open(it.next().getPath())) {
+        written.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+      }
+    }
+    assertFalse(written.toString().contains(SECRET), "the secret key was written to the outputs");
+  }
+
+}

@@ -1,0 +1,34 @@
+package dev.p2g.job;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/** Counting what a job wrote to a Hadoop filesystem (HDFS, S3). */
+final class StoreFiles {
+  private StoreFiles() {}
+
+  /** Copies sample-data/images under dir, keeping the subfolders; returns how many files. */
+  static long uploadSamples(FileSystem fs, String dir) throws java.io.IOException {
+    java.nio.file.Path samples = java.nio.file.Path.of("../sample-data/images");
+    try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(samples)) {
+      java.util.List<java.nio.file.Path> files = s.filter(java.nio.file.Files::isRegularFile).toList();
+      for (java.nio.file.Path f : files) {
+        fs.copyFromLocalFile(new Path(f.toAbsolutePath().toString()), new Path(dir + "/" + samples.relativize(f)));
+      }
+      return files.size();
+    }
+  }
+
+  static long count(FileSystem fs, String dir, String suffix) throws java.io.IOException {
+    long n = 0;
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(new Path(dir), true);
+    while (it.hasNext()) {
+      if (it.next().getPath().getName().endsWith(suffix)) {
+        n++;
+      }
+    }
+    return n;
+  }
+}
