@@ -117,6 +117,11 @@ final class Driver {
    * is validated on the CPU, which every executor has.
    */
   private String resolveDevice() throws SystemicException {
+    try {
+      GpuStages.profile(spark.sparkContext().getConf(), config.device()); // a bad share fails here, before any work
+    } catch (IllegalArgumentException e) {
+      throw new SystemicException(e.getMessage(), e);
+    }
     if (config.device().equals(DevicePolicy.CUDA)) {
       SparkConf conf = spark.sparkContext().getConf();
       if (SparkMasters.isLocal(conf.get("spark.master", "local"))) {

@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.p2g.spark.ManifestTable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.RemoteIterator;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The job with input and every output on a real HDFS (MiniDFSCluster: a name node and a data node). */
 class HdfsTest {
-  private static final Path SAMPLES = Path.of("../sample-data/images");
   @TempDir
   static Path tmp;
   private static MiniDFSCluster cluster;

@@ -8,12 +8,9 @@ import dev.p2g.spark.ManifestTable;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -34,7 +31,6 @@ import org.junit.jupiter.api.Test;
  * logs or writes.
  */
 class S3Test {
-  private static final Path SAMPLES = Path.of("../sample-data/images");
   private static final String BUCKET = "p2g-test";
   private static final String ACCESS = "AKIAP2GTESTACCESS";
   private static final String SECRET = "p2g-secret-7f3a9c1e-do-not-log";
