@@ -14,6 +14,7 @@ import dev.p2g.spark.SerializableHadoopConf;
 import dev.p2g.spark.SparkMasters;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -51,6 +52,7 @@ final class Driver {
     long started = System.nanoTime();
     long images = 0;
     Set<String> failed = new HashSet<>();
+    Timestamp runStarted = new Timestamp(System.currentTimeMillis());
     if (config.command() != JobConfig.Command.RENDER) {
       ModelInfo model = inspectModel(device);
       checkWritable(parentOf(config.fields()));
@@ -63,24 +65,25 @@ final class Driver {
       images = listing.imageCount() + listing.duplicates().size();
       EncodeSettings settings = new EncodeSettings(
           new ModelRef(config.model(), model.id(), device, config.ortThreads()),
-          config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec(), config.device());
+          config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec(), config.device(), runStarted);
       long t1 = System.nanoTime();
-      EncodeStage.Result encoded =
-          EncodeStage.run(spark, listing, settings, config.fields(), config.partitions(), conf);
+      EncodeStage.Result encoded = EncodeStage.run(spark, listing, settings, config.fields(), config.partitions(),
+          config.commitEvery(), conf);
       List<ErrorRecord> errors = new ArrayList<>(listing.duplicates());
       errors.addAll(encoded.errors());
       ErrorLog.write(spark, config.errors(), ErrorRecord.ENCODE, null, errors, hadoop);
       errors.forEach(e -> failed.add(e.key()));
-      listing.images().unpersist();
-      out.printf("p2g: encode wrote %d fields to %s, %d failed, in %.1f s%n",
-          encoded.fieldsWritten(), config.fields(), errors.size(), seconds(t1));
+      reportCleanup(config.fields(), encoded.leftoversRemoved(), encoded.superseded());
+      out.printf("p2g: encode wrote %d fields to %s in %d chunks, skipped %d images already encoded with this model,"
+          + " %d failed, in %.1f s%n", encoded.written(), config.fields(), encoded.chunks(), encoded.skipped(),
+          errors.size(), seconds(t1));
     }
     if (config.command() != JobConfig.Command.ENCODE) {
       OutputLayout layout = new OutputLayout(config.output());
       checkWritable(layout.root());
       long t2 = System.nanoTime();
-      RenderStage.Result rendered = RenderStage.run(spark, config.fields(),
-          new RenderSettings(config.scales(), config.format(), layout, config.device(), config.renderBatch()), conf);
+      RenderStage.Result rendered = RenderStage.run(spark, config.fields(), new RenderSettings(config.scales(),
+          config.format(), layout, config.device(), config.renderBatch(), runStarted), config.commitEvery(), conf);
       Set<String> levels = new LinkedHashSet<>();
       config.scales().forEach(s -> levels.add(s.level()));
       ErrorLog.write(spark, config.errors(), ErrorRecord.RENDER, levels, rendered.errors(), hadoop);
@@ -88,12 +91,23 @@ final class Driver {
       if (config.command() == JobConfig.Command.RENDER) {
         images = rendered.fields();
       }
-      out.printf("p2g: render of %d fields at %s: %s images, %d failed, in %.1f s%n", rendered.fields(),
-          config.scales(), rendered.imagesPerLevel(), rendered.errors().size(), seconds(t2));
+      reportCleanup(layout.manifest(), rendered.leftoversRemoved(), rendered.superseded());
+      out.printf("p2g: render of %d fields at %s wrote %d images in %d chunks, skipped %d already rendered,"
+          + " %d failed, in %.1f s; images per level: %s%n", rendered.fields(), config.scales(), rendered.written(),
+          rendered.chunks(), rendered.skipped(), rendered.errors().size(), seconds(t2), rendered.imagesPerLevel());
     }
     out.printf("p2g: done in %.1f s; output %s; errors in %s%n", seconds(started),
         config.command() == JobConfig.Command.ENCODE ? config.fields() : config.output(), config.errors());
     return errorFractionVerdict(images, failed.size());
+  }
+
+  private void reportCleanup(String table, boolean leftovers, long superseded) {
+    if (leftovers) {
+      out.printf("p2g: removed uncommitted output of an interrupted run from %s%n", table);
+    }
+    if (superseded > 0) {
+      out.printf("p2g: removed %d superseded rows from %s%n", superseded, table);
+    }
   }
 
   private int errorFractionVerdict(long images, int failed) {
@@ -167,7 +181,7 @@ final class Driver {
   private JobConfig qualified(JobConfig c) throws SystemicException {
     return new JobConfig(c.command(), c.inputs(), qualify(c.output()), qualify(c.fields()), qualify(c.errors()),
         c.model(), c.scales(), c.device(), c.format(), c.maxPixels(), c.maxErrorFraction(), c.alpha(), c.codec(),
-        c.ortThreads(), c.partitions(), c.renderBatch(), c.master(), c.sparkConf());
+        c.ortThreads(), c.partitions(), c.renderBatch(), c.commitEvery(), c.master(), c.sparkConf());
   }
 
   private String qualify(String uri) throws SystemicException {

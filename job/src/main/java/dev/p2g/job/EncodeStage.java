@@ -2,42 +2,137 @@ package dev.p2g.job;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.p2g.spark.ChangedSources;
 import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.EncodeSettings;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.FieldTable;
 import dev.p2g.spark.SerializableHadoopConf;
+import dev.p2g.spark.StageAccumulators;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.CollectionAccumulator;
 
-/** Stage 1 on the driver: spreads the listed images over tasks, writes fields/, collects the failures. */
+/**
+ * Stage 1 on the driver. fields/ is append-only: images that already have a field for this model
+ * and whose bytes still hash the same are skipped; the rest are encoded in chunks, each a Spark
+ * job that commits its own files, so a killed run keeps every chunk it finished. Rows superseded
+ * by a new encoding of the same image are then removed (LatestRows).
+ */
 final class EncodeStage {
   /** Enough images per task that Spark's per-task overhead stays small next to model runs. */
   static final int IMAGES_PER_PARTITION = 64;
 
-  record Result(long fieldsWritten, List<ErrorRecord> errors) {}
+  static final LatestRows.Table table(String fieldsUri) {
+    return new LatestRows.Table(fieldsUri, FieldTable.SCHEMA, List.of("key"), FieldTable.ENCODED_AT, List.of());
+  }
+
+  /** written: fields written by this run; skipped: images already done; superseded: old rows removed. */
+  record Result(long written, long skipped, long superseded, boolean leftoversRemoved, int chunks,
+      List<ErrorRecord> errors) {}
 
   private EncodeStage() {}
 
   static Result run(SparkSession spark, ImageListing.Listing listing, EncodeSettings settings, String fieldsUri,
-      int partitionsOption, Broadcast<SerializableHadoopConf> conf) {
-    CollectionAccumulator<ErrorRecord> errors = spark.sparkContext().collectionAccumulator("p2g encode errors");
-    int partitions = partitionsOption > 0 ? partitionsOption : partitions(spark, listing.imageCount());
-    spark.sparkContext().setJobDescription("p2g encode: " + listing.imageCount() + " images to fields");
-    Dataset<Row> fields = GpuStages.mapPartitions(spark, listing.images().repartition(partitions, col("key")),
-            new EncodePartition(settings, conf, errors), FieldTable.SCHEMA,
-            GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
-        // the row encoder drops column metadata; the footer must carry the field version
-        .withMetadata("params", FieldTable.PARAMS_META);
-    fields.write().mode(SaveMode.Overwrite).parquet(fieldsUri);
+      int partitionsOption, long commitEvery, Broadcast<SerializableHadoopConf> conf) throws SystemicException {
+    Configuration hadoop = conf.value().get();
+    boolean leftovers = Leftovers.clear(fieldsUri, hadoop);
+    long superseded = LatestRows.compact(spark, table(fieldsUri), hadoop); // a killed run's, first
+    List<Row> todo = pending(spark, listing.images(), settings, fieldsUri, conf);
+    long skipped = listing.imageCount() - todo.size();
+
+    StageAccumulators counters = StageAccumulators.register(spark, "encode");
+    long perChunk = Chunks.imagesPerChunk(commitEvery, spark.sparkContext().defaultParallelism());
+    List<List<Row>> chunks = Chunks.of(todo, r -> 1, perChunk);
+    int done = 0;
+    for (List<Row> chunk : chunks) {
+      int partitions = partitionsOption > 0 ? Math.min(partitionsOption, chunk.size())
+          : partitions(spark, chunk.size());
+      spark.sparkContext().setJobDescription(String.format("p2g encode: images %d-%d of %d to fields", done + 1,
+          done + chunk.size(), todo.size()));
+      GpuStages.mapPartitions(spark,
+              spark.createDataFrame(chunk, EncodePartition.INPUT).repartition(partitions, col("key")),
+              new EncodePartition(settings, conf, counters), FieldTable.SCHEMA,
+              GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
+          // the row encoder drops column metadata; the footer must carry the field version
+          .withMetadata("params", FieldTable.PARAMS_META)
+          .write().mode(SaveMode.Append).parquet(fieldsUri);
+      done += chunk.size();
+    }
     spark.sparkContext().setJobDescription(null);
-    long written = spark.read().parquet(fieldsUri).count();
-    return new Result(written, List.copyOf(errors.value()));
+    superseded += LatestRows.compact(spark, table(fieldsUri), hadoop);
+    return new Result(counters.written().value(), skipped, superseded, leftovers, chunks.size(),
+        List.copyOf(new ArrayList<>(new java.util.LinkedHashSet<>(counters.errors().value()))));
+  }
+
+  /**
+   * The listed images still to encode: those with no field for this model, and those whose source
+   * changed since (their bytes are hashed again, on the executors).
+   */
+  private static List<Row> pending(SparkSession spark, List<Row> images, EncodeSettings settings, String fieldsUri,
+      Broadcast<SerializableHadoopConf> conf) throws SystemicException {
+    Map<String, String> doneHashes = doneHashes(spark, fieldsUri, settings.model().id(), conf.value().get());
+    if (doneHashes.isEmpty()) {
+      return images;
+    }
+    List<Row> toCheck = new ArrayList<>();
+    List<Row> todo = new ArrayList<>();
+    for (Row image : images) {
+      String sha = doneHashes.get(image.getString(1));
+      if (sha == null) {
+        todo.add(image);
+      } else {
+        toCheck.add(RowFactory.create(image.getString(0), image.getString(1), sha));
+      }
+    }
+    if (!toCheck.isEmpty()) {
+      spark.sparkContext().setJobDescription("p2g encode: hashing " + toCheck.size() + " images done before");
+      Dataset<Row> checked = spark.createDataFrame(toCheck, ChangedSources.INPUT)
+          .repartition(partitions(spark, toCheck.size()));
+      Set<String> changed = new HashSet<>();
+      for (Row r : checked.mapPartitions(new ChangedSources(conf, settings.maxFileBytes()),
+          org.apache.spark.sql.Encoders.row(EncodePartition.INPUT)).collectAsList()) {
+        changed.add(r.getString(1));
+      }
+      spark.sparkContext().setJobDescription(null);
+      for (Row image : images) {
+        if (changed.contains(image.getString(1))) {
+          todo.add(image);
+        }
+      }
+    }
+    return todo;
+  }
+
+  /** key to source SHA-256 of the fields already stored for this model. */
+  private static Map<String, String> doneHashes(SparkSession spark, String fieldsUri, String modelId,
+      Configuration hadoop) throws SystemicException {
+    Map<String, String> done = new HashMap<>();
+    try {
+      Path root = new Path(fieldsUri);
+      if (!root.getFileSystem(hadoop).exists(root)) {
+        return done;
+      }
+    } catch (IOException e) {
+      throw new SystemicException("cannot read " + fieldsUri + ": " + e.getMessage(), e);
+    }
+    for (Row r : spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri)
+        .filter(col("model_id").equalTo(modelId)).select("key", "source_sha256").collectAsList()) {
+      done.put(r.getString(0), r.getString(1));
+    }
+    return done;
   }
 
   /** At least two tasks per core so a slow image does not idle the rest; at most one per image. */

@@ -14,12 +14,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Lists the images under the input URIs with Spark's binaryFile source (recursive, Spark's
@@ -33,12 +30,12 @@ import org.apache.spark.sql.types.StructType;
  * there in plain Java: three Spark jobs (one a 200-partition shuffle) cost 7 s of an 8-image run.
  */
 final class ImageListing {
-  static final StructType SCHEMA = new StructType()
-      .add("uri", DataTypes.StringType, false)
-      .add("key", DataTypes.StringType, false);
-
   /** The listing's result: images to encode, refused duplicates, and files that are not images. */
-  record Listing(Dataset<Row> images, long imageCount, long otherFiles, List<ErrorRecord> duplicates) {}
+  record Listing(List<Row> images, long otherFiles, List<ErrorRecord> duplicates) {
+    long imageCount() {
+      return images.size();
+    }
+  }
 
   /** One listed file: its Hadoop URI, its key and whether its extension names an image. */
   record ListedFile(String uri, String key, boolean image) {
@@ -69,7 +66,7 @@ final class ImageListing {
                 + firstByStem.get(f.stem()).uri() + "; the first by URI wins)"));
       }
     }
-    return new Listing(spark.createDataFrame(rows, SCHEMA), rows.size(), otherFiles, duplicates);
+    return new Listing(List.copyOf(rows), otherFiles, duplicates);
   }
 
   private static List<ListedFile> listOne(SparkSession spark, String input, Configuration conf)

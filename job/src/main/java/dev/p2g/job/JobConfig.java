@@ -32,6 +32,7 @@ public record JobConfig(
     int ortThreads,
     int partitions,
     int renderBatch,
+    long commitEvery,
     String master,
     Map<String, String> sparkConf) {
 
@@ -77,6 +78,8 @@ public record JobConfig(
       "  --ort-threads N         ONNX Runtime intra-op threads per task (default 1)",
       "  --partitions N          encode partitions (default: from the image count)",
       "  --render-batch N        fields rendered together (default: 32 on a GPU, 1 on the CPU)",
+      "  --commit-every N        images per committed chunk: what a killed run can lose (default: 4 waves",
+      "                          of 64-image tasks over the task slots)",
       "  --master URL            Spark master when not under spark-submit (default local[*])",
       "  --conf KEY=VALUE        Spark/Hadoop setting, as spark-submit takes it; repeatable");
 
@@ -160,6 +163,7 @@ public record JobConfig(
     int partitions = (int) CommandLineOptions.positiveLong(o, "partitions", 0);
     long renderBatch = CommandLineOptions.positiveLong(o, "render-batch", 0);
     require(renderBatch <= MAX_RENDER_BATCH, "--render-batch " + renderBatch + " is over " + MAX_RENDER_BATCH);
+    long commitEvery = CommandLineOptions.positiveLong(o, "commit-every", 0);
     String model = CommandLineOptions.single(o, "model", ModelSource.BUILTIN_DEFAULT);
     String master = CommandLineOptions.single(o, "master");
     Map<String, String> conf = new LinkedHashMap<>();
@@ -169,7 +173,8 @@ public record JobConfig(
       conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
     }
     return new JobConfig(command, List.copyOf(inputs), output, fields, errors, model, scales, device, format,
-        maxPixels, maxErrorFraction, alpha, codec, ortThreads, partitions, (int) renderBatch, master, conf);
+        maxPixels, maxErrorFraction, alpha, codec, ortThreads, partitions, (int) renderBatch, commitEvery, master,
+        conf);
   }
 
   static List<Scale> parseScales(String text) throws UsageException {

@@ -9,8 +9,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The shaded jar on a real Spark standalone cluster: a master and two workers, each its own JVM
  * on loopback (one core each, so two executors), the job submitted through SparkSubmit as
  * spark-submit does, and the same submission in local mode for comparison. Checks the outputs
- * and that each executor JVM opened exactly one ONNX session. SPARK_HOME is assembled from this
+ * and that each executor JVM opened exactly one ONNX session; then kills an executor (SIGKILL)
+ * in the middle of its first encode task and checks that the job still finishes with one field
+ * and one manifest row per image. SPARK_HOME is assembled from this
  * test's class path (Spark's jars, no p2g classes: those come with the submitted jar).
  * Runs after package (failsafe); alone: mvn -pl job verify -Dit.test=StandaloneClusterIT
  */
@@ -88,18 +92,69 @@ class StandaloneClusterIT {
     System.out.printf("standalone cluster (2 workers x 1 core) %.1f s, local[2] %.1f s, for %d images at x2"
         + " (spark-submit wall times, JVM start included): %.2f vs %.2f images/s%n",
         clusterSeconds, localSeconds, images, images / clusterSeconds, images / localSeconds);
+
+    // An executor lost in the middle of encode: its tasks run again elsewhere and nothing doubles.
+    long t2 = System.nanoTime();
+    Set<Path> before = executorLogs();
+    Path lossOut = tmp.resolve("loss-out");
+    Path lossLog = tmp.resolve("submit-loss.log");
+    Process job = startSubmit(home, jar, master, lossOut, lossLog);
+    Path victim = newExecutorLogWith(before, "opened ONNX session", job, lossLog);
+    int worker = Integer.parseInt(tmp.relativize(victim).getName(0).toString().substring("work".length()));
+    daemons.get(worker).descendants().forEach(ProcessHandle::destroyForcibly); // SIGKILL, mid-task
+    assertTrue(job.waitFor(300, TimeUnit.SECONDS), "spark-submit did not finish after the executor loss");
+    String lossText = Files.readString(lossLog);
+    assertEquals(0, job.exitValue(), lossText);
+    assertTrue(lossText.contains("Lost executor") || lossText.contains("ExecutorLostFailure")
+        || lossText.contains("Executor lost"), "the driver saw the executor go:\n" + lossText);
+    OutputSnapshot lost = OutputSnapshot.of(lossOut);
+    assertEquals(images, lost.fieldRows(), "one field row per image, none doubled by the retry");
+    assertEquals(images, lost.fields().size());
+    assertEquals(images, lost.manifestRows(), "one manifest row per image");
+    assertEquals(images, countFiles(lossOut.resolve("pyramid/x2")));
+    System.out.printf("executor killed during encode: the job finished in %.1f s with %d fields and %d manifest"
+        + " rows for %d images%n", (System.nanoTime() - t2) / 1e9, lost.fieldRows(), lost.manifestRows(), images);
+  }
+
+  private Set<Path> executorLogs() throws IOException {
+    Set<Path> logs = new HashSet<>();
+    for (int w = 1; w <= 2; w++) {
+      try (Stream<Path> s = Files.walk(tmp.resolve("work" + w))) {
+        s.filter(p -> p.getFileName().toString().equals("stderr")).forEach(logs::add);
+      }
+    }
+    return logs;
+  }
+
+  /** The stderr of an executor started after before was taken, once it contains text. */
+  private Path newExecutorLogWith(Set<Path> before, String text, Process job, Path jobLog) throws Exception {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (System.nanoTime() < until) {
+      for (Path log : executorLogs()) {
+        if (!before.contains(log) && Files.readString(log).contains(text)) {
+          return log;
+        }
+      }
+      assertTrue(job.isAlive(), "the job ended before an executor could be killed:\n" + Files.readString(jobLog));
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no new executor log with '" + text + "'");
   }
 
   private String submit(Path home, Path jar, String master, Path out) throws Exception {
     Path log = tmp.resolve("submit-" + out.getFileName() + ".log");
-    Process p = start(home, log, "org.apache.spark.deploy.SparkSubmit", "--master", master,
-        "--class", "dev.p2g.job.Main", "--conf", "spark.executor.memory=1g",
-        "--conf", "spark.driver.host=127.0.0.1", jar.toString(),
-        "run", "--input", SAMPLES.toString(), "--output", out.toString(), "--scales", "2");
+    Process p = startSubmit(home, jar, master, out, log);
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "spark-submit did not finish");
     String text = Files.readString(log);
     assertEquals(0, p.exitValue(), text);
     return text;
+  }
+
+  private Process startSubmit(Path home, Path jar, String master, Path out, Path log) throws IOException {
+    return start(home, log, "org.apache.spark.deploy.SparkSubmit", "--master", master,
+        "--class", "dev.p2g.job.Main", "--conf", "spark.executor.memory=1g",
+        "--conf", "spark.driver.host=127.0.0.1", jar.toString(),
+        "run", "--input", SAMPLES.toString(), "--output", out.toString(), "--scales", "2");
   }
 
   private Process start(Path home, Path log, String mainClass, String... args) throws IOException {

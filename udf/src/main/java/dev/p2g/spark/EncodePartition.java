@@ -14,50 +14,67 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * Stage 1 as Spark calls it: (uri, key) rows in, fields/ rows out. Image-level failures go to
- * the errors accumulator (merged once per successful task, since this runs in the result stage
- * of the write); a model that cannot be used fails the task, and so the job.
+ * Stage 1 as Spark calls it: (uri, key) rows in, fields/ rows out. Image-level failures go to the
+ * errors accumulator; a model that cannot be used fails the task, and so the job.
  */
 public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
+  /** The rows this stage takes. */
+  public static final StructType INPUT = new StructType()
+      .add("uri", DataTypes.StringType, false)
+      .add("key", DataTypes.StringType, false);
+
   private final EncodeSettings settings;
   private final Broadcast<SerializableHadoopConf> conf;
-  private final CollectionAccumulator<ErrorRecord> errors;
+  private final StageAccumulators counters;
 
   public EncodePartition(EncodeSettings settings, Broadcast<SerializableHadoopConf> conf,
-      CollectionAccumulator<ErrorRecord> errors) {
+      StageAccumulators counters) {
     this.settings = settings;
     this.conf = conf;
-    this.errors = errors;
+    this.counters = counters;
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> input) throws ModelLoadException {
-    if (!input.hasNext()) {
-      return input; // an empty partition need not load the model
-    }
+  public Iterator<Row> call(Iterator<Row> input) {
     Configuration hadoop = conf.value().get();
-    FieldEncoder encoder = new FieldEncoder(
-        new ImageDecoder(settings.maxPixels(), AlphaPolicy.parse(settings.alphaPolicy())),
-        TaskEncoders.session(settings.model(), settings.device(), hadoop),
-        FieldCodecs.byName(settings.codec()));
+    FieldEncoder[] encoder = {null};
     return new LazyFlatMap<>(input, row -> encodeOne(encoder, hadoop, row.getString(0), row.getString(1)));
   }
 
-  private List<Row> encodeOne(FieldEncoder encoder, Configuration hadoop, String uri, String key) {
+  private List<Row> encodeOne(FieldEncoder[] encoder, Configuration hadoop, String uri, String key) {
     try {
       byte[] bytes = read(uri, hadoop);
-      return List.of(FieldTable.toRow(encoder.encode(key, uri, bytes)));
+      if (encoder[0] == null) { // an empty partition need not load the model
+        encoder[0] = openEncoder(hadoop);
+      }
+      Row row = FieldTable.toRow(encoder[0].encode(key, uri, bytes), settings.runStarted());
+      counters.written().add(1);
+      return List.of(row);
     } catch (ImageFailure f) {
-      errors.add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(), f.getMessage()));
+      counters.errors().add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(), f.getMessage()));
+    } catch (ModelUnusable e) {
+      throw e; // the model, not the image: the task and the job fail
     } catch (RuntimeException e) {
       // A bug met by one image must not cost the other million; it is recorded with its class.
-      errors.add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, "internal." + e.getClass().getSimpleName(),
-          String.valueOf(e.getMessage())));
+      counters.errors().add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null,
+          "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage())));
     }
     return List.of();
+  }
+
+  private FieldEncoder openEncoder(Configuration hadoop) {
+    try {
+      return new FieldEncoder(
+          new ImageDecoder(settings.maxPixels(), AlphaPolicy.parse(settings.alphaPolicy())),
+          TaskEncoders.session(settings.model(), settings.device(), hadoop),
+          FieldCodecs.byName(settings.codec()));
+    } catch (ModelLoadException e) {
+      throw new ModelUnusable(e);
+    }
   }
 
   private byte[] read(String uri, Configuration hadoop) throws ImageFailure {
@@ -67,6 +84,13 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       throw new ImageFailure("read.too-large", e.getMessage(), e);
     } catch (IOException e) {
       throw new ImageFailure("read.io", "cannot read the file: " + e, e);
+    }
+  }
+
+  /** The model failed to load inside a task: not an image's fault, so it must fail the task. */
+  static final class ModelUnusable extends RuntimeException {
+    ModelUnusable(ModelLoadException cause) {
+      super(cause.getMessage(), cause);
     }
   }
 }

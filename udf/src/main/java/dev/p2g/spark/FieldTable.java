@@ -2,6 +2,7 @@ package dev.p2g.spark;
 
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FieldRecord;
+import java.sql.Timestamp;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -20,6 +21,12 @@ public final class FieldTable {
   public static final String LAYOUT_KEY = "p2g.field.layout";
   public static final String LAYOUT = "8 planes (dx, dy, l11, l21, l22, r, g, b), each row-major over the "
       + "k*tile_width x k*tile_height anchor grid; values per the codec column";
+
+  /**
+   * When the run that wrote a row started. The table is append-only: when an image is encoded
+   * again (its source or the model changed), the row with the latest time is the image's field.
+   */
+  public static final String ENCODED_AT = "encoded_at";
 
   public static final Metadata PARAMS_META = new MetadataBuilder()
       .putLong(VERSION_KEY, FieldContract.VERSION)
@@ -41,15 +48,16 @@ public final class FieldTable {
       DataTypes.createStructField("k", DataTypes.IntegerType, false),
       DataTypes.createStructField("codec", DataTypes.StringType, false),
       DataTypes.createStructField("alpha", DataTypes.StringType, false),
+      DataTypes.createStructField(ENCODED_AT, DataTypes.TimestampType, false),
       DataTypes.createStructField("params", DataTypes.BinaryType, false, PARAMS_META),
   });
 
   private FieldTable() {}
 
-  public static Row toRow(FieldRecord r) {
+  public static Row toRow(FieldRecord r, Timestamp encodedAt) {
     return RowFactory.create(r.key(), r.sourceUri(), r.sourceSha256(), r.modelId(), FieldContract.VERSION,
         r.width(), r.height(), r.tileX(), r.tileY(), r.tileWidth(), r.tileHeight(), r.k(), r.codec(),
-        r.alpha(), r.params());
+        r.alpha(), encodedAt, r.params());
   }
 
   /** Reads by name, so a file with extra columns (a later version's) still reads. */

@@ -1,5 +1,6 @@
 package dev.p2g.spark;
 
+import java.sql.Timestamp;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -8,10 +9,15 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The manifest/ schema: one row per rendered image, the record of what is complete. Files are
- * partitioned by level (manifest/level=x2/), so re-rendering one scale replaces only its rows.
+ * partitioned by level (manifest/level=x2/), so a level's rows can be read alone.
  */
 public final class ManifestTable {
   public static final String LEVEL = "level";
+  /**
+   * When the run that wrote a row started. The table is append-only: when an image is rendered
+   * again at a level (its field or the format changed), the row with the latest time counts.
+   */
+  public static final String RENDERED_AT = "rendered_at";
 
   public static final StructType SCHEMA = new StructType(new StructField[] {
       DataTypes.createStructField("key", DataTypes.StringType, false),
@@ -27,14 +33,16 @@ public final class ManifestTable {
       DataTypes.createStructField("device", DataTypes.StringType, false),
       DataTypes.createStructField("source_sha256", DataTypes.StringType, false),
       DataTypes.createStructField("model_id", DataTypes.StringType, false),
+      DataTypes.createStructField(RENDERED_AT, DataTypes.TimestampType, false),
       DataTypes.createStructField(LEVEL, DataTypes.StringType, false),
   });
 
   private ManifestTable() {}
 
   public static Row row(String key, String scale, double sx, double sy, String path, int width, int height,
-      String format, long bytes, double renderMs, String device, String sha, String modelId, String level) {
+      String format, long bytes, double renderMs, String device, String sha, String modelId, Timestamp renderedAt,
+      String level) {
     return RowFactory.create(key, scale, sx, sy, path, width, height, format, bytes, renderMs, device, sha,
-        modelId, level);
+        modelId, renderedAt, level);
   }
 }

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -19,7 +21,8 @@ import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Stage 2 as Spark calls it: fields/ rows in, one manifest row out per image and scale written
- * to pyramid/. A field or scale that fails becomes an errors/ row; the others still render.
+ * to pyramid/. Levels the manifest already holds for a field (doneLevels, by key) are skipped.
+ * A field or scale that fails becomes an errors/ row; the others still render.
  * Fields are rendered in batches (one on the CPU by default, many per GPU launch); a batch that
  * fails is rendered again one field at a time, so its error lands on the field that caused it.
  */
@@ -33,13 +36,17 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
 
   private final RenderSettings settings;
   private final Broadcast<SerializableHadoopConf> conf;
+  private final Broadcast<Map<String, Set<String>>> doneLevels;
+  private final StageAccumulators counters;
   private final CollectionAccumulator<ErrorRecord> errors;
 
   public RenderPartition(RenderSettings settings, Broadcast<SerializableHadoopConf> conf,
-      CollectionAccumulator<ErrorRecord> errors) {
+      Broadcast<Map<String, Set<String>>> doneLevels, StageAccumulators counters) {
     this.settings = settings;
     this.conf = conf;
-    this.errors = errors;
+    this.doneLevels = doneLevels;
+    this.counters = counters;
+    this.errors = counters.errors();
   }
 
   @Override
@@ -83,20 +90,31 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
       }
     }
     List<Row> out = new ArrayList<>(records.size() * settings.scales().size());
+    Map<String, Set<String>> done = doneLevels.value();
     for (Scale scale : settings.scales()) {
+      List<FieldRecord> todo = new ArrayList<>(records.size());
+      List<GaussianField> todoFields = new ArrayList<>(records.size());
+      for (int i = 0; i < records.size(); i++) {
+        if (done.getOrDefault(records.get(i).key(), Set.of()).contains(scale.level())) {
+          counters.skipped().add(1);
+        } else {
+          todo.add(records.get(i));
+          todoFields.add(fields.get(i));
+        }
+      }
       List<FloatImage> images = null;
       double batchMs = 0;
-      if (records.size() > 1) {
+      if (todo.size() > 1) {
         try {
           long start = System.nanoTime();
-          images = renderer.renderAll(fields, scale);
-          batchMs = (System.nanoTime() - start) / NANOS_PER_MS / records.size();
+          images = renderer.renderAll(todoFields, scale);
+          batchMs = (System.nanoTime() - start) / NANOS_PER_MS / todo.size();
         } catch (RuntimeException e) {
           images = null; // render one by one, so that the error lands on the field that caused it
         }
       }
-      for (int i = 0; i < records.size(); i++) {
-        FieldRecord record = records.get(i);
+      for (int i = 0; i < todo.size(); i++) {
+        FieldRecord record = todo.get(i);
         try {
           FloatImage image;
           double renderMs;
@@ -105,10 +123,11 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
             renderMs = batchMs;
           } else {
             long start = System.nanoTime();
-            image = renderer.render(fields.get(i), scale);
+            image = renderer.render(todoFields.get(i), scale);
             renderMs = (System.nanoTime() - start) / NANOS_PER_MS;
           }
           out.add(writeLevel(renderer, hadoop, record, image, renderMs, scale));
+          counters.written().add(1);
         } catch (IOException e) {
           errors.add(new ErrorRecord(record.key(), record.sourceUri(), ErrorRecord.RENDER, scale.level(),
               "render.write", "cannot write the rendered image: " + e));
@@ -128,6 +147,6 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
     HadoopFiles.write(path, bytes, hadoop);
     return ManifestTable.row(record.key(), scale.canonical(), scale.x(), scale.y(), path, image.width(),
         image.height(), settings.format().extension(), bytes.length, renderMs, renderer.device(),
-        record.sourceSha256(), record.modelId(), scale.level());
+        record.sourceSha256(), record.modelId(), settings.runStarted(), scale.level());
   }
 }

@@ -1,0 +1,22 @@
+package dev.p2g.spark;
+
+import java.io.Serializable;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * What a stage's tasks report to the driver besides their rows. The stages add to these in the
+ * result stage of a write, where Spark merges a task's updates once, from its successful attempt
+ * only: a retried or killed attempt leaves no count behind.
+ */
+public record StageAccumulators(CollectionAccumulator<ErrorRecord> errors, LongAccumulator written,
+    LongAccumulator skipped) implements Serializable {
+
+  public static StageAccumulators register(SparkSession spark, String stage) {
+    return new StageAccumulators(
+        spark.sparkContext().collectionAccumulator("p2g " + stage + " errors"),
+        spark.sparkContext().longAccumulator("p2g " + stage + " written"),
+        spark.sparkContext().longAccumulator("p2g " + stage + " skipped"));
+  }
+}
