@@ -14,9 +14,10 @@ final class CommandLineOptions {
   private static final Map<JobConfig.Command, Set<String>> ALLOWED = Map.of(
       JobConfig.Command.RUN, Set.of("input", "output", "model", "scales", "device", "format", "max-pixels",
           "max-error-fraction", "alpha", "codec", "ort-threads", "partitions", "render-batch", "commit-every",
-          "master", "conf"),
+          "tile", "master", "conf"),
       JobConfig.Command.ENCODE, Set.of("input", "fields", "errors", "model", "device", "max-pixels",
-          "max-error-fraction", "alpha", "codec", "ort-threads", "partitions", "commit-every", "master", "conf"),
+          "max-error-fraction", "alpha", "codec", "ort-threads", "partitions", "commit-every", "tile", "master",
+          "conf"),
       JobConfig.Command.RENDER, Set.of("fields", "output", "scales", "device", "format",
           "max-error-fraction", "render-batch", "commit-every", "master", "conf"));
 

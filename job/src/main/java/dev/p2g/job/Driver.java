@@ -65,7 +65,8 @@ final class Driver {
       images = listing.imageCount() + listing.duplicates().size();
       EncodeSettings settings = new EncodeSettings(
           new ModelRef(config.model(), model.id(), device, config.ortThreads()),
-          config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec(), config.device(), runStarted);
+          config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec(), config.device(), config.tile(),
+          runStarted);
       long t1 = System.nanoTime();
       EncodeStage.Result encoded = EncodeStage.run(spark, listing, settings, config.fields(), config.partitions(),
           config.commitEvery(), conf);
@@ -181,7 +182,7 @@ final class Driver {
   private JobConfig qualified(JobConfig c) throws SystemicException {
     return new JobConfig(c.command(), c.inputs(), qualify(c.output()), qualify(c.fields()), qualify(c.errors()),
         c.model(), c.scales(), c.device(), c.format(), c.maxPixels(), c.maxErrorFraction(), c.alpha(), c.codec(),
-        c.ortThreads(), c.partitions(), c.renderBatch(), c.commitEvery(), c.master(), c.sparkConf());
+        c.ortThreads(), c.partitions(), c.renderBatch(), c.commitEvery(), c.tile(), c.master(), c.sparkConf());
   }
 
   private String qualify(String uri) throws SystemicException {

@@ -19,11 +19,13 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 
 /**
  * Stage 1 on the driver. fields/ is append-only: images that already have a field for this model
@@ -32,6 +34,20 @@ import org.apache.spark.sql.SparkSession;
  * by a new encoding of the same image are then removed (LatestRows).
  */
 final class EncodeStage {
+  /**
+   * fields/ rows can be tiles of 8-34 MB. Parquet checks its buffers only every 100 values by
+   * default (gigabytes of tiles) and keeps untruncated min/max statistics of binary values (two
+   * copies of a tile per page and per row group): check after every row, no statistics and no
+   * dictionary on the parameter planes. Page and row-group checks share the row-check keys.
+   */
+  static final Map<String, String> WRITER_OPTIONS = Map.of(
+      "parquet.page.size.row.check.min", "1",
+      "parquet.page.size.row.check.max", "8",
+      "parquet.block.size", Integer.toString(64 << 20),
+      "parquet.column.statistics.enabled#params", "false",
+      "parquet.statistics.truncate.length", "64",
+      "parquet.enable.dictionary#params", "false");
+
   /** Enough images per task that Spark's per-task overhead stays small next to model runs. */
   static final int IMAGES_PER_PARTITION = 64;
 
@@ -68,7 +84,7 @@ final class EncodeStage {
               GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
           // the row encoder drops column metadata; the footer must carry the field version
           .withMetadata("params", FieldTable.PARAMS_META)
-          .write().mode(SaveMode.Append).parquet(fieldsUri);
+          .write().mode(SaveMode.Append).options(WRITER_OPTIONS).parquet(fieldsUri);
       done += chunk.size();
     }
     spark.sparkContext().setJobDescription(null);
@@ -128,11 +144,29 @@ final class EncodeStage {
     } catch (IOException e) {
       throw new SystemicException("cannot read " + fieldsUri + ": " + e.getMessage(), e);
     }
-    for (Row r : spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri)
-        .filter(col("model_id").equalTo(modelId)).select("key", "source_sha256").collectAsList()) {
+    // an image counts only when all its tiles are stored: a tile that failed leaves the others
+    for (Row r : completeImages(spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri)
+        .filter(col("model_id").equalTo(modelId))).select("key", "source_sha256").collectAsList()) {
       done.put(r.getString(0), r.getString(1));
     }
     return done;
+  }
+
+  /**
+   * One row per image (key, source_sha256, stored, expected) whose stored tile count is the count
+   * its size and tile size give (tiles are T x T but at the right and bottom edges, and the first
+   * tile is full along every tiled axis, so T is the largest tile side).
+   */
+  static Dataset<Row> completeImages(Dataset<Row> fields) {
+    return tileCounts(fields).filter(col("stored").equalTo(col("expected")));
+  }
+
+  static Dataset<Row> tileCounts(Dataset<Row> fields) {
+    Column side = functions.greatest(functions.max("tile_width"), functions.max("tile_height"));
+    return fields.groupBy("key", "source_sha256")
+        .agg(functions.count(functions.lit(1)).as("stored"),
+            functions.ceil(functions.max("width").divide(side))
+                .multiply(functions.ceil(functions.max("height").divide(side))).as("expected"));
   }
 
   /** At least two tasks per core so a slow image does not idle the rest; at most one per image. */

@@ -20,6 +20,7 @@ import dev.p2g.spark.RenderPartition;
 import dev.p2g.spark.RenderSettings;
 import dev.p2g.spark.SerializableHadoopConf;
 import dev.p2g.spark.StageAccumulators;
+import dev.p2g.spark.TiledRenderPartition;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,10 +35,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
@@ -58,7 +61,65 @@ final class RenderStage {
   /** A fields/ file to render: its rows, and whether some of them have some levels done already. */
   private record FieldsFile(String uri, long rows, boolean partlyDone) {}
 
+  /** Rows that hold a whole image; the others are tiles of a larger one. */
+  private static final Column WHOLE = col("tile_width").equalTo(col("width"))
+      .and(col("tile_height").equalTo(col("height")));
+
   private RenderStage() {}
+
+  /**
+   * Images stored as tiles: one row each (its files, size, reach, levels already done), rendered
+   * band by band in chunks of images. Returns how many such images there are.
+   */
+  private static long renderTiled(SparkSession spark, Dataset<Row> tiles, String manifestUri,
+      RenderSettings settings, long perChunk, Broadcast<SerializableHadoopConf> conf, StageAccumulators counters)
+      throws SystemicException {
+    List<String> imageColumns = List.of("key", "width", "height", "source_uri", "source_sha256", "model_id");
+    Dataset<Row> images = tiles.withColumn("file", input_file_name())
+        .groupBy(imageColumns.stream().map(functions::col).toArray(Column[]::new))
+        .agg(collect_set("file").as("files"), max("reach").as("reach"),
+            max("tile_height").as("max_tile_height"), count(lit(1)).as("tiles"));
+    List<String> levels = settings.scales().stream().map(Scale::level).toList();
+    if (exists(manifestUri, conf.value().get())) {
+      Dataset<Row> done = spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
+          .filter(col(ManifestTable.LEVEL).isin(levels.toArray())
+              .and(col("format").equalTo(settings.format().extension())))
+          .groupBy("key", "source_sha256", "model_id").agg(collect_set(ManifestTable.LEVEL).as("done"));
+      images = images.join(done, scala.jdk.javaapi.CollectionConverters.asScala(
+          List.of("key", "source_sha256", "model_id")).toSeq(), "left");
+    } else {
+      images = images.withColumn("done", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)));
+    }
+    // images missing tiles (one failed in encode) are not rendered: their outputs would have holes
+    Dataset<Row> counts = EncodeStage.tileCounts(tiles);
+    for (Row r : counts.filter(col("stored").notEqual(col("expected"))).collectAsList()) {
+      for (String level : levels) {
+        counters.errors().add(new dev.p2g.spark.ErrorRecord(r.getString(0), null,
+            dev.p2g.spark.ErrorRecord.RENDER, level, "render.tiles", r.getLong(2) + " of the " + r.getLong(3)
+            + " tiles of this image are stored (a tile failed in encode); run encode again"));
+      }
+    }
+    images = images.join(counts.filter(col("stored").equalTo(col("expected"))).select("key", "source_sha256"),
+        scala.jdk.javaapi.CollectionConverters.asScala(List.of("key", "source_sha256")).toSeq());
+    images = images.select(java.util.Arrays.stream(TiledRenderPartition.INPUT.fieldNames())
+        .map(functions::col).toArray(Column[]::new)).persist();
+    long count = images.count();
+    if (count > 0) {
+      int chunks = (int) Math.max(1, (count + perChunk - 1) / perChunk);
+      int slots = spark.sparkContext().defaultParallelism();
+      for (int i = 0; i < chunks; i++) {
+        spark.sparkContext().setJobDescription(String.format("p2g render: tiled images, part %d of %d at %s",
+            i + 1, chunks, settings.scales()));
+        images.filter(functions.pmod(functions.hash(col("key")), lit(chunks)).equalTo(i))
+            .repartition((int) Math.max(1, Math.min(2L * slots, (count + chunks - 1) / chunks)))
+            .mapPartitions(new TiledRenderPartition(settings, conf, counters),
+                org.apache.spark.sql.Encoders.row(ManifestTable.SCHEMA))
+            .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
+      }
+    }
+    images.unpersist();
+    return count;
+  }
 
   static LatestRows.Table table(String manifestUri) {
     return new LatestRows.Table(manifestUri, ManifestTable.SCHEMA, List.of("key", ManifestTable.LEVEL),
@@ -71,14 +132,14 @@ final class RenderStage {
     readFields(spark, fieldsUri);
     LatestRows.compact(spark, EncodeStage.table(fieldsUri), hadoop); // one field per image before rendering
     Dataset<Row> fields = spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri);
-    long fieldCount = fields.count();
+    long fieldCount = fields.select("key").distinct().count();
     String manifestUri = settings.layout().manifest();
     boolean leftovers = Leftovers.clear(manifestUri, hadoop);
     removeOrphanedImages(spark, manifestUri, hadoop);
     long superseded = LatestRows.compact(spark, table(manifestUri), hadoop);
 
     Map<String, Set<String>> done = new HashMap<>();
-    List<FieldsFile> files = plan(spark, fields, manifestUri, settings, hadoop, done);
+    List<FieldsFile> files = plan(spark, fields.filter(WHOLE), manifestUri, settings, hadoop, done);
     long perChunk = Chunks.imagesPerChunk(commitEvery, spark.sparkContext().defaultParallelism());
     List<List<FieldsFile>> chunks = Chunks.of(files, FieldsFile::rows, perChunk);
     long toRender = files.stream().mapToLong(FieldsFile::rows).sum();
@@ -91,12 +152,14 @@ final class RenderStage {
       spark.sparkContext().setJobDescription(String.format("p2g render: fields %d-%d of %d at %s", started + 1,
           started + rows, toRender, settings.scales()));
       Dataset<Row> chunkFields = spark.read().schema(FieldTable.SCHEMA)
-          .parquet(chunk.stream().map(FieldsFile::uri).toArray(String[]::new));
+          .parquet(chunk.stream().map(FieldsFile::uri).toArray(String[]::new)).filter(WHOLE);
       GpuStages.mapPartitions(spark, chunkFields, new RenderPartition(settings, conf, doneLevels, counters),
               ManifestTable.SCHEMA, GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
           .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
       started += rows;
     }
+    long tiledImages = renderTiled(spark, fields.filter(functions.not(WHOLE)), manifestUri, settings, perChunk,
+        conf, counters);
     spark.sparkContext().setJobDescription(null);
     doneLevels.destroy();
     removeOrphanedImages(spark, manifestUri, hadoop);
@@ -108,7 +171,7 @@ final class RenderStage {
       perLevel.put(s.level(), anyManifest ? spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
           .filter(col(ManifestTable.LEVEL).equalTo(s.level())).count() : 0L);
     }
-    long skippedWholeFiles = (fieldCount - toRender) * settings.scales().size();
+    long skippedWholeFiles = (fieldCount - tiledImages - toRender) * settings.scales().size();
     return new Result(fieldCount, counters.written().value(), skippedWholeFiles + counters.skipped().value(),
         superseded, leftovers, chunks.size(), perLevel,
         List.copyOf(new LinkedHashSet<>(counters.errors().value())));

@@ -13,7 +13,7 @@ import java.util.Objects;
  * whenever {@code hadAlpha} holds.
  */
 public record DecodedImage(
-    FloatImage rgb,
+    RgbSource pixels,
     boolean hadAlpha,
     AlphaPolicy alphaApplied,
     String format,
@@ -21,7 +21,7 @@ public record DecodedImage(
     int orientation) {
 
   public DecodedImage {
-    Objects.requireNonNull(rgb, "rgb");
+    Objects.requireNonNull(pixels, "pixels");
     Objects.requireNonNull(format, "format");
     if (hadAlpha != (alphaApplied != null)) {
       throw new IllegalArgumentException("alphaApplied must be set exactly when the image had alpha");
@@ -32,10 +32,19 @@ public record DecodedImage(
   }
 
   public int width() {
-    return rgb.width();
+    return pixels.width();
   }
 
   public int height() {
-    return rgb.height();
+    return pixels.height();
+  }
+
+  /** The whole image as floats (converted now if it was kept as a raster). */
+  public FloatImage rgb() {
+    try {
+      return pixels.region(0, 0, width(), height());
+    } catch (ImageDecodeException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 }

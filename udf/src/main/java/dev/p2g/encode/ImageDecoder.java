@@ -21,15 +21,28 @@ public final class ImageDecoder {
   private static final String SUPPORTED = "png, jpeg, gif, bmp, tiff, webp";
   private static final int MAX_CAUSES = 4;
 
+  /**
+   * Upright images above this many pixels keep the decoder's raster and are converted to floats
+   * region by region (RgbSource.lazy): 4 MP is 48 MB of floats, about what one model run's input
+   * and halo need at the default tile size anyway.
+   */
+  public static final long DEFAULT_LAZY_ABOVE = 4L << 20;
+
   private final long maxPixels;
   private final AlphaPolicy alphaPolicy;
+  private final long lazyAbove;
 
   public ImageDecoder(long maxPixels, AlphaPolicy alphaPolicy) {
+    this(maxPixels, alphaPolicy, DEFAULT_LAZY_ABOVE);
+  }
+
+  public ImageDecoder(long maxPixels, AlphaPolicy alphaPolicy, long lazyAbove) {
     if (maxPixels <= 0) {
       throw new IllegalArgumentException("maxPixels must be positive, was " + maxPixels);
     }
     this.maxPixels = maxPixels;
     this.alphaPolicy = Objects.requireNonNull(alphaPolicy, "alphaPolicy");
+    this.lazyAbove = lazyAbove;
   }
 
   public long maxPixels() {
@@ -66,11 +79,16 @@ public final class ImageDecoder {
       if (damage != null) {
         throw corrupt(format, damage, null);
       }
-      PixelConverter.Result pixels = PixelConverter.convert(image, alphaPolicy);
       // Only JPEG orientation is applied: that is where cameras put it and where viewers honour it.
       int orientation = "jpeg".equals(format) ? ExifOrientation.find(bytes) : ExifOrientation.NORMAL;
+      if (orientation == ExifOrientation.NORMAL && (long) image.getWidth() * image.getHeight() > lazyAbove) {
+        PixelConverter.Kind kind = PixelConverter.kind(image);
+        return new DecodedImage(RgbSource.lazy(image, alphaPolicy), kind.hadAlpha(),
+            kind.hadAlpha() ? alphaPolicy : null, format, kind.bitsPerSample(), orientation);
+      }
+      PixelConverter.Result pixels = PixelConverter.convert(image, alphaPolicy);
       FloatImage upright = ExifOrientation.apply(pixels.rgb(), orientation);
-      return new DecodedImage(upright, pixels.hadAlpha(), pixels.hadAlpha() ? alphaPolicy : null,
+      return new DecodedImage(RgbSource.of(upright), pixels.hadAlpha(), pixels.hadAlpha() ? alphaPolicy : null,
           format, pixels.bitsPerSample(), orientation);
     } catch (IOException | RuntimeException e) {
       // Readers signal damaged data with IIOException and, on odd inputs, with any runtime exception.

@@ -24,6 +24,14 @@ final class PixelConverter {
 
   record Result(FloatImage rgb, boolean hadAlpha, int bitsPerSample) {}
 
+  /** What convert would report of an image, without converting it. */
+  record Kind(boolean hadAlpha, int bitsPerSample) {}
+
+  static Kind kind(BufferedImage image) {
+    ColorModel cm = image.getColorModel();
+    return new Kind(cm instanceof IndexColorModel palette ? palette.hasAlpha() : cm.hasAlpha(), colourBits(cm));
+  }
+
   private PixelConverter() {}
 
   static Result convert(BufferedImage image, AlphaPolicy policy) throws ImageDecodeException {

@@ -5,6 +5,7 @@ import java.io.Serializable;
 /**
  * One row of fields/: an image's (or a tile's) field with where it came from. The tile is the
  * rectangle of the LR image, in LR pixels, that the field covers; a whole image is (0, 0, W, H).
+ * reach is GaussianField.reach(): how far past the tile its Gaussians reach, in LR pixels.
  */
 public record FieldRecord(
     String key,
@@ -20,7 +21,13 @@ public record FieldRecord(
     int k,
     String codec,
     String alpha,
+    double reach,
     byte[] params) implements Serializable {
+
+  /** True when this row is one tile of a larger image, not the whole image. */
+  public boolean isTile() {
+    return tileWidth != width || tileHeight != height;
+  }
 
   public GaussianField decodeField() {
     return FieldCodecs.byName(codec).decode(params, tileWidth, tileHeight, k);

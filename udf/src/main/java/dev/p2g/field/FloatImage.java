@@ -53,4 +53,18 @@ public final class FloatImage {
   public void set(int c, int x, int y, float v) {
     data[index(c, x, y)] = v;
   }
+
+  /** A copy of the rectangle [x, x + w) x [y, y + h), which must lie inside this image. */
+  public FloatImage crop(int x, int y, int w, int h) {
+    if (x < 0 || y < 0 || w <= 0 || h <= 0 || x + w > width || y + h > height) {
+      throw new IllegalArgumentException("crop " + w + "x" + h + "+" + x + "+" + y + " outside " + width + "x" + height);
+    }
+    float[] out = new float[Math.multiplyExact(Math.multiplyExact(w, h), CHANNELS)];
+    for (int c = 0; c < CHANNELS; c++) {
+      for (int row = 0; row < h; row++) {
+        System.arraycopy(data, index(c, x, y + row), out, (c * h + row) * w, w);
+      }
+    }
+    return new FloatImage(w, h, out);
+  }
 }

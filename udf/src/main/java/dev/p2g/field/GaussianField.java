@@ -83,4 +83,45 @@ public final class GaussianField {
   public double anchorY(int gaussian) {
     return (gaussian / gridWidth() + 0.5) / k;
   }
+
+  /**
+   * The Gaussians anchored in the LR rectangle [x, x + w) x [y, y + h), as a field of that size
+   * (its anchors relative to (x, y); their offsets and shapes unchanged).
+   */
+  public GaussianField crop(int x, int y, int w, int h) {
+    if (x < 0 || y < 0 || w <= 0 || h <= 0 || x + w > width || y + h > height) {
+      throw new IllegalArgumentException("crop " + w + "x" + h + "+" + x + "+" + y + " outside " + width + "x" + height);
+    }
+    int gw = k * w;
+    int gh = k * h;
+    int n = gw * gh;
+    float[] out = new float[FieldContract.PARAMS * n];
+    for (int plane = 0; plane < FieldContract.PARAMS; plane++) {
+      for (int b = 0; b < gh; b++) {
+        System.arraycopy(params, plane * count() + (k * y + b) * gridWidth() + k * x, out, plane * n + b * gw, gw);
+      }
+    }
+    return new GaussianField(w, h, k, out);
+  }
+
+  /**
+   * How far past the field's own rectangle (0, 0, width, height) any of its Gaussians reaches, in
+   * LR pixels: the largest distance from the rectangle to a corner of a Gaussian's e = TAU box
+   * (before anti-aliasing, which a renderer adds). Tiled rendering keeps this much of a margin.
+   */
+  public double reach() {
+    double most = 0;
+    int n = count();
+    for (int i = 0; i < n; i++) {
+      double l11 = params[FieldContract.L11 * n + i];
+      double l21 = params[FieldContract.L21 * n + i];
+      double l22 = params[FieldContract.L22 * n + i];
+      double hx = Math.sqrt(FieldContract.Q_CUTOFF * l11 * l11);
+      double hy = Math.sqrt(FieldContract.Q_CUTOFF * (l21 * l21 + l22 * l22));
+      double mx = anchorX(i) + params[FieldContract.DX * n + i];
+      double my = anchorY(i) + params[FieldContract.DY * n + i];
+      most = Math.max(most, Math.max(Math.max(-(mx - hx), mx + hx - width), Math.max(-(my - hy), my + hy - height)));
+    }
+    return most;
+  }
 }

@@ -25,11 +25,15 @@ public final class HadoopFiles {
     if (length > maxBytes) {
       throw new FileTooLargeException(uri, length, maxBytes);
     }
-    try (InputStream in = fs.open(path)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream((int) length);
-      in.transferTo(out);
-      return out.toByteArray();
+    // Straight into an array of the file's length: a growing buffer would hold the bytes twice.
+    byte[] bytes = new byte[(int) length];
+    try (org.apache.hadoop.fs.FSDataInputStream in = fs.open(path)) {
+      in.readFully(bytes);
+      if (in.read() >= 0) {
+        throw new IOException("file grew while it was read: " + uri);
+      }
     }
+    return bytes;
   }
 
   public static void write(String uri, byte[] bytes, Configuration conf) throws IOException {

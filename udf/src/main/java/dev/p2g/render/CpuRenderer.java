@@ -46,19 +46,41 @@ public final class CpuRenderer implements Renderer {
   public FloatImage render(GaussianField field, Scale scale) {
     int outW = scale.outputWidth(field.width());
     int outH = scale.outputHeight(field.height());
-    double rx = (double) outW / field.width();
-    double ry = (double) outH / field.height();
-    double[] sampleX = samplePositions(outW, rx);
-    double[] sampleY = samplePositions(outH, ry);
+    RenderBand whole = new RenderBand(outW, 0, outH);
+    splat(field, 0, 0, field.width(), field.height(), scale, whole);
+    return whole.toClampedImage();
+  }
+
+  /**
+   * Adds the Gaussians of a tile's field, whose rectangle starts at (originX, originY) in an LR
+   * image of lrWidth x lrHeight, to the band of that image's rendering at scale. Returns how many
+   * Gaussians reach outside the band (above it: rows already written; below it: rows it cannot
+   * hold). Those contributions are lost, so a caller that streams bands treats a non-zero count
+   * as an error; with the band sized by the tiles' reach it is zero.
+   */
+  public long splat(GaussianField field, int originX, int originY, int lrWidth, int lrHeight, Scale scale,
+      RenderBand band) {
+    int outW = scale.outputWidth(lrWidth);
+    int outH = scale.outputHeight(lrHeight);
+    if (band.width() != outW) {
+      throw new IllegalArgumentException("band is " + band.width() + " wide, the output " + outW);
+    }
+    double rx = (double) outW / lrWidth;
+    double ry = (double) outH / lrHeight;
     // Footprint variance in LR pixels per axis; zero on axes that are not downscaled.
     double padX = antiAlias && rx < 1 ? sq(ANTI_ALIAS_RHO / rx) : 0;
     double padY = antiAlias && ry < 1 ? sq(ANTI_ALIAS_RHO / ry) : 0;
-
-    FloatImage out = FloatImage.blank(outW, outH);
-    float[] acc = out.data();
-    int plane = outW * outH;
+    double[] sampleX = new double[outW]; // output pixel u samples the field at (u + 0.5) / s
+    for (int u = 0; u < outW; u++) {
+      sampleX[u] = (u + 0.5) / rx;
+    }
+    int top = band.firstRow();
+    int bottom = Math.min(outH, top + band.rows()) - 1;
+    float[] acc = band.data();
+    int plane = band.rows() * outW;
     float[] p = field.params();
     int n = field.count();
+    long outside = 0;
     for (int i = 0; i < n; i++) {
       double l11 = p[L11 * n + i];
       double l21 = p[L21 * n + i];
@@ -79,8 +101,8 @@ public final class CpuRenderer implements Renderer {
       double ia = syy / det;
       double ib = -2 * sxy / det;
       double ic = sxx / det;
-      double mx = field.anchorX(i) + p[DX * n + i];
-      double my = field.anchorY(i) + p[DY * n + i];
+      double mx = originX + field.anchorX(i) + p[DX * n + i];
+      double my = originY + field.anchorY(i) + p[DY * n + i];
       // The e = tau contour is the ellipse q = Q_CUTOFF; its bounding box half-widths:
       double hx = Math.sqrt(Q_CUTOFF * sxx);
       double hy = Math.sqrt(Q_CUTOFF * syy);
@@ -88,11 +110,16 @@ public final class CpuRenderer implements Renderer {
       int u1 = Math.min(outW - 1, (int) Math.floor((mx + hx) * rx - 0.5));
       int v0 = Math.max(0, (int) Math.ceil((my - hy) * ry - 0.5));
       int v1 = Math.min(outH - 1, (int) Math.floor((my + hy) * ry - 0.5));
+      if (v0 <= v1 && u0 <= u1 && (v0 < top || v1 > bottom)) {
+        outside++;
+      }
+      v0 = Math.max(v0, top);
+      v1 = Math.min(v1, bottom);
       for (int v = v0; v <= v1; v++) {
-        double dy = sampleY[v] - my;
+        double dy = (v + 0.5) / ry - my;
         double qy = ic * dy * dy;
         double qxy = ib * dy;
-        int row = v * outW;
+        int row = (v - top) * outW;
         for (int u = u0; u <= u1; u++) {
           double dx = sampleX[u] - mx;
           double q = ia * dx * dx + qxy * dx + qy;
@@ -108,19 +135,7 @@ public final class CpuRenderer implements Renderer {
         }
       }
     }
-    for (int o = 0; o < acc.length; o++) {
-      acc[o] = Math.min(1f, Math.max(0f, acc[o]));
-    }
-    return out;
-  }
-
-  /** Output pixel u samples the field at (u + 0.5) / s, in LR pixels. */
-  private static double[] samplePositions(int size, double s) {
-    double[] pos = new double[size];
-    for (int u = 0; u < size; u++) {
-      pos[u] = (u + 0.5) / s;
-    }
-    return pos;
+    return outside;
   }
 
   private static double sq(double v) {

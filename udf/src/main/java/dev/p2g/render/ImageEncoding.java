@@ -41,7 +41,11 @@ public final class ImageEncoding {
   }
 
   public static byte[] encode(FloatImage img, OutputFormat format) {
-    BufferedImage rgb = toRgb8(img);
+    return encode(toRgb8(img), format);
+  }
+
+  /** An 8-bit image (as toRgb8 makes) to the bytes of a file in format. */
+  public static byte[] encode(BufferedImage rgb, OutputFormat format) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format.imageIoName());
     if (!writers.hasNext()) {

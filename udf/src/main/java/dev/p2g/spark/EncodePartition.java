@@ -10,6 +10,7 @@ import dev.p2g.io.HadoopFiles;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -42,28 +43,71 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   public Iterator<Row> call(Iterator<Row> input) {
     Configuration hadoop = conf.value().get();
     FieldEncoder[] encoder = {null};
-    return new LazyFlatMap<>(input, row -> encodeOne(encoder, hadoop, row.getString(0), row.getString(1)));
+    return LazyFlatMap.streaming(input, row -> encodeOne(encoder, hadoop, row.getString(0), row.getString(1)));
   }
 
-  private List<Row> encodeOne(FieldEncoder[] encoder, Configuration hadoop, String uri, String key) {
+  /** One image's rows, made tile by tile as Spark's writer takes them. */
+  private Iterator<Row> encodeOne(FieldEncoder[] encoder, Configuration hadoop, String uri, String key) {
+    FieldEncoder.Tiles tiles;
     try {
       byte[] bytes = read(uri, hadoop);
       if (encoder[0] == null) { // an empty partition need not load the model
         encoder[0] = openEncoder(hadoop);
       }
-      Row row = FieldTable.toRow(encoder[0].encode(key, uri, bytes), settings.runStarted());
-      counters.written().add(1);
-      return List.of(row);
+      tiles = encoder[0].start(key, uri, bytes);
     } catch (ImageFailure f) {
       counters.errors().add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(), f.getMessage()));
+      return java.util.Collections.emptyIterator();
     } catch (ModelUnusable e) {
       throw e; // the model, not the image: the task and the job fail
     } catch (RuntimeException e) {
-      // A bug met by one image must not cost the other million; it is recorded with its class.
-      counters.errors().add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null,
-          "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage())));
+      internalError(key, uri, e, "");
+      return java.util.Collections.emptyIterator();
     }
-    return List.of();
+    return new Iterator<>() {
+      private Row ahead;
+      private boolean failed;
+      private int index;
+
+      @Override
+      public boolean hasNext() {
+        if (ahead == null && !failed && tiles.hasNext()) {
+          String where = tiles.count() > 1 ? " (tile " + (++index) + " of " + tiles.count() + ")" : "";
+          try {
+            ahead = FieldTable.toRow(tiles.next(), settings.runStarted());
+            if (!tiles.hasNext()) {
+              counters.written().add(1); // the image is complete
+            }
+          } catch (ImageFailure f) {
+            failed = true;
+            counters.errors().add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(),
+                f.getMessage() + where));
+          } catch (ModelUnusable e) {
+            throw e;
+          } catch (RuntimeException e) {
+            failed = true;
+            internalError(key, uri, e, where);
+          }
+        }
+        return ahead != null;
+      }
+
+      @Override
+      public Row next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        Row row = ahead;
+        ahead = null;
+        return row;
+      }
+    };
+  }
+
+  private void internalError(String key, String uri, RuntimeException e, String where) {
+    // A bug met by one image must not cost the other million; it is recorded with its class.
+    counters.errors().add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null,
+        "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage()) + where));
   }
 
   private FieldEncoder openEncoder(Configuration hadoop) {
@@ -71,7 +115,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       return new FieldEncoder(
           new ImageDecoder(settings.maxPixels(), AlphaPolicy.parse(settings.alphaPolicy())),
           TaskEncoders.session(settings.model(), settings.device(), hadoop),
-          FieldCodecs.byName(settings.codec()));
+          FieldCodecs.byName(settings.codec()), settings.tile());
     } catch (ModelLoadException e) {
       throw new ModelUnusable(e);
     }

@@ -49,6 +49,7 @@ public final class FieldTable {
       DataTypes.createStructField("codec", DataTypes.StringType, false),
       DataTypes.createStructField("alpha", DataTypes.StringType, false),
       DataTypes.createStructField(ENCODED_AT, DataTypes.TimestampType, false),
+      DataTypes.createStructField("reach", DataTypes.DoubleType, false),
       DataTypes.createStructField("params", DataTypes.BinaryType, false, PARAMS_META),
   });
 
@@ -57,7 +58,7 @@ public final class FieldTable {
   public static Row toRow(FieldRecord r, Timestamp encodedAt) {
     return RowFactory.create(r.key(), r.sourceUri(), r.sourceSha256(), r.modelId(), FieldContract.VERSION,
         r.width(), r.height(), r.tileX(), r.tileY(), r.tileWidth(), r.tileHeight(), r.k(), r.codec(),
-        r.alpha(), encodedAt, r.params());
+        r.alpha(), encodedAt, r.reach(), r.params());
   }
 
   /** Reads by name, so a file with extra columns (a later version's) still reads. */
@@ -81,6 +82,7 @@ public final class FieldTable {
         row.getInt(row.fieldIndex("k")),
         row.getString(row.fieldIndex("codec")),
         row.getString(row.fieldIndex("alpha")),
+        row.getDouble(row.fieldIndex("reach")),
         (byte[]) row.get(row.fieldIndex("params")));
   }
 }

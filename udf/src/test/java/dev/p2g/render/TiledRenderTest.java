@@ -1,0 +1,94 @@
+package dev.p2g.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.p2g.field.GaussianField;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A field cut into tiles and rendered band by band through the streaming PNG writer gives the
+ * float64 reference's image of the whole field, to one 8-bit level, at every pixel: no seams.
+ */
+class TiledRenderTest {
+  @ParameterizedTest(name = "{0}x{1} k={2} tiles of {3} at x{4}")
+  @CsvSource({
+      "37, 29, 2, 8, 2",
+      "37, 29, 1, 5, 3.7",
+      "40, 23, 2, 7, 0.5",
+      "31, 17, 2, 6, 2x3",
+      "16, 40, 1, 16, 1",
+      "33, 9, 2, 4, 0.3"})
+  void tilesStreamedEqualTheWholeFieldsReference(int w, int h, int k, int tile, String scaleText) throws IOException {
+    GaussianField whole = RandomFields.random(w, h, k, 17L * w + h + k);
+    Scale scale = Scale.parse(scaleText);
+    double reach = 0;
+    for (int y = 0; y < h; y += tile) {
+      for (int x = 0; x < w; x += tile) {
+        reach = Math.max(reach, whole.crop(x, y, Math.min(tile, w - x), Math.min(tile, h - y)).reach());
+      }
+    }
+    int outW = scale.outputWidth(w);
+    int outH = scale.outputHeight(h);
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    TiledRender render;
+    try (PngRowWriter writer = new PngRowWriter(png, outW, outH)) {
+      render = new TiledRender(new CpuRenderer(), w, h, scale, reach, tile, writer);
+      for (int y = 0; y < h; y += tile) {
+        for (int x = 0; x < w; x += tile) {
+          render.add(new TiledRender.Tile(whole.crop(x, y, Math.min(tile, w - x), Math.min(tile, h - y)), x, y));
+        }
+      }
+      render.finish();
+    }
+    BufferedImage got = ImageIO.read(new ByteArrayInputStream(png.toByteArray()));
+    assertEquals(outW, got.getWidth());
+    assertEquals(outH, got.getHeight());
+    double[][][] want = ReferenceRenderer.render(whole, scale.x(), scale.y());
+    int worst = 0;
+    for (int v = 0; v < outH; v++) {
+      for (int u = 0; u < outW; u++) {
+        int rgb = got.getRGB(u, v);
+        int[] levels = {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
+        for (int c = 0; c < 3; c++) {
+          worst = Math.max(worst, Math.abs(levels[c] - ImageEncoding.quantize((float) want[c][v][u])));
+        }
+      }
+    }
+    System.out.printf("tiled %dx%d k=%d tile %d x%s: band of %d of %d output rows, worst %d level(s) off the"
+        + " float64 reference%n", w, h, k, tile, scaleText, render.bandRows(), outH, worst);
+    assertTrue(worst <= 1, "worst difference " + worst + " levels");
+    if (outH > 4 * render.bandRows()) {
+      assertTrue(render.bandRows() < outH, "the band is smaller than the image");
+    }
+  }
+
+  @Test
+  void aReachTooSmallIsAnErrorNotASeam() throws IOException {
+    GaussianField whole = RandomFields.random(30, 30, 2, 5);
+    TiledRender render = new TiledRender(new CpuRenderer(), 30, 30, Scale.of(2), 0, 5,
+        new PngRowWriter(new ByteArrayOutputStream(), 60, 60));
+    assertThrows(IllegalStateException.class, () -> {
+      for (int y = 0; y < 30; y += 5) {
+        render.add(new TiledRender.Tile(whole.crop(0, y, 30, 5), 0, y));
+      }
+    });
+  }
+
+  @Test
+  void tilesOutOfOrderAreRefused() throws IOException {
+    GaussianField whole = RandomFields.random(10, 10, 1, 5);
+    TiledRender render = new TiledRender(new CpuRenderer(), 10, 10, Scale.of(2), 3, 5,
+        new PngRowWriter(new ByteArrayOutputStream(), 20, 20));
+    render.add(new TiledRender.Tile(whole.crop(0, 5, 10, 5), 0, 5));
+    assertThrows(IllegalArgumentException.class, () -> render.add(new TiledRender.Tile(whole.crop(0, 0, 10, 5), 0, 0)));
+  }
+}
