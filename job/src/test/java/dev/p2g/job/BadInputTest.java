@@ -36,6 +36,12 @@ class BadInputTest {
     Files.write(input.resolve("truncated.jpg"), Arrays.copyOf(jpeg, jpeg.length / 2));
     Files.writeString(input.resolve("README.txt"), "not an image extension: skipped, and counted");
     Files.move(input.resolve("test-card.png"), input.resolve("a name with spaces, é.PNG"));
+    Files.write(input.resolve("noise.webp"), new java.util.Random(7).ints(4096, 0, 256)
+        .collect(java.io.ByteArrayOutputStream::new, (b, v) -> b.write(v), (a, b) -> { }).toByteArray());
+    Files.write(input.resolve("bomb.png"), pngHeaderOnly(100_000, 100_000));
+    // content decides, not the name: a PNG called .jpg is an image like any other
+    Files.copy(SAMPLES.resolve("grey-weave.png"), input.resolve("png-named.jpg"));
+    good++;
 
     Path out = tmp.resolve("out");
     JobRun run = JobRun.of("run", "--input", input.toString(), "--output", out.toString(), "--scales", "2");
@@ -47,7 +53,9 @@ class BadInputTest {
         .collectAsList()) {
       errors.put(r.getString(r.fieldIndex("key")), r);
     }
-    assertEquals(3, errors.size(), "errors: " + errors);
+    assertEquals(5, errors.size(), "errors: " + errors);
+    assertError(errors.get("noise.webp"), "decode.unrecognised", "not a recognised image");
+    assertError(errors.get("bomb.png"), "decode.too-large", "100000x100000");
     assertError(errors.get("empty.png"), "decode.empty", "empty");
     assertError(errors.get("notes.jpg"), "decode.unrecognised", "not a recognised image");
     assertError(errors.get("truncated.jpg"), "decode.corrupt", "truncated or corrupt");
@@ -104,6 +112,21 @@ class BadInputTest {
         "--scales", "2");
     assertEquals(Main.SYSTEMIC, run.exitCode());
     assertTrue(run.out().contains("3 of 3 images failed"), run.out());
+  }
+
+  /** A PNG signature and a valid IHDR claiming width x height, then IEND: a few bytes, a huge image. */
+  private static byte[] pngHeaderOnly(int width, int height) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25 + 12);
+    b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+    byte[] ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.US_ASCII))
+        .putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0).array();
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(ihdr);
+    b.putInt(13).put(ihdr).putInt((int) crc.getValue());
+    crc.reset();
+    crc.update("IEND".getBytes(StandardCharsets.US_ASCII));
+    b.putInt(0).put("IEND".getBytes(StandardCharsets.US_ASCII)).putInt((int) crc.getValue());
+    return b.array();
   }
 
   private static void assertError(Row row, String errorClass, String inMessage) {
