@@ -61,6 +61,9 @@ final class RenderStage {
   /** A fields/ file to render: its rows, and whether some of them have some levels done already. */
   private record FieldsFile(String uri, long rows, boolean partlyDone) {}
 
+  /** Images stored as tiles, and the chunks they were rendered in. */
+  private record Tiled(long images, int chunks) {}
+
   /** Rows that hold a whole image; the others are tiles of a larger one. */
   private static final Column WHOLE = col("tile_width").equalTo(col("width"))
       .and(col("tile_height").equalTo(col("height")));
@@ -69,9 +72,9 @@ final class RenderStage {
 
   /**
    * Images stored as tiles: one row each (its files, size, reach, levels already done), rendered
-   * band by band in chunks of images. Returns how many such images there are.
+   * band by band in chunks of images. Returns how many such images there are and the chunks run.
    */
-  private static long renderTiled(SparkSession spark, Dataset<Row> tiles, String manifestUri,
+  private static Tiled renderTiled(SparkSession spark, Dataset<Row> tiles, String manifestUri,
       RenderSettings settings, long perChunk, Broadcast<SerializableHadoopConf> conf, StageAccumulators counters)
       throws SystemicException {
     List<String> imageColumns = List.of("key", "width", "height", "source_uri", "source_sha256", "model_id");
@@ -104,8 +107,9 @@ final class RenderStage {
     images = images.select(java.util.Arrays.stream(TiledRenderPartition.INPUT.fieldNames())
         .map(functions::col).toArray(Column[]::new)).persist();
     long count = images.count();
+    int chunks = 0;
     if (count > 0) {
-      int chunks = (int) Math.max(1, (count + perChunk - 1) / perChunk);
+      chunks = (int) Math.max(1, (count + perChunk - 1) / perChunk);
       int slots = spark.sparkContext().defaultParallelism();
       for (int i = 0; i < chunks; i++) {
         spark.sparkContext().setJobDescription(String.format("p2g render: tiled images, part %d of %d at %s",
@@ -118,7 +122,7 @@ final class RenderStage {
       }
     }
     images.unpersist();
-    return count;
+    return new Tiled(count, chunks);
   }
 
   static LatestRows.Table table(String manifestUri) {
@@ -158,8 +162,9 @@ final class RenderStage {
           .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
       started += rows;
     }
-    long tiledImages = renderTiled(spark, fields.filter(functions.not(WHOLE)), manifestUri, settings, perChunk,
+    Tiled tiled = renderTiled(spark, fields.filter(functions.not(WHOLE)), manifestUri, settings, perChunk,
         conf, counters);
+    long tiledImages = tiled.images();
     spark.sparkContext().setJobDescription(null);
     doneLevels.destroy();
     removeOrphanedImages(spark, manifestUri, hadoop);
@@ -173,7 +178,7 @@ final class RenderStage {
     }
     long skippedWholeFiles = (fieldCount - tiledImages - toRender) * settings.scales().size();
     return new Result(fieldCount, counters.written().value(), skippedWholeFiles + counters.skipped().value(),
-        superseded, leftovers, chunks.size(), perLevel,
+        superseded, leftovers, chunks.size() + tiled.chunks(), perLevel,
         List.copyOf(new LinkedHashSet<>(counters.errors().value())));
   }
 
