@@ -1,0 +1,112 @@
+package dev.p2g.bench;
+
+import dev.p2g.encode.ModelInfo;
+import dev.p2g.encode.ModelRef;
+import dev.p2g.encode.ModelSession;
+import dev.p2g.encode.ModelSource;
+import dev.p2g.encode.OnnxSessions;
+import dev.p2g.field.FloatImage;
+import dev.p2g.field.GaussianField;
+import dev.p2g.render.CpuRenderer;
+import dev.p2g.render.Scale;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * CPU render time per output megapixel of a 512 x 512 field of the default model at x2 and x4,
+ * one thread, against the plain-resampling baseline measured in the same run: Java2D bicubic
+ * (drawImage with VALUE_INTERPOLATION_BICUBIC) of the same LR image to the same output size.
+ * The LR image is colorful-cups.png mirrored to 512 x 512 (photographic content: the Gaussians'
+ * sizes, and so the render cost, depend on it).
+ *
+ * <pre>bin/bench dev.p2g.bench.RenderBenchmark [seconds per case, default 5]</pre>
+ */
+public final class RenderBenchmark {
+  private static final int SIZE = 512;
+
+  private RenderBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5.0;
+    BufferedImage lr = mirrored(ImageIO.read(new File("sample-data/images/colorful-cups.png")), SIZE);
+    ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, ModelRef.CPU, 1, new Configuration());
+    ModelSession session = OnnxSessions.get(new ModelRef(ModelSource.BUILTIN_DEFAULT, info.id(), ModelRef.CPU, 1),
+        new Configuration());
+    GaussianField field = session.encode(toFloat(lr));
+    System.out.printf(Locale.ROOT, "render benchmark: %s, k=%d, %dx%d field (%d Gaussians), 1 thread, %.0f s per"
+        + " case%n", info.name(), field.k(), SIZE, SIZE, field.count(), seconds);
+    System.out.println("| scale | output | p2g CPU render ms | ms per output MP | Java2D bicubic ms | ms per output MP"
+        + " | p2g / bicubic |");
+    System.out.println("|---|---|---|---|---|---|---|");
+    CpuRenderer renderer = new CpuRenderer();
+    for (double s : new double[] {2, 4}) {
+      Scale scale = Scale.of(s);
+      int w = scale.outputWidth(SIZE);
+      int h = scale.outputHeight(SIZE);
+      double ours = time(() -> renderer.render(field, scale), seconds);
+      double base = time(() -> bicubic(lr, w, h), seconds);
+      double mp = w * (double) h / 1e6;
+      System.out.printf(Locale.ROOT, "| x%s | %dx%d | %.1f | %.1f | %.1f | %.1f | %.2f |%n", scale.canonical(), w, h,
+          ours, ours / mp, base, base / mp, ours / base);
+    }
+  }
+
+  private static BufferedImage bicubic(BufferedImage src, int w, int h) {
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    g.drawImage(src, 0, 0, w, h, null);
+    g.dispose();
+    return out;
+  }
+
+  /** Milliseconds per call, after a warm-up of a third of the time. */
+  private static double time(Runnable work, double seconds) {
+    long warmUntil = System.nanoTime() + (long) (seconds / 3 * 1e9);
+    while (System.nanoTime() < warmUntil) {
+      work.run();
+    }
+    int n = 0;
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    long now;
+    do {
+      work.run();
+      n++;
+      now = System.nanoTime();
+    } while (now < end);
+    return (now - start) / 1e6 / n;
+  }
+
+  private static BufferedImage mirrored(BufferedImage src, int size) {
+    BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
+    for (int y = 0; y < size; y++) {
+      int sy = (y / src.getHeight()) % 2 == 0 ? y % src.getHeight() : src.getHeight() - 1 - y % src.getHeight();
+      for (int x = 0; x < size; x++) {
+        int sx = (x / src.getWidth()) % 2 == 0 ? x % src.getWidth() : src.getWidth() - 1 - x % src.getWidth();
+        out.setRGB(x, y, src.getRGB(sx, sy));
+      }
+    }
+    return out;
+  }
+
+  private static FloatImage toFloat(BufferedImage img) {
+    int w = img.getWidth();
+    int h = img.getHeight();
+    FloatImage f = FloatImage.blank(w, h);
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        int rgb = img.getRGB(x, y);
+        f.set(0, x, y, ((rgb >> 16) & 0xff) / 255f);
+        f.set(1, x, y, ((rgb >> 8) & 0xff) / 255f);
+        f.set(2, x, y, (rgb & 0xff) / 255f);
+      }
+    }
+    return f;
+  }
+}
