@@ -11,7 +11,6 @@ import static dev.p2g.field.FieldContract.L22;
 import static dev.p2g.field.FieldContract.MIN_CHOLESKY_DET;
 import static dev.p2g.field.FieldContract.Q_CUTOFF;
 import static dev.p2g.field.FieldContract.R;
-import static dev.p2g.field.FieldContract.TAU;
 
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
@@ -23,8 +22,6 @@ import dev.p2g.field.GaussianField;
  * coordinates of large images lose no precision before the subtraction of the centre.
  */
 public final class CpuRenderer implements Renderer {
-  private static final float WEIGHT_SCALE = (float) (1.0 / (1.0 - TAU));
-  private static final float TAU_F = (float) TAU;
 
   private final boolean antiAlias;
 
@@ -81,6 +78,8 @@ public final class CpuRenderer implements Renderer {
     float[] p = field.params();
     int n = field.count();
     long outside = 0;
+    int gridW = field.gridWidth();
+    double invK = 1.0 / field.k();
     for (int i = 0; i < n; i++) {
       double l11 = p[L11 * n + i];
       double l21 = p[L21 * n + i];
@@ -98,11 +97,13 @@ public final class CpuRenderer implements Renderer {
       float cr = (float) (p[R * n + i] * gain);
       float cg = (float) (p[G * n + i] * gain);
       float cb = (float) (p[B * n + i] * gain);
-      double ia = syy / det;
-      double ib = -2 * sxy / det;
-      double ic = sxx / det;
-      double mx = originX + field.anchorX(i) + p[DX * n + i];
-      double my = originY + field.anchorY(i) + p[DY * n + i];
+      double invDet = 1 / det;
+      double ia = syy * invDet;
+      double ib = -2 * sxy * invDet;
+      double ic = sxx * invDet;
+      int b = i / gridW;
+      double mx = originX + (i - b * gridW + 0.5) * invK + p[DX * n + i];
+      double my = originY + (b + 0.5) * invK + p[DY * n + i];
       // The e = tau contour is the ellipse q = Q_CUTOFF; its bounding box half-widths:
       double hx = Math.sqrt(Q_CUTOFF * sxx);
       double hy = Math.sqrt(Q_CUTOFF * syy);
@@ -124,7 +125,7 @@ public final class CpuRenderer implements Renderer {
           double dx = sampleX[u] - mx;
           double q = ia * dx * dx + qxy * dx + qy;
           if (q < Q_CUTOFF) {
-            float w = ((float) Math.exp(-0.5 * q) - TAU_F) * WEIGHT_SCALE;
+            float w = GaussianWeights.at(q);
             if (w > 0) {
               int o = row + u;
               acc[o] += cr * w;
