@@ -33,13 +33,14 @@ class TaskRetryTest {
     java.nio.file.Files.write(input.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
     Path out = tmp.resolve("out");
     SparkContext sc = SparkTestSession.get().sparkContext();
-    KillOnce encodeKiller = new KillOnce(sc, "p2g encode: images", 2500);
-    KillOnce renderKiller = new KillOnce(sc, "p2g render: fields", 1200);
+    // each task is killed as soon as it has made its first output, with most of its work ahead
+    KillOnce encodeKiller = new KillOnce(sc, "p2g encode: images", () -> anyFile(out.resolve("fields"), ".parquet"));
+    KillOnce renderKiller = new KillOnce(sc, "p2g render: fields", () -> anyFile(out.resolve("pyramid"), ".png"));
     sc.addSparkListener(encodeKiller);
     sc.addSparkListener(renderKiller);
     JobRun run;
     try {
-      run = JobRun.of("run", "--input", input.toString(), "--output", out.toString(), "--scales", "2,0.5",
+      run = JobRun.of("run", "--input", input.toString(), "--output", out.toString(), "--scales", "2,0.5,3",
           "--partitions", "1");
     } finally {
       sc.removeSparkListener(encodeKiller);
@@ -50,30 +51,42 @@ class TaskRetryTest {
       assertEquals(List.of("0 killed", "1 success"), k.ends, k.prefix + ": the task was killed once, then retried");
     }
     assertTrue(run.out().contains("encode wrote 8 fields") && run.out().contains("1 failed"), run.out());
-    assertTrue(run.out().contains("wrote 16 images"), run.out());
+    assertTrue(run.out().contains("wrote 24 images"), run.out());
     OutputSnapshot snapshot = OutputSnapshot.of(out);
     assertEquals(8, snapshot.fieldRows());
     assertEquals(8, snapshot.fields().size());
-    assertEquals(16, snapshot.manifestRows());
-    assertEquals(16, snapshot.manifest().size());
+    assertEquals(24, snapshot.manifestRows());
+    assertEquals(24, snapshot.manifest().size());
     assertEquals(Set.of("broken.png encode null"), snapshot.errors().keySet());
   }
 
-  /** Kills the first attempt of the first task of the jobs whose description starts with prefix, delay ms in. */
+  /** True when a file ending in suffix exists anywhere under dir (written or being written). */
+  static boolean anyFile(Path dir, String suffix) {
+    if (!java.nio.file.Files.isDirectory(dir)) {
+      return false;
+    }
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+      return s.anyMatch(f -> f.getFileName().toString().endsWith(suffix) && !f.getFileName().toString().startsWith("."));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return false; // a folder moved while walking: look again
+    }
+  }
+
+  /** Kills the first attempt of the first task of the jobs whose description starts with prefix, once ready holds. */
   static final class KillOnce extends SparkListener {
     final String prefix;
     final List<String> ends = new CopyOnWriteArrayList<>();
     private final SparkContext sc;
-    private final long delayMs;
+    private final java.util.function.BooleanSupplier ready;
     private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
     private volatile long target = -1;
     private volatile int targetIndex = -1;
     private volatile int targetStage = -1;
 
-    KillOnce(SparkContext sc, String prefix, long delayMs) {
+    KillOnce(SparkContext sc, String prefix, java.util.function.BooleanSupplier ready) {
       this.sc = sc;
       this.prefix = prefix;
-      this.delayMs = delayMs;
+      this.ready = ready;
     }
 
     @Override
@@ -95,10 +108,13 @@ class TaskRetryTest {
       targetStage = task.stageId();
       long id = target;
       Thread killer = new Thread(() -> {
-        try {
-          Thread.sleep(delayMs);
-        } catch (InterruptedException e) {
-          return;
+        long until = System.nanoTime() + 120_000_000_000L;
+        while (!ready.getAsBoolean() && System.nanoTime() < until) {
+          try {
+            Thread.sleep(5);
+          } catch (InterruptedException e) {
+            return;
+          }
         }
         sc.killTaskAttempt(id, true, "test: as if its executor were lost");
       });

@@ -6,7 +6,8 @@ import java.util.Map;
 public final class FieldCodecs {
   public static final String DEFAULT = F32Codec.NAME;
 
-  private static final Map<String, FieldCodec> BY_NAME = Map.of(F32Codec.NAME, new F32Codec());
+  private static final Map<String, FieldCodec> BY_NAME = Map.of(F32Codec.NAME, new F32Codec(),
+      F16Codec.NAME, new F16Codec(), Q8Codec.NAME, new Q8Codec());
 
   private FieldCodecs() {}
 
