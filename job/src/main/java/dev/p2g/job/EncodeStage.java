@@ -90,7 +90,7 @@ final class EncodeStage {
     spark.sparkContext().setJobDescription(null);
     superseded += LatestRows.compact(spark, table(fieldsUri), hadoop);
     return new Result(counters.written().value(), skipped, superseded, leftovers, chunks.size(),
-        List.copyOf(new ArrayList<>(new java.util.LinkedHashSet<>(counters.errors().value()))));
+        List.copyOf(new java.util.LinkedHashSet<>(counters.errors().value())));
   }
 
   /**

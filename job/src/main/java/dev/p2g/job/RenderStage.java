@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.p2g.io.OutputLayout;
 import dev.p2g.render.Scale;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.FieldTable;
@@ -170,12 +169,15 @@ final class RenderStage {
     removeOrphanedImages(spark, manifestUri, hadoop);
     superseded += LatestRows.compact(spark, table(manifestUri), hadoop); // re-rendered changed fields
 
-    Map<String, Long> perLevel = new LinkedHashMap<>();
-    boolean anyManifest = exists(manifestUri, hadoop); // not when no field could be rendered
-    for (Scale s : settings.scales()) {
-      perLevel.put(s.level(), anyManifest ? spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
-          .filter(col(ManifestTable.LEVEL).equalTo(s.level())).count() : 0L);
+    Map<String, Long> counted = new HashMap<>();
+    if (exists(manifestUri, hadoop)) { // not when no field could be rendered
+      for (Row r : spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
+          .groupBy(ManifestTable.LEVEL).count().collectAsList()) {
+        counted.put(r.getString(0), r.getLong(1));
+      }
     }
+    Map<String, Long> perLevel = new LinkedHashMap<>();
+    settings.scales().forEach(s -> perLevel.put(s.level(), counted.getOrDefault(s.level(), 0L)));
     long skippedWholeFiles = (fieldCount - tiledImages - toRender) * settings.scales().size();
     return new Result(fieldCount, counters.written().value(), skippedWholeFiles + counters.skipped().value(),
         superseded, leftovers, chunks.size() + tiled.chunks(), perLevel,

@@ -9,7 +9,6 @@ import dev.p2g.field.ImageFailure;
 import dev.p2g.io.HadoopFiles;
 import java.io.IOException;
 import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
