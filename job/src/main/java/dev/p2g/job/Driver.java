@@ -75,9 +75,10 @@ final class Driver {
       ErrorLog.write(spark, config.errors(), ErrorRecord.ENCODE, null, errors, hadoop);
       errors.forEach(e -> failed.add(e.key()));
       reportCleanup(config.fields(), encoded.leftoversRemoved(), encoded.superseded());
+      double encodeSeconds = seconds(t1);
       out.printf("p2g: encode wrote %d fields to %s in %d chunks, skipped %d images already encoded with this model,"
-          + " %d failed, in %.1f s%n", encoded.written(), config.fields(), encoded.chunks(), encoded.skipped(),
-          errors.size(), seconds(t1));
+          + " %d failed, in %.1f s%s%n", encoded.written(), config.fields(), encoded.chunks(), encoded.skipped(),
+          errors.size(), encodeSeconds, busyShare(encoded.busySeconds(), encodeSeconds));
     }
     if (config.command() != JobConfig.Command.ENCODE) {
       OutputLayout layout = new OutputLayout(config.output());
@@ -93,13 +94,28 @@ final class Driver {
         images = rendered.fields();
       }
       reportCleanup(layout.manifest(), rendered.leftoversRemoved(), rendered.superseded());
+      double renderSeconds = seconds(t2);
       out.printf("p2g: render of %d fields at %s wrote %d images in %d chunks, skipped %d already rendered,"
-          + " %d failed, in %.1f s; images per level: %s%n", rendered.fields(), config.scales(), rendered.written(),
-          rendered.chunks(), rendered.skipped(), rendered.errors().size(), seconds(t2), rendered.imagesPerLevel());
+          + " %d failed, in %.1f s%s; images per level: %s%n", rendered.fields(), config.scales(), rendered.written(),
+          rendered.chunks(), rendered.skipped(), rendered.errors().size(), renderSeconds,
+          busyShare(rendered.busySeconds(), renderSeconds), rendered.imagesPerLevel());
     }
     out.printf("p2g: done in %.1f s; output %s; errors in %s%n", seconds(started),
         config.command() == JobConfig.Command.ENCODE ? config.fields() : config.output(), config.errors());
     return errorFractionVerdict(images, failed.size());
+  }
+
+  /**
+   * How much of the stage's task-slot time went to images (decode and model, or render and
+   * writing) rather than to Spark, listing, hashing and commits: what more cores can speed up.
+   */
+  private String busyShare(double busySeconds, double wallSeconds) {
+    int slots = spark.sparkContext().defaultParallelism();
+    if (busySeconds <= 0 || wallSeconds <= 0) {
+      return "";
+    }
+    return String.format(" (tasks on images %.1f s, %.0f%% of %d slots x %.1f s)", busySeconds,
+        100 * busySeconds / (slots * wallSeconds), slots, wallSeconds);
   }
 
   private void reportCleanup(String table, boolean leftovers, long superseded) {

@@ -56,7 +56,7 @@ final class EncodeStage {
   }
 
   /** written: fields written by this run; skipped: images already done; superseded: old rows removed. */
-  record Result(long written, long skipped, long superseded, boolean leftoversRemoved, int chunks,
+  record Result(long written, long skipped, long superseded, boolean leftoversRemoved, int chunks, double busySeconds,
       List<ErrorRecord> errors) {}
 
   private EncodeStage() {}
@@ -90,6 +90,7 @@ final class EncodeStage {
     spark.sparkContext().setJobDescription(null);
     superseded += LatestRows.compact(spark, table(fieldsUri), hadoop);
     return new Result(counters.written().value(), skipped, superseded, leftovers, chunks.size(),
+        counters.busyNanos().value() / 1e9,
         List.copyOf(new java.util.LinkedHashSet<>(counters.errors().value())));
   }
 

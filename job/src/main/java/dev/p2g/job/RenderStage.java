@@ -55,6 +55,7 @@ import org.apache.spark.sql.types.StructType;
 final class RenderStage {
   /** written: images rendered by this run; skipped: (field, level) pairs already in the manifest. */
   record Result(long fields, long written, long skipped, long superseded, boolean leftoversRemoved, int chunks,
+      double busySeconds,
       Map<String, Long> imagesPerLevel, List<ErrorRecord> errors) {}
 
   /** A fields/ file to render: its rows, and whether some of them have some levels done already. */
@@ -180,7 +181,7 @@ final class RenderStage {
     settings.scales().forEach(s -> perLevel.put(s.level(), counted.getOrDefault(s.level(), 0L)));
     long skippedWholeFiles = (fieldCount - tiledImages - toRender) * settings.scales().size();
     return new Result(fieldCount, counters.written().value(), skippedWholeFiles + counters.skipped().value(),
-        superseded, leftovers, chunks.size() + tiled.chunks(), perLevel,
+        superseded, leftovers, chunks.size() + tiled.chunks(), counters.busyNanos().value() / 1e9, perLevel,
         List.copyOf(new LinkedHashSet<>(counters.errors().value())));
   }
 

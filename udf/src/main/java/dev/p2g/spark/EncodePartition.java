@@ -48,12 +48,14 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   /** One image's rows, made tile by tile as Spark's writer takes them. */
   private Iterator<Row> encodeOne(FieldEncoder[] encoder, Configuration hadoop, String uri, String key) {
     FieldEncoder.Tiles tiles;
+    long started = System.nanoTime();
     try {
       byte[] bytes = read(uri, hadoop);
       if (encoder[0] == null) { // an empty partition need not load the model
         encoder[0] = openEncoder(hadoop);
       }
       tiles = encoder[0].start(key, uri, bytes);
+      counters.busyNanos().add(System.nanoTime() - started);
     } catch (ImageFailure f) {
       counters.errors().add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(), f.getMessage()));
       return java.util.Collections.emptyIterator();
@@ -72,8 +74,10 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       public boolean hasNext() {
         if (ahead == null && !failed && tiles.hasNext()) {
           String where = tiles.count() > 1 ? " (tile " + (++index) + " of " + tiles.count() + ")" : "";
+          long tileStarted = System.nanoTime();
           try {
             ahead = FieldTable.toRow(tiles.next(), settings.runStarted());
+            counters.busyNanos().add(System.nanoTime() - tileStarted);
             if (!tiles.hasNext()) {
               counters.written().add(1); // the image is complete
             }

@@ -54,8 +54,12 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
     Configuration hadoop = conf.value().get();
     Renderer renderer = TaskRenderers.open(settings.device());
     int batch = settings.batch() > 0 ? settings.batch() : renderer.preferredBatch();
-    return new LazyFlatMap<>(new Batches<>(input, batch, MAX_BATCH_OUTPUT_PIXELS, this::outputPixels),
-        rows -> renderBatch(renderer, hadoop, rows));
+    return new LazyFlatMap<>(new Batches<>(input, batch, MAX_BATCH_OUTPUT_PIXELS, this::outputPixels), rows -> {
+      long started = System.nanoTime();
+      List<Row> out = renderBatch(renderer, hadoop, rows);
+      counters.busyNanos().add(System.nanoTime() - started);
+      return out;
+    });
   }
 
   /** The largest output of a field row, to bound what a batch holds at once. */

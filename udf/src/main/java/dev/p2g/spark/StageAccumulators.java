@@ -8,15 +8,17 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * What a stage's tasks report to the driver besides their rows. The stages add to these in the
  * result stage of a write, where Spark merges a task's updates once, from its successful attempt
- * only: a retried or killed attempt leaves no count behind.
+ * only: a retried or killed attempt leaves no count behind. busyNanos is the time tasks spent on
+ * images themselves (decode and model, or render and image writing), to tell it from Spark's.
  */
 public record StageAccumulators(CollectionAccumulator<ErrorRecord> errors, LongAccumulator written,
-    LongAccumulator skipped) implements Serializable {
+    LongAccumulator skipped, LongAccumulator busyNanos) implements Serializable {
 
   public static StageAccumulators register(SparkSession spark, String stage) {
     return new StageAccumulators(
         spark.sparkContext().collectionAccumulator("p2g " + stage + " errors"),
         spark.sparkContext().longAccumulator("p2g " + stage + " written"),
-        spark.sparkContext().longAccumulator("p2g " + stage + " skipped"));
+        spark.sparkContext().longAccumulator("p2g " + stage + " skipped"),
+        spark.sparkContext().longAccumulator("p2g " + stage + " busy nanos"));
   }
 }

@@ -63,7 +63,12 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
   public Iterator<Row> call(Iterator<Row> input) {
     Configuration hadoop = conf.value().get();
     CpuRenderer renderer = new CpuRenderer();
-    return new LazyFlatMap<>(input, row -> renderImage(renderer, hadoop, row));
+    return new LazyFlatMap<>(input, row -> {
+      long started = System.nanoTime();
+      List<Row> out = renderImage(renderer, hadoop, row);
+      counters.busyNanos().add(System.nanoTime() - started);
+      return out;
+    });
   }
 
   private List<Row> renderImage(CpuRenderer renderer, Configuration hadoop, Row row) {
