@@ -39,6 +39,7 @@ final class EncodeStage {
    * default (gigabytes of tiles) and keeps untruncated min/max statistics of binary values (two
    * copies of a tile per page and per row group): check after every row, no statistics and no
    * dictionary on the parameter planes. Page and row-group checks share the row-check keys.
+   * zstd, not Spark's default Snappy.
    */
   static final Map<String, String> WRITER_OPTIONS = Map.of(
       "parquet.page.size.row.check.min", "1",
@@ -46,7 +47,9 @@ final class EncodeStage {
       "parquet.block.size", Integer.toString(64 << 20),
       "parquet.column.statistics.enabled#params", "false",
       "parquet.statistics.truncate.length", "64",
-      "parquet.enable.dictionary#params", "false");
+      "parquet.enable.dictionary#params", "false",
+      // q8's difference planes are made for it: 14.9 bytes per LR pixel against 24.1 with Snappy
+      "compression", "zstd");
 
   /** Enough images per task that Spark's per-task overhead stays small next to model runs. */
   static final int IMAGES_PER_PARTITION = 64;

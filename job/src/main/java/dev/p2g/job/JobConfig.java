@@ -84,7 +84,7 @@ public record JobConfig(
       "  --max-pixels N          refuse larger images before decoding (default " + DEFAULT_MAX_PIXELS + ")",
       "  --max-error-fraction F  exit 1 if more images fail (default " + DEFAULT_MAX_ERROR_FRACTION + ")",
       "  --alpha black|white|reject  alpha policy: composite over black or white, or refuse (default black)",
-      "  --codec f32|f16|q8      field codec: f32 exact, f16 half, q8 8-bit planes (default f32)",
+      "  --codec q8|f16|f32      field codec: q8 quantised planes, f16 half floats, f32 exact (default q8)",
       "  --ort-threads N         ONNX Runtime intra-op threads per task (default 1)",
       "  --partitions N          encode partitions (default: from the image count)",
       "  --render-batch N        fields rendered together (default: 32 on a GPU, 1 on the CPU)",
