@@ -16,7 +16,6 @@ import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Scale;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.util.List;
@@ -57,7 +56,7 @@ public final class CodecBenchmark {
         int w = hr.getWidth() / s;
         int h = hr.getHeight() / s;
         BufferedImage hrCrop = hr.getSubimage(0, 0, w * s, h * s);
-        GaussianField field = session.encode(toFloat(resize(hrCrop, w, h)));
+        GaussianField field = session.encode(BenchImages.toFloat(BenchImages.bicubic(hrCrop, w, h)));
         lrPixels += (long) w * h;
         double reference = Double.NaN;
         for (int c = 0; c < codecs.size(); c++) {
@@ -111,25 +110,5 @@ public final class CodecBenchmark {
     return out;
   }
 
-  private static BufferedImage resize(BufferedImage src, int w, int h) {
-    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-    g.drawImage(src, 0, 0, w, h, null);
-    g.dispose();
-    return out;
-  }
 
-  private static FloatImage toFloat(BufferedImage img) {
-    FloatImage f = FloatImage.blank(img.getWidth(), img.getHeight());
-    for (int y = 0; y < img.getHeight(); y++) {
-      for (int x = 0; x < img.getWidth(); x++) {
-        int rgb = img.getRGB(x, y);
-        f.set(0, x, y, ((rgb >> 16) & 0xff) / 255f);
-        f.set(1, x, y, ((rgb >> 8) & 0xff) / 255f);
-        f.set(2, x, y, (rgb & 0xff) / 255f);
-      }
-    }
-    return f;
-  }
 }

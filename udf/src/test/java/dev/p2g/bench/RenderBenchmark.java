@@ -5,12 +5,9 @@ import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.ModelSession;
 import dev.p2g.encode.ModelSource;
 import dev.p2g.encode.OnnxSessions;
-import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.Scale;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.util.Locale;
@@ -37,7 +34,7 @@ public final class RenderBenchmark {
     ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, ModelRef.CPU, 1, new Configuration());
     ModelSession session = OnnxSessions.get(new ModelRef(ModelSource.BUILTIN_DEFAULT, info.id(), ModelRef.CPU, 1),
         new Configuration());
-    GaussianField field = session.encode(toFloat(lr));
+    GaussianField field = session.encode(BenchImages.toFloat(lr));
     System.out.printf(Locale.ROOT, "render benchmark: %s, k=%d, %dx%d field (%d Gaussians), 1 thread, %.0f s per"
         + " case%n", info.name(), field.k(), SIZE, SIZE, field.count(), seconds);
     System.out.println("| scale | output | p2g CPU render ms | ms per output MP | Java2D bicubic ms | ms per output MP"
@@ -49,21 +46,13 @@ public final class RenderBenchmark {
       int w = scale.outputWidth(SIZE);
       int h = scale.outputHeight(SIZE);
       double ours = time(() -> renderer.render(field, scale), seconds);
-      double base = time(() -> bicubic(lr, w, h), seconds);
+      double base = time(() -> BenchImages.bicubic(lr, w, h), seconds);
       double mp = w * (double) h / 1e6;
       System.out.printf(Locale.ROOT, "| x%s | %dx%d | %.1f | %.1f | %.1f | %.1f | %.2f |%n", scale.canonical(), w, h,
           ours, ours / mp, base, base / mp, ours / base);
     }
   }
 
-  private static BufferedImage bicubic(BufferedImage src, int w, int h) {
-    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-    Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-    g.drawImage(src, 0, 0, w, h, null);
-    g.dispose();
-    return out;
-  }
 
   /** Milliseconds per call, after a warm-up of a third of the time. */
   private static double time(Runnable work, double seconds) {
@@ -95,18 +84,4 @@ public final class RenderBenchmark {
     return out;
   }
 
-  private static FloatImage toFloat(BufferedImage img) {
-    int w = img.getWidth();
-    int h = img.getHeight();
-    FloatImage f = FloatImage.blank(w, h);
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        int rgb = img.getRGB(x, y);
-        f.set(0, x, y, ((rgb >> 16) & 0xff) / 255f);
-        f.set(1, x, y, ((rgb >> 8) & 0xff) / 255f);
-        f.set(2, x, y, (rgb & 0xff) / 255f);
-      }
-    }
-    return f;
-  }
 }
