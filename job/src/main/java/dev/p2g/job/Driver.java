@@ -85,7 +85,8 @@ final class Driver {
       checkWritable(layout.root());
       long t2 = System.nanoTime();
       RenderStage.Result rendered = RenderStage.run(spark, config.fields(), new RenderSettings(config.scales(),
-          config.format(), layout, config.device(), config.renderBatch(), runStarted), config.commitEvery(), conf);
+          config.format(), layout, config.device(), config.renderBatch(), runStarted), config.commitEvery(),
+          config.command() == JobConfig.Command.RUN, conf);
       Set<String> levels = new LinkedHashSet<>();
       config.scales().forEach(s -> levels.add(s.level()));
       ErrorLog.write(spark, config.errors(), ErrorRecord.RENDER, levels, rendered.errors(), hadoop);

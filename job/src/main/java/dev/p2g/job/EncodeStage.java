@@ -91,7 +91,9 @@ final class EncodeStage {
       done += chunk.size();
     }
     spark.sparkContext().setJobDescription(null);
-    superseded += LatestRows.compact(spark, table(fieldsUri), hadoop);
+    if (!chunks.isEmpty()) { // nothing written, nothing superseded
+      superseded += LatestRows.compact(spark, table(fieldsUri), hadoop);
+    }
     return new Result(counters.written().value(), skipped, superseded, leftovers, chunks.size(),
         counters.busyNanos().value() / 1e9,
         List.copyOf(new java.util.LinkedHashSet<>(counters.errors().value())));

@@ -130,11 +130,14 @@ final class RenderStage {
         ManifestTable.RENDERED_AT, List.of(ManifestTable.LEVEL));
   }
 
+  /** fieldsCompacted: the caller's encode has just left fields/ at one generation per image. */
   static Result run(SparkSession spark, String fieldsUri, RenderSettings settings, long commitEvery,
-      Broadcast<SerializableHadoopConf> conf) throws SystemicException {
+      boolean fieldsCompacted, Broadcast<SerializableHadoopConf> conf) throws SystemicException {
     Configuration hadoop = conf.value().get();
     readFields(spark, fieldsUri);
-    LatestRows.compact(spark, EncodeStage.table(fieldsUri), hadoop); // one field per image before rendering
+    if (!fieldsCompacted) {
+      LatestRows.compact(spark, EncodeStage.table(fieldsUri), hadoop); // one field per image before rendering
+    }
     Dataset<Row> fields = spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri);
     long fieldCount = fields.select("key").distinct().count();
     String manifestUri = settings.layout().manifest();
@@ -167,8 +170,10 @@ final class RenderStage {
     long tiledImages = tiled.images();
     spark.sparkContext().setJobDescription(null);
     doneLevels.destroy();
-    removeOrphanedImages(spark, manifestUri, hadoop);
-    superseded += LatestRows.compact(spark, table(manifestUri), hadoop); // re-rendered changed fields
+    if (counters.written().value() > 0) { // re-rendered changed fields supersede their old rows
+      removeOrphanedImages(spark, manifestUri, hadoop);
+      superseded += LatestRows.compact(spark, table(manifestUri), hadoop);
+    }
 
     Map<String, Long> counted = new HashMap<>();
     if (exists(manifestUri, hadoop)) { // not when no field could be rendered
