@@ -13,11 +13,11 @@ final class CommandLineOptions {
   private static final Set<String> REPEATABLE = Set.of("input", "conf", "scales");
   private static final Map<JobConfig.Command, Set<String>> ALLOWED = Map.of(
       JobConfig.Command.RUN, Set.of("input", "output", "model", "scales", "device", "format", "max-pixels",
-          "max-error-fraction", "alpha", "codec", "ort-threads", "partitions", "render-batch", "commit-every",
-          "tile", "master", "conf"),
+          "max-error-fraction", "alpha", "codec", "ort-threads", "partitions", "render-batch", "encode-batch",
+          "commit-every", "tile", "master", "conf"),
       JobConfig.Command.ENCODE, Set.of("input", "fields", "errors", "model", "device", "max-pixels",
-          "max-error-fraction", "alpha", "codec", "ort-threads", "partitions", "commit-every", "tile", "master",
-          "conf"),
+          "max-error-fraction", "alpha", "codec", "ort-threads", "partitions", "encode-batch", "commit-every", "tile",
+          "master", "conf"),
       JobConfig.Command.RENDER, Set.of("fields", "output", "scales", "device", "format",
           "max-error-fraction", "render-batch", "commit-every", "master", "conf"));
 

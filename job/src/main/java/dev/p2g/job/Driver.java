@@ -66,7 +66,7 @@ final class Driver {
       EncodeSettings settings = new EncodeSettings(
           new ModelRef(config.model(), model.id(), device, config.ortThreads()),
           config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec(), config.device(), config.tile(),
-          runStarted);
+          config.encodeBatch(), runStarted);
       long t1 = System.nanoTime();
       EncodeStage.Result encoded = EncodeStage.run(spark, listing, settings, config.fields(), config.partitions(),
           config.commitEvery(), conf);
@@ -199,7 +199,8 @@ final class Driver {
   private JobConfig qualified(JobConfig c) throws SystemicException {
     return new JobConfig(c.command(), c.inputs(), qualify(c.output()), qualify(c.fields()), qualify(c.errors()),
         c.model(), c.scales(), c.device(), c.format(), c.maxPixels(), c.maxErrorFraction(), c.alpha(), c.codec(),
-        c.ortThreads(), c.partitions(), c.renderBatch(), c.commitEvery(), c.tile(), c.master(), c.sparkConf());
+        c.ortThreads(), c.partitions(), c.renderBatch(), c.encodeBatch(), c.commitEvery(), c.tile(), c.master(),
+        c.sparkConf());
   }
 
   private String qualify(String uri) throws SystemicException {

@@ -32,6 +32,7 @@ public record JobConfig(
     int ortThreads,
     int partitions,
     int renderBatch,
+    int encodeBatch,
     long commitEvery,
     int tile,
     String master,
@@ -50,6 +51,8 @@ public record JobConfig(
   public static final double DEFAULT_MAX_ERROR_FRACTION = 0.5;
   /** Fields per render batch, at most: one batch's outputs are also capped by pixels. */
   static final int MAX_RENDER_BATCH = 4096;
+  /** Model inputs per ONNX run, at most: each holds its input, field and activations at once. */
+  static final int MAX_ENCODE_BATCH = 256;
   /** One ORT thread per Spark task: Spark already runs a task per core. */
   public static final int DEFAULT_ORT_THREADS = 1;
   /** Compressed files are far smaller than their pixels; this only stops absurd inputs early. */
@@ -88,6 +91,7 @@ public record JobConfig(
       "  --ort-threads N         ONNX Runtime intra-op threads per task (default 1)",
       "  --partitions N          encode partitions (default: from the image count)",
       "  --render-batch N        fields rendered together (default: 32 on a GPU, 1 on the CPU)",
+      "  --encode-batch N        same-sized images or tiles per model run (default: 8 on a GPU, 1 on the CPU)",
       "  --tile N                encode larger images in tiles of N x N LR pixels, render them in bands",
       "                          (default " + DEFAULT_TILE + ")",
       "  --commit-every N        images per committed chunk: what a killed run can lose (default: 4 waves",
@@ -175,6 +179,8 @@ public record JobConfig(
     int partitions = (int) CommandLineOptions.positiveLong(o, "partitions", 0);
     long renderBatch = CommandLineOptions.positiveLong(o, "render-batch", 0);
     require(renderBatch <= MAX_RENDER_BATCH, "--render-batch " + renderBatch + " is over " + MAX_RENDER_BATCH);
+    long encodeBatch = CommandLineOptions.positiveLong(o, "encode-batch", 0);
+    require(encodeBatch <= MAX_ENCODE_BATCH, "--encode-batch " + encodeBatch + " is over " + MAX_ENCODE_BATCH);
     long commitEvery = CommandLineOptions.positiveLong(o, "commit-every", 0);
     long tile = CommandLineOptions.positiveLong(o, "tile", DEFAULT_TILE);
     require(tile >= MIN_TILE && tile <= 1 << 14, "--tile must be between " + MIN_TILE + " and 16384, got " + tile);
@@ -187,7 +193,8 @@ public record JobConfig(
       conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
     }
     return new JobConfig(command, List.copyOf(inputs), output, fields, errors, model, scales, device, format,
-        maxPixels, maxErrorFraction, alpha, codec, ortThreads, partitions, (int) renderBatch, commitEvery, (int) tile,
+        maxPixels, maxErrorFraction, alpha, codec, ortThreads, partitions, (int) renderBatch, (int) encodeBatch,
+        commitEvery, (int) tile,
         master, conf);
   }
 

@@ -16,22 +16,38 @@ import java.util.Locale;
  * plus a halo of the model's receptive field (clamped at the image's edges), and only the
  * Gaussians anchored in the tile are kept, so the tiles together equal the whole image's field.
  * The model then never sees more than (tile + 2 halo)^2 pixels at once.
+ *
+ * <p>Model inputs of one size go through the model up to batch at a time (the contract's batch
+ * dimension): an image's same-sized tiles, and whole images that a caller groups by size
+ * (encodeTogether). On the CPU this gains nothing (docs/benchmarks.md); a GPU needs it to
+ * stay busy on small inputs.
  */
 public final class FieldEncoder {
   private final ImageDecoder decoder;
   private final ModelSession session;
   private final FieldCodec codec;
   private final int tile;
+  private final int batch;
 
-  /** tile: the largest width and height encoded in one model run, in LR pixels. */
+  /** tile: the largest width and height encoded in one model run, in LR pixels; one input per run. */
   public FieldEncoder(ImageDecoder decoder, ModelSession session, FieldCodec codec, int tile) {
-    if (tile < 1) {
-      throw new IllegalArgumentException("tile must be positive, was " + tile);
+    this(decoder, session, codec, tile, 1);
+  }
+
+  /** batch: how many same-sized model inputs go through the model in one run, at most. */
+  public FieldEncoder(ImageDecoder decoder, ModelSession session, FieldCodec codec, int tile, int batch) {
+    if (tile < 1 || batch < 1) {
+      throw new IllegalArgumentException("tile and batch must be positive, were " + tile + " and " + batch);
     }
     this.decoder = decoder;
     this.session = session;
     this.codec = codec;
     this.tile = tile;
+    this.batch = batch;
+  }
+
+  public int batch() {
+    return batch;
   }
 
   /** The rows of one image: one for an image within the tile size, else one per tile in raster order. */
@@ -65,6 +81,7 @@ public final class FieldEncoder {
     private final DecodedImage image;
     private final int across;
     private final int count;
+    private final java.util.ArrayDeque<FieldRecord> ready = new java.util.ArrayDeque<>();
     private int done;
 
     private Tiles(String key, String sourceUri, String sha, DecodedImage image) {
@@ -84,44 +101,136 @@ public final class FieldEncoder {
       return done < count;
     }
 
+    /** The model input of a whole image that is one tile: its size, for grouping images into one run. */
+    public long inputSizeKey() {
+      return ((long) image.width() << 32) | image.height();
+    }
+
+    public String key() {
+      return key;
+    }
+
+    public String sourceUri() {
+      return sourceUri;
+    }
+
     public FieldRecord next() throws ImageFailure {
       if (!hasNext()) {
         throw new java.util.NoSuchElementException();
       }
+      if (ready.isEmpty()) {
+        encodeNextRun();
+      }
+      done++;
+      return ready.removeFirst();
+    }
+
+    /** The next tile and the ones after it with the same model input size, up to batch, in one run. */
+    private void encodeNextRun() throws ImageFailure {
+      List<int[]> rects = new ArrayList<>();
+      List<FloatImage> inputs = new ArrayList<>();
+      for (int t = done; t < count && rects.size() < batch; t++) {
+        int[] r = rectangle(t);
+        if (!rects.isEmpty() && (r[6] != rects.get(0)[6] || r[7] != rects.get(0)[7])) {
+          break;
+        }
+        try {
+          inputs.add(image.pixels().region(r[4], r[5], r[6], r[7]));
+        } catch (ImageDecodeException e) {
+          throw new ImageFailure(e.errorClass(), e.getMessage(), e);
+        }
+        rects.add(r);
+      }
+      List<GaussianField> fields = runAll(inputs);
+      for (int i = 0; i < rects.size(); i++) {
+        ready.addLast(record(rects.get(i), checked(fields.get(i))));
+      }
+    }
+
+    /** Tile t's {x, y, w, h} and its model input's {x, y, w, h}: the tile plus the halo inside the image. */
+    private int[] rectangle(int t) {
       int w = image.width();
       int h = image.height();
-      int x = (done % across) * tile;
-      int y = (done / across) * tile;
-      done++;
+      int x = (t % across) * tile;
+      int y = (t / across) * tile;
       int tw = Math.min(tile, w - x);
       int th = Math.min(tile, h - y);
       int halo = session.info().receptiveField();
       int cx = Math.max(0, x - halo);
       int cy = Math.max(0, y - halo);
-      int cw = Math.min(w, x + tw + halo) - cx;
-      int ch = Math.min(h, y + th + halo) - cy;
-      FloatImage input;
-      try {
-        input = image.pixels().region(cx, cy, cw, ch);
-      } catch (ImageDecodeException e) {
-        throw new ImageFailure(e.errorClass(), e.getMessage(), e);
+      return new int[] {x, y, tw, th, cx, cy, Math.min(w, x + tw + halo) - cx, Math.min(h, y + th + halo) - cy};
+    }
+
+    private FieldRecord record(int[] r, GaussianField field) {
+      if (r[6] != r[2] || r[7] != r[3]) {
+        field = field.crop(r[0] - r[4], r[1] - r[5], r[2], r[3]);
       }
-      GaussianField field = run(input);
-      if (cw != tw || ch != th) {
-        field = field.crop(x - cx, y - cy, tw, th);
-      }
-      return new FieldRecord(key, sourceUri, sha, session.info().id(), w, h, x, y, tw, th, field.k(),
-          codec.name(), alphaLabel(image), field.reach(), codec.encode(field));
+      return new FieldRecord(key, sourceUri, sha, session.info().id(), image.width(), image.height(), r[0], r[1],
+          r[2], r[3], field.k(), codec.name(), alphaLabel(image), field.reach(), codec.encode(field));
     }
   }
 
-  private GaussianField run(FloatImage input) throws ImageFailure {
-    GaussianField field;
+  /** What became of one image in encodeTogether: its row, or why it has none. */
+  public record Outcome(Tiles image, FieldRecord record, ImageFailure failure) {}
+
+  /**
+   * Whole images of one model input size (each a single tile, as inputSizeKey groups them) in one
+   * model run. If the run fails, each image is tried alone, so that a failure lands on the image
+   * that caused it and the others are kept.
+   */
+  public List<Outcome> encodeTogether(List<Tiles> images) {
+    List<Outcome> out = new ArrayList<>(images.size());
+    if (images.size() > 1) {
+      List<GaussianField> fields = null;
+      try {
+        List<FloatImage> inputs = new ArrayList<>(images.size());
+        for (Tiles t : images) {
+          checkSingle(t);
+          inputs.add(t.image.pixels().region(0, 0, t.image.width(), t.image.height()));
+        }
+        fields = runAll(inputs);
+      } catch (ImageFailure | ImageDecodeException e) {
+        fields = null; // one by one below
+      }
+      if (fields != null) {
+        for (int i = 0; i < images.size(); i++) {
+          Tiles t = images.get(i);
+          try {
+            out.add(new Outcome(t, t.record(t.rectangle(0), checked(fields.get(i))), null));
+            t.done++;
+          } catch (ImageFailure f) {
+            out.add(new Outcome(t, null, f));
+          }
+        }
+        return out;
+      }
+    }
+    for (Tiles t : images) {
+      try {
+        checkSingle(t);
+        out.add(new Outcome(t, t.next(), null));
+      } catch (ImageFailure f) {
+        out.add(new Outcome(t, null, f));
+      }
+    }
+    return out;
+  }
+
+  private static void checkSingle(Tiles t) {
+    if (t.count != 1 || t.done != 0) {
+      throw new IllegalArgumentException(t.key + " is not one fresh tile: encode its tiles with next()");
+    }
+  }
+
+  private List<GaussianField> runAll(List<FloatImage> inputs) throws ImageFailure {
     try {
-      field = session.encode(input);
+      return session.encodeAll(inputs);
     } catch (ModelOutputException e) {
       throw new ImageFailure("model.output", e.getMessage(), e);
     }
+  }
+
+  private static GaussianField checked(GaussianField field) throws ImageFailure {
     for (float v : field.params()) {
       if (!Float.isFinite(v)) {
         throw new ImageFailure("model.output", "the model gave non-finite parameters for this image");

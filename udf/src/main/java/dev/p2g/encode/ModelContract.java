@@ -40,12 +40,12 @@ final class ModelContract {
     return m;
   }
 
-  static ModelInfo validate(OrtSession session, String id) throws ModelContractException {
+  static ModelInfo validate(OrtSession session, String id, String device) throws ModelContractException {
     try {
       String input = checkInput(session);
       checkOutputs(session);
       ModelInfo info = readMetadata(session.getMetadata().getCustomMetadata(), id);
-      probe(new ModelSession(session, input, info));
+      probe(new ModelSession(session, input, info, device));
       return info;
     } catch (OrtException e) {
       throw new ModelContractException("model " + shortId(id) + " could not be inspected: " + e.getMessage(), e);

@@ -8,7 +8,9 @@ import ai.onnxruntime.OrtSession;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,58 +22,109 @@ public final class ModelSession implements AutoCloseable {
   private final OrtSession session;
   private final String inputName;
   private final ModelInfo info;
+  private final String device;
+  private final java.util.concurrent.atomic.LongAdder runs = new java.util.concurrent.atomic.LongAdder();
 
-  ModelSession(OrtSession session, String inputName, ModelInfo info) {
+  ModelSession(OrtSession session, String inputName, ModelInfo info, String device) {
     this.session = session;
     this.inputName = inputName;
     this.info = info;
+    this.device = device;
   }
 
   public ModelInfo info() {
     return info;
   }
 
+  /** Forward passes so far, in this JVM: what batching saves. */
+  public long runs() {
+    return runs.sum();
+  }
+
+  /** Where it runs: "cpu" or "cuda:N" (ModelRef). */
+  public String device() {
+    return device;
+  }
+
   /** One forward pass: the image (model input of DESIGN.md) to its field, k from the metadata. */
   public GaussianField encode(FloatImage image) throws ModelOutputException {
-    int w = image.width();
-    int h = image.height();
+    return encodeAll(List.of(image)).get(0);
+  }
+
+  /**
+   * Images of one size in one forward pass (the contract's batch dimension N): fewer, larger
+   * runs, which is what a GPU needs to stay busy.
+   */
+  public List<GaussianField> encodeAll(List<FloatImage> images) throws ModelOutputException {
+    int n = images.size();
+    if (n == 0) {
+      return List.of();
+    }
+    int w = images.get(0).width();
+    int h = images.get(0).height();
+    for (FloatImage image : images) {
+      if (image.width() != w || image.height() != h) {
+        throw new IllegalArgumentException("one run takes images of one size: " + w + "x" + h + " and "
+            + image.width() + "x" + image.height());
+      }
+    }
     int k = info.k();
-    GaussianField field;
+    List<GaussianField> fields = new ArrayList<>(n);
     try {
-      field = GaussianField.zeros(w, h, k);
+      for (int i = 0; i < n; i++) {
+        fields.add(GaussianField.zeros(w, h, k));
+      }
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new ModelOutputException("a " + w + "x" + h + " field with k=" + k + " is too large", e);
     }
-    long[] inShape = {1, 3, h, w};
+    long[] inShape = {n, 3, h, w};
     OrtEnvironment env = OrtEnvironments.get();
-    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(image.data()), inShape);
+    try (OnnxTensor input = OnnxTensor.createTensor(env, inputBuffer(images), inShape);
         OrtSession.Result result = session.run(Map.of(inputName, input))) {
+      runs.increment();
       int plane = 0;
       for (Map.Entry<String, Integer> out : ModelContract.OUTPUTS.entrySet()) {
-        copyPlanes(result, out.getKey(), out.getValue(), field, plane, w, h);
+        copyPlanes(result, out.getKey(), out.getValue(), fields, plane, w, h);
         plane += out.getValue();
       }
     } catch (OrtException e) {
-      throw new ModelOutputException("the model failed on a " + w + "x" + h + " image: " + e.getMessage(), e);
+      String what = n == 1 ? "a " + w + "x" + h + " image" : n + " images of " + w + "x" + h;
+      throw new ModelOutputException("the model failed on " + what + ": " + e.getMessage(), e);
     }
-    return field;
+    return fields;
   }
 
-  private static void copyPlanes(OrtSession.Result result, String name, int channels, GaussianField field,
+  /** One image's planes as they are; several copied one after another, as [N, 3, H, W] lays them out. */
+  private static FloatBuffer inputBuffer(List<FloatImage> images) {
+    if (images.size() == 1) {
+      return FloatBuffer.wrap(images.get(0).data());
+    }
+    int each = images.get(0).data().length;
+    float[] all = new float[Math.multiplyExact(each, images.size())];
+    for (int i = 0; i < images.size(); i++) {
+      System.arraycopy(images.get(i).data(), 0, all, i * each, each);
+    }
+    return FloatBuffer.wrap(all);
+  }
+
+  private static void copyPlanes(OrtSession.Result result, String name, int channels, List<GaussianField> fields,
       int firstPlane, int w, int h) throws OrtException, ModelOutputException {
     Optional<OnnxValue> value = result.get(name);
     if (value.isEmpty() || !(value.get() instanceof OnnxTensor tensor)) {
       throw new ModelOutputException("output '" + name + "' is missing or not a tensor");
     }
     long[] shape = tensor.getInfo().getShape();
-    int k = field.k();
-    long[] want = {1, channels, (long) k * h, (long) k * w};
+    int k = fields.get(0).k();
+    long[] want = {fields.size(), channels, (long) k * h, (long) k * w};
     if (!Arrays.equals(shape, want)) {
-      throw new ModelOutputException("output '" + name + "' has shape " + Arrays.toString(shape) + " for a "
-          + w + "x" + h + " input; the contract wants " + Arrays.toString(want) + " (k = " + k + ")");
+      throw new ModelOutputException("output '" + name + "' has shape " + Arrays.toString(shape) + " for "
+          + fields.size() + " " + w + "x" + h + " input(s); the contract wants " + Arrays.toString(want)
+          + " (k = " + k + ")");
     }
-    FloatBuffer data = tensor.getFloatBuffer();
-    data.get(field.params(), firstPlane * field.count(), channels * field.count());
+    FloatBuffer data = tensor.getFloatBuffer(); // [N, channels, kH, kW]: field after field
+    for (GaussianField field : fields) {
+      data.get(field.params(), firstPlane * field.count(), channels * field.count());
+    }
   }
 
   @Override

@@ -84,8 +84,8 @@ public final class OnnxSessions {
       try (OrtSession.SessionOptions options = sessionOptions(ref)) {
         session = env.createSession(bytes, options);
       }
-      ModelInfo info = ModelContract.validate(session, id);
-      return new ModelSession(session, session.getInputNames().iterator().next(), info);
+      ModelInfo info = ModelContract.validate(session, id, ref.device());
+      return new ModelSession(session, session.getInputNames().iterator().next(), info, ref.device());
     } catch (OrtException e) {
       closeQuietly(session);
       throw new ModelLoadException("model " + ref.uri() + " is not a usable ONNX model: " + e.getMessage(), e);

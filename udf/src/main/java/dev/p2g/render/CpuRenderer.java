@@ -14,11 +14,12 @@ import static dev.p2g.field.FieldContract.R;
 
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import java.awt.image.BufferedImage;
 
 /**
  * The production CPU renderer of the field equation (shared/DESIGN.md, "Rendering"): each
  * Gaussian is splatted over the output pixels inside its e = tau ellipse's bounding box and
- * accumulated in float32. Sample positions are kept in double so that far-from-origin
+ * accumulated in float32 (interleaved, see RenderBand). Sample positions are kept in double so that far-from-origin
  * coordinates of large images lose no precision before the subtraction of the centre.
  */
 public final class CpuRenderer implements Renderer {
@@ -41,11 +42,19 @@ public final class CpuRenderer implements Renderer {
 
   @Override
   public FloatImage render(GaussianField field, Scale scale) {
-    int outW = scale.outputWidth(field.width());
-    int outH = scale.outputHeight(field.height());
-    RenderBand whole = new RenderBand(outW, 0, outH);
+    return renderWhole(field, scale).toImage();
+  }
+
+  /** Straight from the accumulators to 8 bits: no planar float copy of the output. */
+  @Override
+  public BufferedImage renderRgb8(GaussianField field, Scale scale) {
+    return renderWhole(field, scale).toRgb8();
+  }
+
+  private RenderBand renderWhole(GaussianField field, Scale scale) {
+    RenderBand whole = new RenderBand(scale.outputWidth(field.width()), 0, scale.outputHeight(field.height()));
     splat(field, 0, 0, field.width(), field.height(), scale, whole);
-    return whole.toClampedImage();
+    return whole;
   }
 
   /**
@@ -73,8 +82,11 @@ public final class CpuRenderer implements Renderer {
     }
     int top = band.firstRow();
     int bottom = Math.min(outH, top + band.rows()) - 1;
+    double[] sampleY = new double[Math.max(0, bottom - top + 1)]; // row top + j samples (top + j + 0.5) / s
+    for (int j = 0; j < sampleY.length; j++) {
+      sampleY[j] = (top + j + 0.5) / ry;
+    }
     float[] acc = band.data();
-    int plane = band.rows() * outW;
     float[] p = field.params();
     int n = field.count();
     long outside = 0;
@@ -117,21 +129,21 @@ public final class CpuRenderer implements Renderer {
       v0 = Math.max(v0, top);
       v1 = Math.min(v1, bottom);
       for (int v = v0; v <= v1; v++) {
-        double dy = (v + 0.5) / ry - my;
+        double dy = sampleY[v - top] - my;
         double qy = ic * dy * dy;
         double qxy = ib * dy;
-        int row = (v - top) * outW;
+        int row = (v - top) * outW * 3;
         for (int u = u0; u <= u1; u++) {
           double dx = sampleX[u] - mx;
           double q = ia * dx * dx + qxy * dx + qy;
           if (q < Q_CUTOFF) {
+            // No test of w > 0: between non-negative table entries w is at worst a rounding below
+            // zero, and adding that costs less than a branch.
             float w = GaussianWeights.at(q);
-            if (w > 0) {
-              int o = row + u;
-              acc[o] += cr * w;
-              acc[plane + o] += cg * w;
-              acc[2 * plane + o] += cb * w;
-            }
+            int o = row + 3 * u;
+            acc[o] += cr * w;
+            acc[o + 1] += cg * w;
+            acc[o + 2] += cb * w;
           }
         }
       }

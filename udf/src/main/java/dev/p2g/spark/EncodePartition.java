@@ -4,11 +4,14 @@ import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.FieldEncoder;
 import dev.p2g.encode.ImageDecoder;
 import dev.p2g.encode.ModelLoadException;
+import dev.p2g.encode.ModelSession;
 import dev.p2g.field.FieldCodecs;
 import dev.p2g.field.ImageFailure;
 import dev.p2g.io.HadoopFiles;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -42,29 +45,66 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   public Iterator<Row> call(Iterator<Row> input) {
     Configuration hadoop = conf.value().get();
     FieldEncoder[] encoder = {null};
-    return LazyFlatMap.streaming(input, row -> encodeOne(encoder, hadoop, row.getString(0), row.getString(1)));
+    Iterator<FieldEncoder.Tiles> decoded = new LazyFlatMap<>(input,
+        row -> start(encoder, hadoop, row.getString(0), row.getString(1)));
+    // The encoder exists by the time an image is grouped: start() opened it.
+    Iterator<List<FieldEncoder.Tiles>> groups = new SameSizeGroups(decoded, () -> encoder[0].batch());
+    return LazyFlatMap.streaming(groups,
+        group -> group.size() == 1 && group.get(0).count() > 1 ? tileRows(group.get(0)) : wholeRows(encoder[0], group));
   }
 
-  /** One image's rows, made tile by tile as Spark's writer takes them. */
-  private Iterator<Row> encodeOne(FieldEncoder[] encoder, Configuration hadoop, String uri, String key) {
-    FieldEncoder.Tiles tiles;
+  /** Reads and decodes one image: its tiles to encode, or nothing (its error recorded). */
+  private List<FieldEncoder.Tiles> start(FieldEncoder[] encoder, Configuration hadoop, String uri, String key) {
     long started = System.nanoTime();
     try {
       byte[] bytes = read(uri, hadoop);
       if (encoder[0] == null) { // an empty partition need not load the model
         encoder[0] = openEncoder(hadoop);
       }
-      tiles = encoder[0].start(key, uri, bytes);
+      List<FieldEncoder.Tiles> tiles = List.of(encoder[0].start(key, uri, bytes));
       counters.busyNanos().add(System.nanoTime() - started);
+      return tiles;
     } catch (ImageFailure f) {
       counters.errors().add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(), f.getMessage()));
-      return java.util.Collections.emptyIterator();
+      return List.of();
     } catch (ModelUnusable e) {
       throw e; // the model, not the image: the task and the job fail
     } catch (RuntimeException e) {
       internalError(key, uri, e, "");
-      return java.util.Collections.emptyIterator();
+      return List.of();
     }
+  }
+
+  /** Whole images of one size, in one model run: their rows, or their errors. */
+  private Iterator<Row> wholeRows(FieldEncoder encoder, List<FieldEncoder.Tiles> images) {
+    long started = System.nanoTime();
+    List<Row> rows = new ArrayList<>(images.size());
+    List<FieldEncoder.Outcome> outcomes;
+    try {
+      outcomes = encoder.encodeTogether(images);
+    } catch (ModelUnusable e) {
+      throw e;
+    } catch (RuntimeException e) {
+      images.forEach(t -> internalError(t.key(), t.sourceUri(), e, ""));
+      return rows.iterator();
+    }
+    for (FieldEncoder.Outcome o : outcomes) {
+      if (o.record() != null) {
+        rows.add(FieldTable.toRow(o.record(), settings.runStarted()));
+        counters.written().add(1);
+      } else {
+        counters.errors().add(new ErrorRecord(o.image().key(), o.image().sourceUri(), ErrorRecord.ENCODE, null,
+            o.failure().errorClass(), o.failure().getMessage()));
+      }
+    }
+    counters.busyNanos().add(System.nanoTime() - started);
+    return rows.iterator();
+  }
+
+  /** A tiled image's rows, made tile by tile (a model run's worth at a time) as Spark's writer takes them. */
+  private Iterator<Row> tileRows(FieldEncoder.Tiles tiles) {
+    String key = tiles.key();
+    String uri = tiles.sourceUri();
     return new Iterator<>() {
       private Row ahead;
       private boolean failed;
@@ -115,10 +155,10 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
 
   private FieldEncoder openEncoder(Configuration hadoop) {
     try {
+      ModelSession session = TaskEncoders.session(settings.model(), settings.device(), hadoop);
       return new FieldEncoder(
           new ImageDecoder(settings.maxPixels(), AlphaPolicy.parse(settings.alphaPolicy())),
-          TaskEncoders.session(settings.model(), settings.device(), hadoop),
-          FieldCodecs.byName(settings.codec()), settings.tile());
+          session, FieldCodecs.byName(settings.codec()), settings.tile(), settings.batchFor(session.device()));
     } catch (ModelLoadException e) {
       throw new ModelUnusable(e);
     }

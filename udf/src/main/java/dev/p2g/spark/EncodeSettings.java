@@ -7,7 +7,24 @@ import java.sql.Timestamp;
 /**
  * What every encode task needs, resolved on the driver. model is validated on the CPU; each task
  * moves it to its GPU under the --device policy (TaskEncoders). tile is the largest side encoded
- * in one model run (larger images are tiled); runStarted stamps the rows.
+ * in one model run (larger images are tiled); batch the most same-sized model inputs per run, 0
+ * for the device's default; runStarted stamps the rows.
  */
 public record EncodeSettings(ModelRef model, long maxPixels, long maxFileBytes, String alphaPolicy, String codec,
-    String device, int tile, Timestamp runStarted) implements Serializable {}
+    String device, int tile, int batch, Timestamp runStarted) implements Serializable {
+
+  /**
+   * One input per run on the CPU, where batching measured no gain (docs/benchmarks.md, "Encoder
+   * batching"); 8 on a GPU, where one small input per run leaves most of the device idle.
+   */
+  public static final int DEFAULT_CPU_BATCH = 1;
+  public static final int DEFAULT_GPU_BATCH = 8;
+
+  /** The batch for a session on device ("cpu", "cuda:N"). */
+  public int batchFor(String sessionDevice) {
+    if (batch > 0) {
+      return batch;
+    }
+    return sessionDevice.startsWith(ModelRef.CUDA_PREFIX) ? DEFAULT_GPU_BATCH : DEFAULT_CPU_BATCH;
+  }
+}

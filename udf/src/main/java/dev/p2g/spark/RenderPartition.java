@@ -1,12 +1,12 @@
 package dev.p2g.spark;
 
 import dev.p2g.field.FieldRecord;
-import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
 import dev.p2g.io.HadoopFiles;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Renderer;
 import dev.p2g.render.Scale;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -106,12 +106,12 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
           todoFields.add(fields.get(i));
         }
       }
-      List<FloatImage> images = null;
+      List<BufferedImage> images = null;
       double batchMs = 0;
       if (todo.size() > 1) {
         try {
           long start = System.nanoTime();
-          images = renderer.renderAll(todoFields, scale);
+          images = renderer.renderAll(todoFields, scale).stream().map(ImageEncoding::toRgb8).toList();
           batchMs = (System.nanoTime() - start) / NANOS_PER_MS / todo.size();
         } catch (RuntimeException e) {
           images = null; // render one by one, so that the error lands on the field that caused it
@@ -120,14 +120,14 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
       for (int i = 0; i < todo.size(); i++) {
         FieldRecord record = todo.get(i);
         try {
-          FloatImage image;
+          BufferedImage image;
           double renderMs;
           if (images != null) {
             image = images.get(i);
             renderMs = batchMs;
           } else {
             long start = System.nanoTime();
-            image = renderer.render(todoFields.get(i), scale);
+            image = renderer.renderRgb8(todoFields.get(i), scale);
             renderMs = (System.nanoTime() - start) / NANOS_PER_MS;
           }
           out.add(writeLevel(renderer, hadoop, record, image, renderMs, scale));
@@ -144,13 +144,13 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
     return out;
   }
 
-  private Row writeLevel(Renderer renderer, Configuration hadoop, FieldRecord record, FloatImage image,
+  private Row writeLevel(Renderer renderer, Configuration hadoop, FieldRecord record, BufferedImage image,
       double renderMs, Scale scale) throws IOException {
     byte[] bytes = ImageEncoding.encode(image, settings.format());
     String path = settings.layout().pyramidFile(scale.level(), record.key(), settings.format().extension());
     HadoopFiles.write(path, bytes, hadoop);
-    return ManifestTable.row(record.key(), scale.canonical(), scale.x(), scale.y(), path, image.width(),
-        image.height(), settings.format().extension(), bytes.length, renderMs, renderer.device(),
+    return ManifestTable.row(record.key(), scale.canonical(), scale.x(), scale.y(), path, image.getWidth(),
+        image.getHeight(), settings.format().extension(), bytes.length, renderMs, renderer.device(),
         record.sourceSha256(), record.modelId(), settings.runStarted(), scale.level());
   }
 }

@@ -19,7 +19,8 @@ import org.apache.hadoop.conf.Configuration;
  * one thread, against the plain-resampling baseline measured in the same run: Java2D bicubic
  * (drawImage with VALUE_INTERPOLATION_BICUBIC) of the same LR image to the same output size.
  * The LR image is colorful-cups.png mirrored to 512 x 512 (photographic content: the Gaussians'
- * sizes, and so the render cost, depend on it).
+ * sizes, and so the render cost, depend on it). Both sides end in an 8-bit image, as the job's
+ * render does (CpuRenderer.renderRgb8).
  *
  * <pre>bin/bench dev.p2g.bench.RenderBenchmark [seconds per case, default 5]</pre>
  */
@@ -45,8 +46,8 @@ public final class RenderBenchmark {
       Scale scale = Scale.of(s);
       int w = scale.outputWidth(SIZE);
       int h = scale.outputHeight(SIZE);
-      double ours = time(() -> renderer.render(field, scale), seconds);
-      double base = time(() -> BenchImages.bicubic(lr, w, h), seconds);
+      double ours = BenchClock.msPerCall(() -> renderer.renderRgb8(field, scale), seconds);
+      double base = BenchClock.msPerCall(() -> BenchImages.bicubic(lr, w, h), seconds);
       double mp = w * (double) h / 1e6;
       System.out.printf(Locale.ROOT, "| x%s | %dx%d | %.1f | %.1f | %.1f | %.1f | %.2f |%n", scale.canonical(), w, h,
           ours, ours / mp, base, base / mp, ours / base);
@@ -54,23 +55,6 @@ public final class RenderBenchmark {
   }
 
 
-  /** Milliseconds per call, after a warm-up of a third of the time. */
-  private static double time(Runnable work, double seconds) {
-    long warmUntil = System.nanoTime() + (long) (seconds / 3 * 1e9);
-    while (System.nanoTime() < warmUntil) {
-      work.run();
-    }
-    int n = 0;
-    long start = System.nanoTime();
-    long end = start + (long) (seconds * 1e9);
-    long now;
-    do {
-      work.run();
-      n++;
-      now = System.nanoTime();
-    } while (now < end);
-    return (now - start) / 1e6 / n;
-  }
 
   private static BufferedImage mirrored(BufferedImage src, int size) {
     BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);

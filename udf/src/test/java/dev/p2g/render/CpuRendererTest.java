@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import java.awt.image.BufferedImage;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -71,6 +72,37 @@ class CpuRendererTest {
         assertEquals(want[1][v][u], got.get(1, u, v), MAX_ABS_DIFF);
       }
     }
+  }
+
+  /** The job's path (renderRgb8, no planar float copy) against the quantised float64 reference. */
+  @ParameterizedTest(name = "8-bit, scale {0}")
+  @MethodSource("rgb8Scales")
+  void eightBitRenderingIsTheQuantisedReference(String scaleText) {
+    Scale scale = Scale.parse(scaleText);
+    GaussianField field = RandomFields.random(11, 7, 2, scaleText.hashCode());
+    CpuRenderer renderer = new CpuRenderer();
+    BufferedImage got = renderer.renderRgb8(field, scale);
+    double[][][] want = ReferenceRenderer.render(field, scale.x(), scale.y());
+    assertEquals(want[0][0].length, got.getWidth(), "output width");
+    assertEquals(want[0].length, got.getHeight(), "output height");
+    BufferedImage viaFloats = ImageEncoding.toRgb8(renderer.render(field, scale));
+    int worst = 0;
+    for (int v = 0; v < got.getHeight(); v++) {
+      for (int u = 0; u < got.getWidth(); u++) {
+        int rgb = got.getRGB(u, v);
+        assertEquals(viaFloats.getRGB(u, v), rgb, "8-bit path differs from the float path at " + u + "," + v);
+        for (int c = 0; c < 3; c++) {
+          int level = (rgb >> (16 - 8 * c)) & 0xff;
+          worst = Math.max(worst, Math.abs(level - ImageEncoding.quantize((float) want[c][v][u])));
+        }
+      }
+    }
+    // Values within 1e-4 of the reference can still round to the neighbouring level, no further.
+    assertTrue(worst <= 1, "worst 8-bit difference from the reference: " + worst + " levels");
+  }
+
+  static Stream<String> rgb8Scales() {
+    return Stream.of("2", "3.7", "0.5", "2x3");
   }
 
   static Stream<Integer> ks() {
