@@ -11,16 +11,6 @@ final class CommandLineOptions {
   /** Options that take several values ("--input a b c"); all others take exactly one. */
   private static final Set<String> MULTI = Set.of("input");
   private static final Set<String> REPEATABLE = Set.of("input", "conf", "scales");
-  private static final Map<JobConfig.Command, Set<String>> ALLOWED = Map.of(
-      JobConfig.Command.RUN, Set.of("input", "output", "model", "scales", "device", "format", "max-pixels",
-          "max-error-fraction", "alpha", "codec", "ort-threads", "partitions", "render-batch", "encode-batch",
-          "commit-every", "tile", "master", "conf"),
-      JobConfig.Command.ENCODE, Set.of("input", "fields", "errors", "model", "device", "max-pixels",
-          "max-error-fraction", "alpha", "codec", "ort-threads", "partitions", "encode-batch", "commit-every", "tile",
-          "master", "conf"),
-      JobConfig.Command.RENDER, Set.of("fields", "output", "scales", "device", "format",
-          "max-error-fraction", "render-batch", "commit-every", "master", "conf"));
-
   private CommandLineOptions() {}
 
   static Map<String, List<String>> parse(String[] args, int from) throws UsageException {
@@ -63,7 +53,7 @@ final class CommandLineOptions {
 
   static void checkKnown(Map<String, List<String>> opts, JobConfig.Command command) throws UsageException {
     for (String name : opts.keySet()) {
-      if (!ALLOWED.get(command).contains(name)) {
+      if (!OptionTable.allowed(command, name)) {
         throw new UsageException("unknown option --" + name + " for " + command.name().toLowerCase()
             + "; see --help");
       }
@@ -96,6 +86,22 @@ final class CommandLineOptions {
     }
   }
 
+  static long nonNegativeLong(Map<String, List<String>> o, String name, long fallback) throws UsageException {
+    String v = single(o, name);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      long n = Long.parseLong(v.trim().replace("_", ""));
+      if (n < 0) {
+        throw new UsageException("--" + name + " must be 0 or more, got " + v);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
+    }
+  }
+
   static double fraction(Map<String, List<String>> o, String name, double fallback) throws UsageException {
     String v = single(o, name);
     if (v == null) {
@@ -112,10 +118,21 @@ final class CommandLineOptions {
     }
   }
 
-  /** --help anywhere: print the usage and exit 0. */
+  /** --help anywhere: print the usage (of the command, when one was named) and exit 0. */
   static final class HelpRequested extends RuntimeException {
+    private final transient JobConfig.Command command;
+
     HelpRequested() {
+      this(null);
+    }
+
+    HelpRequested(JobConfig.Command command) {
       super(null, null, false, false);
+      this.command = command;
+    }
+
+    String usage() {
+      return command == null ? OptionTable.usage() : OptionTable.usage(command);
     }
   }
 }

@@ -199,8 +199,8 @@ final class Driver {
   private JobConfig qualified(JobConfig c) throws SystemicException {
     return new JobConfig(c.command(), c.inputs(), qualify(c.output()), qualify(c.fields()), qualify(c.errors()),
         c.model(), c.scales(), c.device(), c.format(), c.maxPixels(), c.maxErrorFraction(), c.alpha(), c.codec(),
-        c.ortThreads(), c.partitions(), c.renderBatch(), c.encodeBatch(), c.commitEvery(), c.tile(), c.master(),
-        c.sparkConf());
+        c.ortThreads(), c.partitions(), c.renderBatch(), c.encodeBatch(), c.commitEvery(), c.tile(),
+        c.progressSeconds(), c.report(), c.master(), c.sparkConf());
   }
 
   private String qualify(String uri) throws SystemicException {

@@ -35,6 +35,8 @@ public record JobConfig(
     int encodeBatch,
     long commitEvery,
     int tile,
+    int progressSeconds,
+    boolean report,
     String master,
     Map<String, String> sparkConf) {
 
@@ -68,38 +70,17 @@ public record JobConfig(
   static final int MIN_TILE = 32;
 
   static final List<String> DEVICES = List.of("auto", "cpu", "cuda");
-
-  public static final String USAGE = String.join("\n",
-      "usage: p2g <command> [options]",
-      "commands:",
-      "  run     --input URI... --output URI [--model URI] [--scales 2,3,4] [--device auto]",
-      "  encode  --input URI... --fields URI [--errors URI] [--model URI]",
-      "  render  --fields URI --output URI --scales 0.5,2,3.5",
-      "options:",
-      "  --input URI...          image files or folders (recursive); repeatable",
-      "  --output URI            output root: fields/, pyramid/, manifest/, errors/",
-      "  --fields URI            fields folder (encode writes it, render reads it)",
-      "  --errors URI            encode only: errors folder (default: beside --fields)",
-      "  --model URI             ONNX model (default: the built-in default model)",
-      "  --scales LIST           comma-separated scales: 2, 2.5, 0.5, 2x3 (x then y)",
-      "  --device auto|cpu|cuda  where models and renderers run (default auto)",
-      "  --format png|jpg        pyramid image format (default png)",
-      "  --max-pixels N          refuse larger images before decoding (default " + DEFAULT_MAX_PIXELS + ")",
-      "  --max-error-fraction F  exit 1 if more images fail (default " + DEFAULT_MAX_ERROR_FRACTION + ")",
-      "  --alpha black|white|reject  alpha policy: composite over black or white, or refuse (default black)",
-      "  --codec q8|f16|f32      field codec: q8 quantised planes, f16 half floats, f32 exact (default q8)",
-      "  --ort-threads N         ONNX Runtime intra-op threads per task (default 1)",
-      "  --partitions N          encode partitions (default: from the image count)",
-      "  --render-batch N        fields rendered together (default: 32 on a GPU, 1 on the CPU)",
-      "  --encode-batch N        same-sized images or tiles per model run (default: 8 on a GPU, 1 on the CPU)",
-      "  --tile N                encode larger images in tiles of N x N LR pixels, render them in bands",
-      "                          (default " + DEFAULT_TILE + ")",
-      "  --commit-every N        images per committed chunk: what a killed run can lose (default: 4 waves",
-      "                          of 64-image tasks over the task slots)",
-      "  --master URL            Spark master when not under spark-submit (default local[*])",
-      "  --conf KEY=VALUE        Spark/Hadoop setting, as spark-submit takes it; repeatable");
+  /** Often enough to see a run move, rarely enough that hours of it stay readable. */
+  public static final int DEFAULT_PROGRESS_SECONDS = 10;
+  /** Where --config defaults from (bin/p2g points it at conf/p2g.properties). */
+  public static final String CONFIG_ENV = "P2G_CONFIG";
 
   public static JobConfig parse(String[] args) throws UsageException {
+    return parse(args, System.getenv(CONFIG_ENV));
+  }
+
+  /** defaultConfig: the configuration file to read when --config is not given (null: none). */
+  static JobConfig parse(String[] args, String defaultConfig) throws UsageException {
     if (args.length == 0) {
       throw new UsageException("no command given; expected run, encode or render");
     }
@@ -112,12 +93,24 @@ public record JobConfig(
     } catch (IllegalArgumentException e) {
       throw new UsageException("unknown command '" + args[0] + "'; expected run, encode or render");
     }
-    Map<String, List<String>> opts = CommandLineOptions.parse(args, 1);
+    Map<String, List<String>> opts;
+    try {
+      opts = CommandLineOptions.parse(args, 1);
+    } catch (CommandLineOptions.HelpRequested h) {
+      throw new CommandLineOptions.HelpRequested(command);
+    }
+    CommandLineOptions.checkKnown(opts, command);
+    String configFile = CommandLineOptions.single(opts, "config");
+    if (configFile == null && defaultConfig != null && !defaultConfig.isBlank()) {
+      configFile = defaultConfig;
+    }
+    if (configFile != null) {
+      ConfigFile.merge(configFile, command, opts);
+    }
     return fromOptions(command, opts);
   }
 
   private static JobConfig fromOptions(Command command, Map<String, List<String>> o) throws UsageException {
-    CommandLineOptions.checkKnown(o, command);
     List<String> inputs = new ArrayList<>();
     for (String v : o.getOrDefault("input", List.of())) {
       for (String part : v.split(",")) {
@@ -184,6 +177,9 @@ public record JobConfig(
     long commitEvery = CommandLineOptions.positiveLong(o, "commit-every", 0);
     long tile = CommandLineOptions.positiveLong(o, "tile", DEFAULT_TILE);
     require(tile >= MIN_TILE && tile <= 1 << 14, "--tile must be between " + MIN_TILE + " and 16384, got " + tile);
+    int progressSeconds = (int) CommandLineOptions.nonNegativeLong(o, "progress-every", DEFAULT_PROGRESS_SECONDS);
+    String reportOption = CommandLineOptions.single(o, "report", "on").toLowerCase(Locale.ROOT);
+    require(List.of("on", "off").contains(reportOption), "--report takes on or off, got '" + reportOption + "'");
     String model = CommandLineOptions.single(o, "model", ModelSource.BUILTIN_DEFAULT);
     String master = CommandLineOptions.single(o, "master");
     Map<String, String> conf = new LinkedHashMap<>();
@@ -194,8 +190,7 @@ public record JobConfig(
     }
     return new JobConfig(command, List.copyOf(inputs), output, fields, errors, model, scales, device, format,
         maxPixels, maxErrorFraction, alpha, codec, ortThreads, partitions, (int) renderBatch, (int) encodeBatch,
-        commitEvery, (int) tile,
-        master, conf);
+        commitEvery, (int) tile, progressSeconds, reportOption.equals("on"), master, conf);
   }
 
   static List<Scale> parseScales(String text) throws UsageException {

@@ -1,6 +1,7 @@
 package dev.p2g.job;
 
 import java.io.PrintStream;
+import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -24,12 +25,12 @@ public final class Main {
     JobConfig config;
     try {
       config = JobConfig.parse(args);
+      InputCheck.localInputsExist(config, new SparkConf().contains("spark.master"));
     } catch (CommandLineOptions.HelpRequested h) {
-      out.println(JobConfig.USAGE);
+      out.println(h.usage());
       return OK;
     } catch (UsageException e) {
-      err.println("p2g: " + e.getMessage());
-      err.println("p2g: run with --help for usage");
+      err.println("p2g: " + e.getMessage() + " (p2g " + commandName(args) + "--help for usage)");
       return USAGE;
     }
     boolean ownSession = SparkSession.getDefaultSession().isEmpty();
@@ -77,6 +78,10 @@ public final class Main {
         err.println("p2g: warning: --conf " + k + " ignored: the Spark session is already running");
       }
     });
+  }
+
+  private static String commandName(String[] args) {
+    return args.length > 0 && List.of("run", "encode", "render").contains(args[0]) ? args[0] + " " : "";
   }
 
   /** The innermost cause names what really went wrong (a model that cannot load, a lost store). */

@@ -30,19 +30,44 @@ class CommandLineTest {
       "render --fields f --output o --scales 2 --render-batch 0    | --render-batch",
       "render --fields f --output o --scales 2 --render-batch 5000 | --render-batch 5000 is over 4096",
       "encode --input a --fields f --render-batch 4           | unknown option --render-batch",
+      "run --input a --output o --progress-every -1           | --progress-every must be 0 or more",
+      "run --input a --output o --report maybe                | --report takes on or off",
+      "run --input a --output o --config /no/such/p2g.properties | cannot read the configuration file",
   })
   void badCommandLinesExitTwoWithOneClearLine(String args, String expected) {
     JobRun run = JobRun.of(args.trim().split("\\s+"));
     assertEquals(Main.USAGE, run.exitCode());
     assertTrue(run.err().contains(expected), run.err());
+    assertEquals(1, run.err().lines().count(), "one line: " + run.err());
+    assertTrue(run.out().isEmpty(), "nothing started: " + run.out());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"run --help", "--help", "-h", "help", "render --scales 2 --help"})
-  void helpPrintsUsage(String args) {
+  @ValueSource(strings = {"--help", "-h", "help"})
+  void helpPrintsEveryOption(String args) {
     JobRun run = JobRun.of(args.split(" "));
     assertEquals(Main.OK, run.exitCode());
-    assertTrue(run.out().contains("usage: p2g") && run.out().contains("--max-pixels"), run.out());
+    for (OptionTable.Option o : OptionTable.OPTIONS) {
+      assertTrue(run.out().contains("--" + o.name() + " "), "--help lacks --" + o.name() + ":\n" + run.out());
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "run --help                | usage: p2g run    | --max-pixels,--scales,--format | --fields,--errors",
+      "encode --input x --help   | usage: p2g encode | --fields,--codec,--tile        | --scales,--format,--render-batch",
+      "render --scales 2 --help  | usage: p2g render | --fields,--scales,--format     | --input,--alpha,--model",
+  })
+  void helpOfOneCommandListsItsOptionsOnly(String args, String head, String has, String hasNot) {
+    JobRun run = JobRun.of(args.trim().split("\\s+"));
+    assertEquals(Main.OK, run.exitCode());
+    assertTrue(run.out().startsWith(head), run.out());
+    for (String o : has.split(",")) {
+      assertTrue(run.out().contains(o + " "), o + " missing:\n" + run.out());
+    }
+    for (String o : hasNot.split(",")) {
+      assertFalse(run.out().contains(o + " "), o + " does not belong:\n" + run.out());
+    }
   }
 
   @Test
@@ -56,9 +81,19 @@ class CommandLineTest {
   }
 
   @Test
-  void aMissingInputIsSystemic() {
+  void aMissingLocalInputIsACommandLineError() {
     JobRun run = JobRun.of("run", "--input", tmp.resolve("nope").toString(), "--output", tmp.resolve("o").toString());
-    assertEquals(Main.SYSTEMIC, run.exitCode());
-    assertTrue(run.err().contains("input does not exist"), run.err());
+    assertEquals(Main.USAGE, run.exitCode());
+    assertEquals(1, run.err().lines().count(), run.err());
+    assertTrue(run.err().contains("--input " + tmp.resolve("nope") + " does not exist"), run.err());
+    assertFalse(Files.exists(tmp.resolve("o")), "nothing written");
+  }
+
+  @Test
+  void renderOfAMissingFieldsFolderIsACommandLineError() {
+    JobRun run = JobRun.of("render", "--fields", tmp.resolve("nope").toString(), "--output",
+        tmp.resolve("o").toString(), "--scales", "2");
+    assertEquals(Main.USAGE, run.exitCode());
+    assertTrue(run.err().contains("is not a folder of stored fields"), run.err());
   }
 }
