@@ -71,35 +71,29 @@ final class CommandLineOptions {
   }
 
   static long positiveLong(Map<String, List<String>> o, String name, long fallback) throws UsageException {
-    String v = single(o, name);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      long n = Long.parseLong(v.trim().replace("_", ""));
-      if (n <= 0) {
-        throw new UsageException("--" + name + " must be a positive integer, got " + v);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new UsageException("--" + name + " must be a positive integer, got '" + v + "'");
-    }
+    return wholeNumber(o, name, fallback, 1, "a positive integer");
   }
 
   static long nonNegativeLong(Map<String, List<String>> o, String name, long fallback) throws UsageException {
+    return wholeNumber(o, name, fallback, 0, "0 or more");
+  }
+
+  private static long wholeNumber(Map<String, List<String>> o, String name, long fallback, long min, String what)
+      throws UsageException {
     String v = single(o, name);
     if (v == null) {
       return fallback;
     }
+    long n;
     try {
-      long n = Long.parseLong(v.trim().replace("_", ""));
-      if (n < 0) {
-        throw new UsageException("--" + name + " must be 0 or more, got " + v);
-      }
-      return n;
+      n = Long.parseLong(v.trim().replace("_", ""));
     } catch (NumberFormatException e) {
-      throw new UsageException("--" + name + " must be a whole number, got '" + v + "'");
+      throw new UsageException("--" + name + " must be " + what + ", got '" + v + "'");
     }
+    if (n < min) {
+      throw new UsageException("--" + name + " must be " + what + ", got " + v);
+    }
+    return n;
   }
 
   static double fraction(Map<String, List<String>> o, String name, double fallback) throws UsageException {
