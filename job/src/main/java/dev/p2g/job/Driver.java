@@ -53,6 +53,7 @@ final class Driver {
     long images = 0;
     Set<String> failed = new HashSet<>();
     Timestamp runStarted = new Timestamp(System.currentTimeMillis());
+    ProgressReporter progress = new ProgressReporter(out, config.progressSeconds());
     if (config.command() != JobConfig.Command.RENDER) {
       ModelInfo model = inspectModel(device);
       checkWritable(parentOf(config.fields()));
@@ -69,7 +70,7 @@ final class Driver {
           config.encodeBatch(), runStarted);
       long t1 = System.nanoTime();
       EncodeStage.Result encoded = EncodeStage.run(spark, listing, settings, config.fields(), config.partitions(),
-          config.commitEvery(), conf);
+          config.commitEvery(), conf, progress);
       List<ErrorRecord> errors = new ArrayList<>(listing.duplicates());
       errors.addAll(encoded.errors());
       ErrorLog.write(spark, config.errors(), ErrorRecord.ENCODE, null, errors, hadoop);
@@ -86,7 +87,7 @@ final class Driver {
       long t2 = System.nanoTime();
       RenderStage.Result rendered = RenderStage.run(spark, config.fields(), new RenderSettings(config.scales(),
           config.format(), layout, config.device(), config.renderBatch(), runStarted), config.commitEvery(),
-          config.command() == JobConfig.Command.RUN, conf);
+          config.command() == JobConfig.Command.RUN, conf, progress);
       Set<String> levels = new LinkedHashSet<>();
       config.scales().forEach(s -> levels.add(s.level()));
       ErrorLog.write(spark, config.errors(), ErrorRecord.RENDER, levels, rendered.errors(), hadoop);

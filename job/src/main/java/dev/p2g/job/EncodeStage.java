@@ -65,8 +65,20 @@ final class EncodeStage {
   private EncodeStage() {}
 
   static Result run(SparkSession spark, ImageListing.Listing listing, EncodeSettings settings, String fieldsUri,
-      int partitionsOption, long commitEvery, Broadcast<SerializableHadoopConf> conf) throws SystemicException {
+      int partitionsOption, long commitEvery, Broadcast<SerializableHadoopConf> conf, ProgressReporter progress)
+      throws SystemicException {
     Configuration hadoop = conf.value().get();
+    spark.sparkContext().setJobGroup("p2g-encode", "p2g encode: images to fields", false);
+    try {
+      return encode(spark, listing, settings, fieldsUri, partitionsOption, commitEvery, conf, progress, hadoop);
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  private static Result encode(SparkSession spark, ImageListing.Listing listing, EncodeSettings settings,
+      String fieldsUri, int partitionsOption, long commitEvery, Broadcast<SerializableHadoopConf> conf,
+      ProgressReporter progress, Configuration hadoop) throws SystemicException {
     boolean leftovers = Leftovers.clear(fieldsUri, hadoop);
     long superseded = LatestRows.compact(spark, table(fieldsUri), hadoop); // a killed run's, first
     List<Row> todo = pending(spark, listing.images(), settings, fieldsUri, conf);
@@ -76,19 +88,21 @@ final class EncodeStage {
     long perChunk = Chunks.imagesPerChunk(commitEvery, spark.sparkContext().defaultParallelism());
     List<List<Row>> chunks = Chunks.of(todo, r -> 1, perChunk);
     int done = 0;
-    for (List<Row> chunk : chunks) {
-      int partitions = partitionsOption > 0 ? Math.min(partitionsOption, chunk.size())
-          : partitions(spark, chunk.size());
-      spark.sparkContext().setJobDescription(String.format("p2g encode: images %d-%d of %d to fields", done + 1,
-          done + chunk.size(), todo.size()));
-      GpuStages.mapPartitions(spark,
-              spark.createDataFrame(chunk, EncodePartition.INPUT).repartition(partitions, col("key")),
-              new EncodePartition(settings, conf, counters), FieldTable.SCHEMA,
-              GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
-          // the row encoder drops column metadata; the footer must carry the field version
-          .withMetadata("params", FieldTable.PARAMS_META)
-          .write().mode(SaveMode.Append).options(WRITER_OPTIONS).parquet(fieldsUri);
-      done += chunk.size();
+    try (ProgressReporter.Stage shown = progress.start("encode", todo.size(), counters)) {
+      for (List<Row> chunk : chunks) {
+        int partitions = partitionsOption > 0 ? Math.min(partitionsOption, chunk.size())
+            : partitions(spark, chunk.size());
+        spark.sparkContext().setJobDescription(String.format("p2g encode: images %d-%d of %d to fields", done + 1,
+            done + chunk.size(), todo.size()));
+        GpuStages.mapPartitions(spark,
+                spark.createDataFrame(chunk, EncodePartition.INPUT).repartition(partitions, col("key")),
+                new EncodePartition(settings, conf, counters), FieldTable.SCHEMA,
+                GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
+            // the row encoder drops column metadata; the footer must carry the field version
+            .withMetadata("params", FieldTable.PARAMS_META)
+            .write().mode(SaveMode.Append).options(WRITER_OPTIONS).parquet(fieldsUri);
+        done += chunk.size();
+      }
     }
     spark.sparkContext().setJobDescription(null);
     if (!chunks.isEmpty()) { // nothing written, nothing superseded

@@ -75,8 +75,8 @@ final class RenderStage {
    * band by band in chunks of images. Returns how many such images there are and the chunks run.
    */
   private static Tiled renderTiled(SparkSession spark, Dataset<Row> tiles, String manifestUri,
-      RenderSettings settings, long perChunk, Broadcast<SerializableHadoopConf> conf, StageAccumulators counters)
-      throws SystemicException {
+      RenderSettings settings, long perChunk, Broadcast<SerializableHadoopConf> conf, StageAccumulators counters,
+      java.util.function.LongConsumer found) throws SystemicException {
     List<String> imageColumns = List.of("key", "width", "height", "source_uri", "source_sha256", "model_id");
     Dataset<Row> images = tiles.withColumn("file", input_file_name())
         .groupBy(imageColumns.stream().map(functions::col).toArray(Column[]::new))
@@ -107,6 +107,7 @@ final class RenderStage {
     images = images.select(java.util.Arrays.stream(TiledRenderPartition.INPUT.fieldNames())
         .map(functions::col).toArray(Column[]::new)).persist();
     long count = images.count();
+    found.accept(count);
     int chunks = 0;
     if (count > 0) {
       chunks = (int) Math.max(1, (count + perChunk - 1) / perChunk);
@@ -132,7 +133,19 @@ final class RenderStage {
 
   /** fieldsCompacted: the caller's encode has just left fields/ at one generation per image. */
   static Result run(SparkSession spark, String fieldsUri, RenderSettings settings, long commitEvery,
-      boolean fieldsCompacted, Broadcast<SerializableHadoopConf> conf) throws SystemicException {
+      boolean fieldsCompacted, Broadcast<SerializableHadoopConf> conf, ProgressReporter progress)
+      throws SystemicException {
+    spark.sparkContext().setJobGroup("p2g-render", "p2g render: fields to the pyramid at " + settings.scales(), false);
+    try {
+      return render(spark, fieldsUri, settings, commitEvery, fieldsCompacted, conf, progress);
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
+  private static Result render(SparkSession spark, String fieldsUri, RenderSettings settings, long commitEvery,
+      boolean fieldsCompacted, Broadcast<SerializableHadoopConf> conf, ProgressReporter progress)
+      throws SystemicException {
     Configuration hadoop = conf.value().get();
     readFields(spark, fieldsUri);
     if (!fieldsCompacted) {
@@ -154,19 +167,23 @@ final class RenderStage {
     Broadcast<Map<String, Set<String>>> doneLevels =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(done);
     long started = 0;
-    for (List<FieldsFile> chunk : chunks) {
-      long rows = chunk.stream().mapToLong(FieldsFile::rows).sum();
-      spark.sparkContext().setJobDescription(String.format("p2g render: fields %d-%d of %d at %s", started + 1,
-          started + rows, toRender, settings.scales()));
-      Dataset<Row> chunkFields = spark.read().schema(FieldTable.SCHEMA)
-          .parquet(chunk.stream().map(FieldsFile::uri).toArray(String[]::new)).filter(WHOLE);
-      GpuStages.mapPartitions(spark, chunkFields, new RenderPartition(settings, conf, doneLevels, counters),
-              ManifestTable.SCHEMA, GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
-          .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
-      started += rows;
+    int levels = settings.scales().size();
+    Tiled tiled;
+    try (ProgressReporter.Stage shown = progress.start("render", toRender * levels, counters)) {
+      for (List<FieldsFile> chunk : chunks) {
+        long rows = chunk.stream().mapToLong(FieldsFile::rows).sum();
+        spark.sparkContext().setJobDescription(String.format("p2g render: fields %d-%d of %d at %s", started + 1,
+            started + rows, toRender, settings.scales()));
+        Dataset<Row> chunkFields = spark.read().schema(FieldTable.SCHEMA)
+            .parquet(chunk.stream().map(FieldsFile::uri).toArray(String[]::new)).filter(WHOLE);
+        GpuStages.mapPartitions(spark, chunkFields, new RenderPartition(settings, conf, doneLevels, counters),
+                ManifestTable.SCHEMA, GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
+            .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
+        started += rows;
+      }
+      tiled = renderTiled(spark, fields.filter(functions.not(WHOLE)), manifestUri, settings, perChunk,
+          conf, counters, n -> shown.addToTotal(n * levels));
     }
-    Tiled tiled = renderTiled(spark, fields.filter(functions.not(WHOLE)), manifestUri, settings, perChunk,
-        conf, counters);
     long tiledImages = tiled.images();
     spark.sparkContext().setJobDescription(null);
     doneLevels.destroy();
