@@ -5,6 +5,8 @@ import dev.p2g.encode.ModelLoadException;
 import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.io.OutputLayout;
+import dev.p2g.job.report.RunFacts;
+import dev.p2g.job.report.RunReport;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.cuda.CudaDevices;
 import dev.p2g.spark.EncodeSettings;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -54,9 +57,21 @@ final class Driver {
     Set<String> failed = new HashSet<>();
     Timestamp runStarted = new Timestamp(System.currentTimeMillis());
     ProgressReporter progress = new ProgressReporter(out, config.progressSeconds());
+    RunFacts facts = new RunFacts();
+    facts.command = config.command().name().toLowerCase(java.util.Locale.ROOT);
+    facts.started = runStarted;
+    facts.output = config.output();
+    facts.fields = config.fields();
+    facts.requestedDevice = config.device();
+    facts.format = config.format().extension();
+    facts.levels = config.scales().stream().map(s -> s.level()).toList();
     if (config.command() != JobConfig.Command.RENDER) {
       ModelInfo model = inspectModel(device);
       checkWritable(parentOf(config.fields()));
+      facts.modelId = model.id();
+      facts.modelName = model.name();
+      facts.modelK = model.k();
+      facts.codec = config.codec();
       out.printf("p2g: model %s (%s), k=%d, device %s%n", model.name(), model.id().substring(0, 12), model.k(),
           config.device());
       long t0 = System.nanoTime();
@@ -64,6 +79,7 @@ final class Driver {
       out.printf("p2g: listed %d images (%d other files skipped, %d duplicate names refused) in %.1f s%n",
           listing.imageCount(), listing.otherFiles(), listing.duplicates().size(), seconds(t0));
       images = listing.imageCount() + listing.duplicates().size();
+      facts.listedImages = images;
       EncodeSettings settings = new EncodeSettings(
           new ModelRef(config.model(), model.id(), device, config.ortThreads()),
           config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec(), config.device(), config.tile(),
@@ -77,6 +93,9 @@ final class Driver {
       errors.forEach(e -> failed.add(e.key()));
       reportCleanup(config.fields(), encoded.leftoversRemoved(), encoded.superseded());
       double encodeSeconds = seconds(t1);
+      facts.errors.addAll(errors);
+      stageFacts(facts.encode, encoded.written(), encoded.skipped(), errors.size(), encodeSeconds,
+          encoded.busySeconds());
       out.printf("p2g: encode wrote %d fields to %s in %d chunks, skipped %d images already encoded with this model,"
           + " %d failed, in %.1f s%s%n", encoded.written(), config.fields(), encoded.chunks(), encoded.skipped(),
           errors.size(), encodeSeconds, busyShare(encoded.busySeconds(), encodeSeconds));
@@ -97,10 +116,16 @@ final class Driver {
       }
       reportCleanup(layout.manifest(), rendered.leftoversRemoved(), rendered.superseded());
       double renderSeconds = seconds(t2);
+      facts.errors.addAll(rendered.errors());
+      stageFacts(facts.render, rendered.written(), rendered.skipped(), rendered.errors().size(), renderSeconds,
+          rendered.busySeconds());
       out.printf("p2g: render of %d fields at %s wrote %d images in %d chunks, skipped %d already rendered,"
           + " %d failed, in %.1f s%s; images per level: %s%n", rendered.fields(), config.scales(), rendered.written(),
           rendered.chunks(), rendered.skipped(), rendered.errors().size(), renderSeconds,
           busyShare(rendered.busySeconds(), renderSeconds), rendered.imagesPerLevel());
+      if (config.report()) {
+        writeReport(facts, started);
+      }
     }
     out.printf("p2g: done in %.1f s; output %s; errors in %s%n", seconds(started),
         config.command() == JobConfig.Command.ENCODE ? config.fields() : config.output(), config.errors());
@@ -118,6 +143,33 @@ final class Driver {
     }
     return String.format(" (tasks on images %.1f s, %.0f%% of %d slots x %.1f s)", busySeconds,
         100 * busySeconds / (slots * wallSeconds), slots, wallSeconds);
+  }
+
+  private static void stageFacts(Map<String, Object> stage, long written, long skipped, long failed, double seconds,
+      double busySeconds) {
+    stage.put("written", written);
+    stage.put("skipped", skipped);
+    stage.put("failed", failed);
+    stage.put("seconds", RunReport.round(seconds));
+    stage.put("busy_seconds", RunReport.round(busySeconds));
+  }
+
+  /** The report is about outputs already committed: failing to write it is a warning, not a failed run. */
+  private void writeReport(RunFacts facts, long started) {
+    facts.wallSeconds = seconds(started);
+    try {
+      if (facts.modelId == null) { // render alone: the model is whatever made the stored fields
+        facts.modelId = storedModelIds();
+      }
+      out.printf("p2g: report %s%n", RunReport.write(spark, facts, hadoop));
+    } catch (Exception e) { // Spark's AnalysisException is checked, and thrown undeclared
+      out.printf("p2g: warning: the report could not be written: %s%n", Main.rootMessage(e));
+    }
+  }
+
+  private String storedModelIds() {
+    return String.join(", ", spark.read().schema(dev.p2g.spark.FieldTable.SCHEMA).parquet(config.fields())
+        .select("model_id").distinct().limit(3).collectAsList().stream().map(r -> r.getString(0)).toList());
   }
 
   private void reportCleanup(String table, boolean leftovers, long superseded) {

@@ -68,7 +68,7 @@ final class EncodeStage {
       int partitionsOption, long commitEvery, Broadcast<SerializableHadoopConf> conf, ProgressReporter progress)
       throws SystemicException {
     Configuration hadoop = conf.value().get();
-    spark.sparkContext().setJobGroup("p2g-encode", "p2g encode: images to fields", false);
+    spark.sparkContext().setJobGroup("p2g-encode", "p2g encode stage", false);
     try {
       return encode(spark, listing, settings, fieldsUri, partitionsOption, commitEvery, conf, progress, hadoop);
     } finally {

@@ -135,7 +135,7 @@ final class RenderStage {
   static Result run(SparkSession spark, String fieldsUri, RenderSettings settings, long commitEvery,
       boolean fieldsCompacted, Broadcast<SerializableHadoopConf> conf, ProgressReporter progress)
       throws SystemicException {
-    spark.sparkContext().setJobGroup("p2g-render", "p2g render: fields to the pyramid at " + settings.scales(), false);
+    spark.sparkContext().setJobGroup("p2g-render", "p2g render stage at " + settings.scales(), false);
     try {
       return render(spark, fieldsUri, settings, commitEvery, fieldsCompacted, conf, progress);
     } finally {

@@ -112,6 +112,10 @@ class BadInputTest {
         "--scales", "2");
     assertEquals(Main.SYSTEMIC, run.exitCode());
     assertTrue(run.out().contains("3 of 3 images failed"), run.out());
+    // nothing rendered, and still a report that says why
+    String summary = Files.readString(tmp.resolve("o/report/summary.json"));
+    assertTrue(summary.contains("\"decode.unrecognised\" : 3"), summary);
+    assertTrue(Files.readString(tmp.resolve("o/report/index.html")).contains("junk2.png"), "the error table");
   }
 
   /** A PNG signature and a valid IHDR claiming width x height, then IEND: a few bytes, a huge image. */

@@ -1,0 +1,145 @@
+package dev.p2g.job.report;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.first;
+
+import dev.p2g.encode.AlphaPolicy;
+import dev.p2g.encode.DecodedImage;
+import dev.p2g.encode.ImageDecoder;
+import dev.p2g.io.HadoopFiles;
+import dev.p2g.render.ImageEncoding;
+import dev.p2g.spark.FieldTable;
+import dev.p2g.spark.ManifestTable;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The report's contact sheet: for a few images, the same window of each pyramid level as p2g
+ * rendered it and as a plain bicubic resample of the source to the same size gives it. Windows
+ * are shown at their own pixels (no thumbnails), because the difference is in the detail.
+ */
+final class ContactSheet {
+  /** The window's side, in output pixels. */
+  static final int WINDOW = 160;
+  /** Sources decoded on the driver for the bicubic column stay small. */
+  static final long MAX_SOURCE_PIXELS = 16_000_000L;
+  private static final long MAX_FILE_BYTES = 1L << 28;
+
+  /** One level of a sample: the window's place and both renderings of it as PNG data URIs. */
+  record Level(String level, int width, int height, int x, int y, int w, int h, String p2g, String bicubic,
+      String note) {}
+
+  record Sample(String key, String sourceUri, List<Level> levels) {}
+
+  private ContactSheet() {}
+
+  /** Up to n images with every level of this run, smallest keys first, sources under 16 MP. */
+  static List<Sample> samples(SparkSession spark, RunFacts f, Configuration hadoop, int n) throws IOException {
+    String root = f.output.replaceAll("/+$", "");
+    if (!RunReport.exists(root + "/manifest", hadoop) || !RunReport.exists(f.fields, hadoop)) {
+      return List.of(); // nothing rendered, nothing to show
+    }
+    Dataset<Row> manifest = spark.read().schema(ManifestTable.SCHEMA).parquet(root + "/manifest")
+        .filter(col(ManifestTable.LEVEL).isin(f.levels.toArray()).and(col("format").equalTo(f.format)));
+    Dataset<Row> fields = spark.read().schema(FieldTable.SCHEMA).parquet(f.fields);
+    Dataset<Row> complete = manifest.groupBy("key").agg(countDistinct(col(ManifestTable.LEVEL)).as("n"))
+        .filter(col("n").equalTo(f.levels.size()));
+    Dataset<Row> sources = fields.groupBy("key").agg(first("source_uri").as("source_uri"),
+            first("width").as("width"), first("height").as("height"), first("alpha").as("alpha"))
+        .filter(col("width").cast("long").multiply(col("height")).leq(MAX_SOURCE_PIXELS));
+    List<Row> picked = complete.join(sources, "key").orderBy("key").limit(n).select("key", "source_uri", "alpha")
+        .collectAsList();
+    Map<String, Map<String, Row>> levels = new LinkedHashMap<>();
+    if (!picked.isEmpty()) {
+      for (Row r : manifest.filter(col("key").isin(picked.stream().map(p -> p.getString(0)).toArray()))
+          .select("key", ManifestTable.LEVEL, "path", "width", "height").collectAsList()) {
+        levels.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>()).put(r.getString(1), r);
+      }
+    }
+    List<Sample> out = new ArrayList<>();
+    for (Row p : picked) {
+      // the bicubic column starts from what the model saw: the same alpha compositing
+      AlphaPolicy alpha = "over-white".equals(p.getString(2)) ? AlphaPolicy.WHITE : AlphaPolicy.BLACK;
+      out.add(sample(p.getString(0), p.getString(1), alpha, levels.get(p.getString(0)), f.levels, hadoop));
+    }
+    return out;
+  }
+
+  private static Sample sample(String key, String sourceUri, AlphaPolicy alpha, Map<String, Row> rows,
+      List<String> order, Configuration hadoop) {
+    BufferedImage source = null;
+    String sourceNote = null;
+    try {
+      DecodedImage decoded = new ImageDecoder(MAX_SOURCE_PIXELS, alpha)
+          .decode(HadoopFiles.read(sourceUri, hadoop, MAX_FILE_BYTES), key);
+      source = ImageEncoding.toRgb8(decoded.rgb());
+    } catch (Exception e) {
+      sourceNote = "source not readable now: " + e.getMessage();
+    }
+    List<Level> levels = new ArrayList<>();
+    for (String level : order) {
+      Row r = rows.get(level);
+      int width = r.getInt(3);
+      int height = r.getInt(4);
+      int w = Math.min(WINDOW, width);
+      int h = Math.min(WINDOW, height);
+      int x = (width - w) / 2;
+      int y = (height - h) / 2;
+      String ours = null;
+      String note = sourceNote;
+      try {
+        BufferedImage rendered = ImageIO.read(new ByteArrayInputStream(
+            HadoopFiles.read(r.getString(2), hadoop, MAX_FILE_BYTES)));
+        ours = dataUri(copy(rendered, x, y, w, h));
+      } catch (IOException | RuntimeException e) {
+        note = "pyramid file not readable: " + e.getMessage();
+      }
+      String theirs = source == null ? null : dataUri(bicubicWindow(source, width, height, x, y, w, h));
+      levels.add(new Level(level, width, height, x, y, w, h, ours, theirs, note));
+    }
+    return new Sample(key, sourceUri, levels);
+  }
+
+  /** The window [x, x + w) x [y, y + h) of the source resampled bicubically to width x height. */
+  static BufferedImage bicubicWindow(BufferedImage src, int width, int height, int x, int y, int w, int h) {
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    Graphics2D g = out.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+    g.drawImage(src, -x, -y, width, height, null);
+    g.dispose();
+    return out;
+  }
+
+  private static BufferedImage copy(BufferedImage img, int x, int y, int w, int h) {
+    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+    Graphics2D g = out.createGraphics();
+    g.drawImage(img.getSubimage(x, y, w, h), 0, 0, null);
+    g.dispose();
+    return out;
+  }
+
+  private static String dataUri(BufferedImage img) {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    try {
+      ImageIO.write(img, "png", png);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("writing to memory cannot fail", e);
+    }
+    return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
+  }
+}

@@ -1,0 +1,31 @@
+package dev.p2g.job.report;
+
+import dev.p2g.spark.ErrorRecord;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the driver learnt during a run, for its report: filled in as the stages finish. Stage
+ * maps hold the numbers of summary.json ("written", "skipped", "failed", "seconds", ...).
+ */
+public final class RunFacts {
+  public String command;
+  public Timestamp started;
+  public String output;
+  public String fields;
+  public String requestedDevice;
+  public String codec;
+  public String modelId;
+  public String modelName;
+  public Integer modelK;
+  public String format;
+  public List<String> levels = List.of();
+  public long listedImages = -1;
+  public final Map<String, Object> encode = new LinkedHashMap<>();
+  public final Map<String, Object> render = new LinkedHashMap<>();
+  public final List<ErrorRecord> errors = new ArrayList<>();
+  public double wallSeconds;
+}

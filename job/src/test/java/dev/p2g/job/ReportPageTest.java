@@ -1,0 +1,151 @@
+package dev.p2g.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The run report: summary.json says what is on disk, and index.html loads in headless Chromium
+ * with no console message and every image decoded. Chromium is Debian's package, which .ci/run
+ * installs; elsewhere the page checks are skipped when it is missing (never under CI=true).
+ * -Dp2g.report.screenshot=FILE keeps the screenshot (docs/report.png comes from here).
+ */
+class ReportPageTest {
+  private static final Path SAMPLES = Path.of("../sample-data/images");
+  private static final List<String> PICKED = List.of("colorful-cups.png", "evening-glow.jpg", "badge-rgba.png");
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void theReportSaysWhatIsOnDiskAndLoadsInABrowser() throws Exception {
+    Path input = tmp.resolve("in");
+    Files.createDirectories(input);
+    for (String name : PICKED) {
+      Files.copy(SAMPLES.resolve(name), input.resolve(name));
+    }
+    Files.writeString(input.resolve("notes.png"), "text, not a PNG\n");
+    Path out = tmp.resolve("out");
+    JobRun run = JobRun.of("run", "--input", input.toString(), "--output", out.toString(), "--scales", "0.5,2",
+        "--progress-every", "0");
+    assertEquals(Main.OK, run.exitCode(), run.err());
+    assertTrue(run.out().contains("p2g: report file:" + out.resolve("report/index.html")), run.out());
+
+    JsonNode s = new ObjectMapper().readTree(out.resolve("report/summary.json").toFile());
+    assertEquals("p2g-dgp-v1", s.path("model").path("name").asText());
+    assertEquals(4, s.path("images_listed").asLong());
+    assertEquals(3, s.path("encode").path("written").asLong());
+    assertEquals(1, s.path("errors_by_class").path("decode.unrecognised").asLong(), s.toString());
+    for (String level : List.of("x0.5", "x2")) {
+      JsonNode l = s.path("levels").path(level);
+      assertEquals(3, l.path("images").asLong(), level);
+      assertEquals(3, l.path("written_this_run").asLong(), level);
+      assertEquals(bytesOfFiles(out.resolve("pyramid").resolve(level), ".png"), l.path("bytes").asLong(), level);
+    }
+    assertEquals(bytesOfFiles(out.resolve("fields"), ".parquet"), s.path("bytes_stored").path("fields").asLong());
+    assertEquals("cpu", s.path("devices_used").path(0).asText());
+
+    Path page = out.resolve("report/index.html");
+    String html = Files.readString(page);
+    assertTrue(html.contains("decode.unrecognised") && html.contains("notes.png"), "the error table");
+    assertTrue(!html.contains("src=\"http") && !html.contains("href=\"http"), "self-contained");
+
+    String chromium = chromium();
+    int images = PICKED.size() * 2 * 2; // each sample, each level: p2g and bicubic
+    Browser loaded = Browser.dumpDom(chromium, page);
+    assertTrue(loaded.dom().contains("data-images-loaded=\"" + images + "/" + images + "\""), loaded.dom());
+    assertEquals(List.of(), loaded.console(), "console messages of the report page");
+
+    // The checks can fail: a page with one image broken and a script error is caught by both.
+    Path broken = tmp.resolve("broken.html");
+    Files.writeString(broken, html.replaceFirst("data:image/png;base64,", "data:image/png;base64,AAAA")
+        .replace("</body>", "<script>undefinedFunction();</script></body>"));
+    Browser bad = Browser.dumpDom(chromium, broken);
+    assertTrue(bad.dom().contains("data-images-loaded=\"" + (images - 1) + "/" + images + "\""), bad.dom());
+    assertTrue(bad.dom().contains("1 of " + images + " images did not load"), "the page says so");
+    assertEquals(1, bad.console().size(), bad.console().toString());
+
+    Path shot = tmp.resolve("report.png");
+    Browser.screenshot(chromium, page, shot);
+    BufferedImage img = ImageIO.read(shot.toFile());
+    assertEquals(1280, img.getWidth());
+    assertTrue(distinctColours(img) > 1000, "the screenshot shows the photographs");
+    String keep = System.getProperty("p2g.report.screenshot");
+    if (keep != null && !keep.isBlank()) {
+      Files.copy(shot, Path.of(keep), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static String chromium() {
+    for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+      for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+        if (Files.isExecutable(Path.of(dir, name))) {
+          return Path.of(dir, name).toString();
+        }
+      }
+    }
+    if (!"true".equals(System.getenv("CI"))) {
+      Assumptions.abort("chromium is not installed (apt-get install chromium): page checks skipped");
+    }
+    throw new AssertionError("under CI=true chromium must be installed: .ci/run installs it");
+  }
+
+  private record Browser(String dom, List<String> console) {
+    static Browser dumpDom(String chromium, Path page) throws Exception {
+      Path dom = Files.createTempFile("p2g-dom", ".html");
+      Path log = Files.createTempFile("p2g-chromium", ".log");
+      Process p = start(dom, log, chromium, "--virtual-time-budget=5000", "--dump-dom", page.toUri().toString());
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium did not finish");
+      // Chromium logs every console message of the page (log, warning, error, uncaught) as :CONSOLE
+      List<String> console = Files.readAllLines(log).stream().filter(l -> l.contains(":CONSOLE")).toList();
+      return new Browser(Files.readString(dom), console);
+    }
+
+    static void screenshot(String chromium, Path page, Path png) throws Exception {
+      Path log = Files.createTempFile("p2g-chromium", ".log");
+      Process p = start(log, log, chromium, "--hide-scrollbars", "--window-size=1280,1600", "--screenshot=" + png,
+          page.toUri().toString());
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS) && Files.size(png) > 0, "no screenshot: " + Files.readString(log));
+    }
+
+    private static Process start(Path stdout, Path stderr, String chromium, String... args) throws IOException {
+      List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
+          "--enable-logging=stderr", "--v=0", "--user-data-dir=" + Files.createTempDirectory("p2g-chromium")));
+      cmd.addAll(List.of(args));
+      return new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    }
+  }
+
+  private static long bytesOfFiles(Path dir, String suffix) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(suffix) && !f.getFileName().toString().startsWith("."))
+          .mapToLong(f -> f.toFile().length()).sum();
+    }
+  }
+
+  private static int distinctColours(BufferedImage img) {
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (int y = 0; y < img.getHeight(); y += 2) {
+      for (int x = 0; x < img.getWidth(); x += 2) {
+        seen.add(img.getRGB(x, y));
+      }
+    }
+    return seen.size();
+  }
+}
