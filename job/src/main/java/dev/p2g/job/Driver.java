@@ -158,8 +158,9 @@ final class Driver {
   private void writeReport(RunFacts facts, long started) {
     facts.wallSeconds = seconds(started);
     try {
-      if (facts.modelId == null) { // render alone: the model is whatever made the stored fields
-        facts.modelId = storedModelIds();
+      if (facts.modelId == null) { // render alone: the model and codec are those of the stored fields
+        facts.modelId = storedDistinct("model_id");
+        facts.codec = storedDistinct("codec");
       }
       out.printf("p2g: report %s%n", RunReport.write(spark, facts, hadoop));
     } catch (Exception e) { // Spark's AnalysisException is checked, and thrown undeclared
@@ -167,9 +168,9 @@ final class Driver {
     }
   }
 
-  private String storedModelIds() {
+  private String storedDistinct(String column) {
     return String.join(", ", spark.read().schema(dev.p2g.spark.FieldTable.SCHEMA).parquet(config.fields())
-        .select("model_id").distinct().limit(3).collectAsList().stream().map(r -> r.getString(0)).toList());
+        .select(column).distinct().limit(3).collectAsList().stream().map(r -> r.getString(0)).sorted().toList());
   }
 
   private void reportCleanup(String table, boolean leftovers, long superseded) {

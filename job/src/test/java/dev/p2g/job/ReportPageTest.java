@@ -61,6 +61,17 @@ class ReportPageTest {
     assertEquals(bytesOfFiles(out.resolve("fields"), ".parquet"), s.path("bytes_stored").path("fields").asLong());
     assertEquals("cpu", s.path("devices_used").path(0).asText());
 
+    // render alone knows the model and codec only from the stored fields
+    Path again = tmp.resolve("again");
+    JobRun render = JobRun.of("render", "--fields", out.resolve("fields").toString(), "--output", again.toString(),
+        "--scales", "3", "--progress-every", "0");
+    assertEquals(Main.OK, render.exitCode(), render.err());
+    JsonNode r = new ObjectMapper().readTree(again.resolve("report/summary.json").toFile());
+    assertEquals("q8", r.path("codec").asText());
+    assertEquals(s.path("model").path("id").asText(), r.path("model").path("id").asText());
+    assertEquals(3, r.path("levels").path("x3").path("images").asLong());
+    assertTrue(r.path("encode").isMissingNode(), "no encode stage in a render");
+
     Path page = out.resolve("report/index.html");
     String html = Files.readString(page);
     assertTrue(html.contains("decode.unrecognised") && html.contains("notes.png"), "the error table");
