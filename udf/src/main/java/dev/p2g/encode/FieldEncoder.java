@@ -50,16 +50,6 @@ public final class FieldEncoder {
     return batch;
   }
 
-  /** The rows of one image: one for an image within the tile size, else one per tile in raster order. */
-  public List<FieldRecord> encode(String key, String sourceUri, byte[] bytes) throws ImageFailure {
-    Tiles tiles = start(key, sourceUri, bytes);
-    List<FieldRecord> rows = new ArrayList<>(tiles.count());
-    while (tiles.hasNext()) {
-      rows.add(tiles.next());
-    }
-    return rows;
-  }
-
   /**
    * Decodes the image and returns its tiles, each encoded when it is asked for: a task holds one
    * tile's field at a time, however many tiles the image has.

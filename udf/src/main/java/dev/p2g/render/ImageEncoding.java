@@ -40,10 +40,6 @@ public final class ImageEncoding {
     return out;
   }
 
-  public static byte[] encode(FloatImage img, OutputFormat format) {
-    return encode(toRgb8(img), format);
-  }
-
   /** An 8-bit image (as toRgb8 makes) to the bytes of a file in format. */
   public static byte[] encode(BufferedImage rgb, OutputFormat format) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
