@@ -117,28 +117,28 @@ public final class FieldEncoder {
 
     /** The next tile and the ones after it with the same model input size, up to batch, in one run. */
     private void encodeNextRun() throws ImageFailure {
-      List<int[]> rects = new ArrayList<>();
+      List<TileWindow> windows = new ArrayList<>();
       List<FloatImage> inputs = new ArrayList<>();
-      for (int t = done; t < count && rects.size() < batch; t++) {
-        int[] r = rectangle(t);
-        if (!rects.isEmpty() && (r[6] != rects.get(0)[6] || r[7] != rects.get(0)[7])) {
+      for (int t = done; t < count && windows.size() < batch; t++) {
+        TileWindow w = window(t);
+        if (!windows.isEmpty() && !w.sameInputSize(windows.get(0))) {
           break;
         }
         try {
-          inputs.add(image.pixels().region(r[4], r[5], r[6], r[7]));
+          inputs.add(image.pixels().region(w.inX(), w.inY(), w.inW(), w.inH()));
         } catch (ImageDecodeException e) {
           throw new ImageFailure(e.errorClass(), e.getMessage(), e);
         }
-        rects.add(r);
+        windows.add(w);
       }
       List<GaussianField> fields = runAll(inputs);
-      for (int i = 0; i < rects.size(); i++) {
-        ready.addLast(record(rects.get(i), checked(fields.get(i))));
+      for (int i = 0; i < windows.size(); i++) {
+        ready.addLast(record(windows.get(i), checked(fields.get(i))));
       }
     }
 
-    /** Tile t's {x, y, w, h} and its model input's {x, y, w, h}: the tile plus the halo inside the image. */
-    private int[] rectangle(int t) {
+    /** Tile t and its model input: the tile plus the halo, inside the image. */
+    private TileWindow window(int t) {
       int w = image.width();
       int h = image.height();
       int x = (t % across) * tile;
@@ -148,15 +148,22 @@ public final class FieldEncoder {
       int halo = session.info().receptiveField();
       int cx = Math.max(0, x - halo);
       int cy = Math.max(0, y - halo);
-      return new int[] {x, y, tw, th, cx, cy, Math.min(w, x + tw + halo) - cx, Math.min(h, y + th + halo) - cy};
+      return new TileWindow(x, y, tw, th, cx, cy, Math.min(w, x + tw + halo) - cx, Math.min(h, y + th + halo) - cy);
     }
 
-    private FieldRecord record(int[] r, GaussianField field) {
-      if (r[6] != r[2] || r[7] != r[3]) {
-        field = field.crop(r[0] - r[4], r[1] - r[5], r[2], r[3]);
+    private FieldRecord record(TileWindow t, GaussianField field) {
+      if (t.inW() != t.w() || t.inH() != t.h()) {
+        field = field.crop(t.x() - t.inX(), t.y() - t.inY(), t.w(), t.h());
       }
-      return new FieldRecord(key, sourceUri, sha, session.info().id(), image.width(), image.height(), r[0], r[1],
-          r[2], r[3], field.k(), codec.name(), alphaLabel(image), field.reach(), codec.encode(field));
+      return new FieldRecord(key, sourceUri, sha, session.info().id(), image.width(), image.height(), t.x(), t.y(),
+          t.w(), t.h(), field.k(), codec.name(), alphaLabel(image), field.reach(), codec.encode(field));
+    }
+  }
+
+  /** A tile (x, y, w, h) and its model input (inX, inY, inW, inH), in LR pixels of the image. */
+  private record TileWindow(int x, int y, int w, int h, int inX, int inY, int inW, int inH) {
+    boolean sameInputSize(TileWindow o) {
+      return inW == o.inW && inH == o.inH;
     }
   }
 
@@ -186,7 +193,7 @@ public final class FieldEncoder {
         for (int i = 0; i < images.size(); i++) {
           Tiles t = images.get(i);
           try {
-            out.add(new Outcome(t, t.record(t.rectangle(0), checked(fields.get(i))), null));
+            out.add(new Outcome(t, t.record(t.window(0), checked(fields.get(i))), null));
             t.done++;
           } catch (ImageFailure f) {
             out.add(new Outcome(t, null, f));
