@@ -29,12 +29,10 @@ public final class FieldEncoder {
   private final int tile;
   private final int batch;
 
-  /** tile: the largest width and height encoded in one model run, in LR pixels; one input per run. */
-  public FieldEncoder(ImageDecoder decoder, ModelSession session, FieldCodec codec, int tile) {
-    this(decoder, session, codec, tile, 1);
-  }
-
-  /** batch: how many same-sized model inputs go through the model in one run, at most. */
+  /**
+   * tile: the largest width and height encoded in one model run, in LR pixels; batch: how many
+   * same-sized model inputs go through the model in one run, at most.
+   */
   public FieldEncoder(ImageDecoder decoder, ModelSession session, FieldCodec codec, int tile, int batch) {
     if (tile < 1 || batch < 1) {
       throw new IllegalArgumentException("tile and batch must be positive, were " + tile + " and " + batch);

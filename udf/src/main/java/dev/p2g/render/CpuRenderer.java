@@ -19,8 +19,9 @@ import java.awt.image.BufferedImage;
 /**
  * The production CPU renderer of the field equation (shared/DESIGN.md, "Rendering"): each
  * Gaussian is splatted over the output pixels inside its e = tau ellipse's bounding box and
- * accumulated in float32 (interleaved, see RenderBand). Sample positions are kept in double so that far-from-origin
- * coordinates of large images lose no precision before the subtraction of the centre.
+ * accumulated in float32 (interleaved, see RenderBand). Sample positions are kept in double so
+ * that far-from-origin coordinates of large images lose no precision before the subtraction of
+ * the centre.
  */
 public final class CpuRenderer implements Renderer {
 
