@@ -1,13 +1,25 @@
 package dev.p2g.job;
 
+import static org.apache.spark.sql.functions.col;
+
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.PartitionPruningRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import scala.Function1;
 
 /**
- * Splits a stage's work into chunks, each written and committed by its own Spark job: a run killed
- * in the middle loses at most the chunk in flight, since every committed chunk is kept and skipped
- * by the next run.
+ * Splits a stage's work into chunks, each written and committed by its own Spark job: a run
+ * killed in the middle loses at most the chunk in flight, since every committed chunk is kept
+ * and skipped by the next run. The work is hash-partitioned by key once, into whole chunks of
+ * partitions; chunk i is partitions [i * perChunk, (i + 1) * perChunk) of that one shuffle, so
+ * every chunk's job reads its own shuffle blocks and the driver never holds a list of images.
  */
 final class Chunks {
   /**
@@ -16,26 +28,71 @@ final class Chunks {
    */
   static final int WAVES = 4;
 
-  private Chunks() {}
+  private final SparkSession spark;
+  private final JavaRDD<Row> partitioned;
+  private final StructType schema;
+  private final int partitionsPerChunk;
+  private final int count;
 
-  /** Consecutive chunks of at least target weight each (the last may be lighter); an item is never split. */
-  static <T> List<List<T>> of(List<T> items, ToLongFunction<T> weight, long target) {
-    List<List<T>> chunks = new ArrayList<>();
+  private Chunks(SparkSession spark, JavaRDD<Row> partitioned, StructType schema, int partitionsPerChunk,
+      int count) {
+    this.spark = spark;
+    this.partitioned = partitioned;
+    this.schema = schema;
+    this.partitionsPerChunk = partitionsPerChunk;
+    this.count = count;
+  }
+
+  /**
+   * work: rows with a "key" column, items of them; imagesPerChunk: the chunk size;
+   * partitionsOption: partitions per chunk when given (> 0), else enough for IMAGES_PER_PARTITION
+   * each and at least two per task slot.
+   */
+  static Chunks of(SparkSession spark, Dataset<Row> work, long items, long imagesPerChunk, int partitionsOption) {
+    if (items == 0) {
+      return new Chunks(spark, null, work.schema(), 1, 0);
+    }
+    int chunks = (int) Math.max(1, (items + imagesPerChunk - 1) / imagesPerChunk);
+    long perChunk = (items + chunks - 1) / chunks;
+    int partitions = partitionsOption > 0 ? (int) Math.min(partitionsOption, perChunk)
+        : EncodeStage.partitions(spark, perChunk);
+    JavaRDD<Row> rdd = work.repartition(chunks * partitions, col("key")).javaRDD();
+    return new Chunks(spark, rdd, work.schema(), partitions, chunks);
+  }
+
+  int count() {
+    return count;
+  }
+
+  /** Chunk i as a Dataset: its partitions of the shuffle only. */
+  Dataset<Row> chunk(int i) {
+    int first = i * partitionsPerChunk;
+    int end = first + partitionsPerChunk;
+    Function1<Object, Object> mine = (Function1<Object, Object> & Serializable) index -> {
+      int p = (Integer) index;
+      return p >= first && p < end;
+    };
+    return spark.createDataFrame(PartitionPruningRDD.create(partitioned.rdd(), mine).toJavaRDD(), schema);
+  }
+
+  /** Consecutive groups of at least target weight each (the last may be lighter); an item is never split. */
+  static <T> List<List<T>> consecutive(List<T> items, ToLongFunction<T> weight, long target) {
+    List<List<T>> groups = new ArrayList<>();
     List<T> current = new ArrayList<>();
     long sum = 0;
     for (T item : items) {
       current.add(item);
       sum += weight.applyAsLong(item);
       if (sum >= target) {
-        chunks.add(current);
+        groups.add(current);
         current = new ArrayList<>();
         sum = 0;
       }
     }
     if (!current.isEmpty()) {
-      chunks.add(current);
+      groups.add(current);
     }
-    return chunks;
+    return groups;
   }
 
   /** The default chunk size: commitEvery when given (> 0), else WAVES waves of partitions over the task slots. */

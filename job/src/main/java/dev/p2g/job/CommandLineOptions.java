@@ -11,6 +11,8 @@ final class CommandLineOptions {
   /** Options that take several values ("--input a b c"); all others take exactly one. */
   private static final Set<String> MULTI = Set.of("input");
   private static final Set<String> REPEATABLE = Set.of("input", "conf", "scales");
+  /** Options that take no value: given means on ("--verify-sources"; "= false" in a config file turns one off). */
+  static final Set<String> FLAGS = Set.of("verify-sources");
   private CommandLineOptions() {}
 
   static Map<String, List<String>> parse(String[] args, int from) throws UsageException {
@@ -30,7 +32,7 @@ final class CommandLineOptions {
         i++;
       } else {
         i++;
-        while (i < args.length && !args[i].startsWith("--")) {
+        while (!FLAGS.contains(name) && i < args.length && !args[i].startsWith("--")) {
           values.add(args[i++]);
           if (!MULTI.contains(name)) {
             break;
@@ -39,6 +41,9 @@ final class CommandLineOptions {
       }
       if (name.equals("help")) {
         throw new HelpRequested();
+      }
+      if (values.isEmpty() && FLAGS.contains(name)) {
+        values.add("true");
       }
       if (values.isEmpty()) {
         throw new UsageException("--" + name + " needs a value");
@@ -58,6 +63,18 @@ final class CommandLineOptions {
             + "; see --help");
       }
     }
+  }
+
+  /** A flag: absent is false; true/on and false/off where a value is given (a config file). */
+  static boolean flag(Map<String, List<String>> o, String name) throws UsageException {
+    String v = single(o, name, "false").trim().toLowerCase(java.util.Locale.ROOT);
+    if (v.equals("true") || v.equals("on")) {
+      return true;
+    }
+    if (v.equals("false") || v.equals("off")) {
+      return false;
+    }
+    throw new UsageException("--" + name + " takes no value, or true or false in a config file; got '" + v + "'");
   }
 
   static String single(Map<String, List<String>> o, String name) {

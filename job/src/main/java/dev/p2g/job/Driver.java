@@ -54,9 +54,11 @@ final class Driver {
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new SerializableHadoopConf(hadoop));
     long started = System.nanoTime();
     long images = 0;
-    Set<String> failed = new HashSet<>();
     Timestamp runStarted = new Timestamp(System.currentTimeMillis());
     ProgressReporter progress = new ProgressReporter(out, config.progressSeconds());
+    ErrorLog errors = new ErrorLog(spark, config.errors(), hadoop);
+    boolean encodes = config.command() != JobConfig.Command.RENDER;
+    Set<String> levels = null;
     RunFacts facts = new RunFacts();
     facts.command = config.command().name().toLowerCase(java.util.Locale.ROOT);
     facts.started = runStarted;
@@ -65,7 +67,7 @@ final class Driver {
     facts.requestedDevice = config.device();
     facts.format = config.format().extension();
     facts.levels = config.scales().stream().map(s -> s.level()).toList();
-    if (config.command() != JobConfig.Command.RENDER) {
+    if (encodes) {
       ModelInfo model = inspectModel(device);
       checkWritable(parentOf(config.fields()));
       facts.modelId = model.id();
@@ -75,61 +77,70 @@ final class Driver {
       out.printf("p2g: model %s (%s), k=%d, device %s%n", model.name(), model.id().substring(0, 12), model.k(),
           config.device());
       long t0 = System.nanoTime();
-      ImageListing.Listing listing = ImageListing.list(spark, config.inputs(), hadoop);
+      ImageListing.Listing listing = ImageListing.list(spark, config.inputs(), conf);
       out.printf("p2g: listed %d images (%d other files skipped, %d duplicate names refused) in %.1f s%n",
-          listing.imageCount(), listing.otherFiles(), listing.duplicates().size(), seconds(t0));
-      images = listing.imageCount() + listing.duplicates().size();
+          listing.imageCount(), listing.otherFiles(), listing.duplicateCount(), seconds(t0));
+      images = listing.imageCount() + listing.duplicateCount();
       facts.listedImages = images;
       EncodeSettings settings = new EncodeSettings(
           new ModelRef(config.model(), model.id(), device, config.ortThreads()),
           config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec(), config.device(), config.tile(),
           config.encodeBatch(), runStarted);
       long t1 = System.nanoTime();
-      EncodeStage.Result encoded = EncodeStage.run(spark, listing, settings, config.fields(), config.partitions(),
-          config.commitEvery(), conf, progress);
-      List<ErrorRecord> errors = new ArrayList<>(listing.duplicates());
-      errors.addAll(encoded.errors());
-      ErrorLog.write(spark, config.errors(), ErrorRecord.ENCODE, null, errors, hadoop);
-      errors.forEach(e -> failed.add(e.key()));
+      EncodeStage.Result encoded;
+      try {
+        encoded = EncodeStage.run(spark, listing, settings, config.fields(), config.partitions(),
+            config.commitEvery(), config.verifySources(), conf, errors, progress);
+      } finally {
+        listing.release();
+      }
       reportCleanup(config.fields(), encoded.leftoversRemoved(), encoded.superseded());
       double encodeSeconds = seconds(t1);
-      facts.errors.addAll(errors);
-      stageFacts(facts.encode, encoded.written(), encoded.skipped(), errors.size(), encodeSeconds,
+      stageFacts(facts.encode, encoded.written(), encoded.skipped(), encoded.failed(), encodeSeconds,
           encoded.busySeconds());
+      facts.encode.put("sources_hashed", encoded.hashed());
+      facts.encode.put("sources_changed", encoded.changed());
+      facts.encode.put("source_bytes_read", encoded.sourceBytes());
       out.printf("p2g: encode wrote %d fields to %s in %d chunks, skipped %d images already encoded with this model,"
           + " %d failed, in %.1f s%s%n", encoded.written(), config.fields(), encoded.chunks(), encoded.skipped(),
-          errors.size(), encodeSeconds, busyShare(encoded.busySeconds(), encodeSeconds));
+          encoded.failed(), encodeSeconds, busyShare(encoded.busySeconds(), encodeSeconds));
+      out.printf("p2g: encode read %d bytes of sources; %d sources hashed because their listing changed%s,"
+          + " %d of them changed%n", encoded.sourceBytes(), encoded.hashed(),
+          config.verifySources() ? " or --verify-sources" : "", encoded.changed());
     }
     if (config.command() != JobConfig.Command.ENCODE) {
       OutputLayout layout = new OutputLayout(config.output());
       checkWritable(layout.root());
+      levels = new LinkedHashSet<>();
+      for (var s : config.scales()) {
+        levels.add(s.level());
+      }
       long t2 = System.nanoTime();
       RenderStage.Result rendered = RenderStage.run(spark, config.fields(), new RenderSettings(config.scales(),
           config.format(), layout, config.device(), config.renderBatch(), runStarted), config.commitEvery(),
-          config.command() == JobConfig.Command.RUN, conf, progress);
-      Set<String> levels = new LinkedHashSet<>();
-      config.scales().forEach(s -> levels.add(s.level()));
-      ErrorLog.write(spark, config.errors(), ErrorRecord.RENDER, levels, rendered.errors(), hadoop);
-      rendered.errors().forEach(e -> failed.add(e.key()));
+          config.command() == JobConfig.Command.RUN, conf, errors, progress);
       if (config.command() == JobConfig.Command.RENDER) {
         images = rendered.fields();
       }
       reportCleanup(layout.manifest(), rendered.leftoversRemoved(), rendered.superseded());
       double renderSeconds = seconds(t2);
-      facts.errors.addAll(rendered.errors());
-      stageFacts(facts.render, rendered.written(), rendered.skipped(), rendered.errors().size(), renderSeconds,
+      stageFacts(facts.render, rendered.written(), rendered.skipped(), rendered.failed(), renderSeconds,
           rendered.busySeconds());
       out.printf("p2g: render of %d fields at %s wrote %d images in %d chunks, skipped %d already rendered,"
           + " %d failed, in %.1f s%s; images per level: %s%n", rendered.fields(), config.scales(), rendered.written(),
-          rendered.chunks(), rendered.skipped(), rendered.errors().size(), renderSeconds,
+          rendered.chunks(), rendered.skipped(), rendered.failed(), renderSeconds,
           busyShare(rendered.busySeconds(), renderSeconds), rendered.imagesPerLevel());
-      if (config.report()) {
-        writeReport(facts, started);
-      }
+    }
+    ErrorLog.Summary failures = errors.summary(encodes, levels);
+    if (config.command() != JobConfig.Command.ENCODE && config.report()) {
+      facts.errorsByClass = failures.byClass();
+      facts.failedPerLevel = failures.byLevel();
+      facts.errorExamples = failures.examples();
+      writeReport(facts, started);
     }
     out.printf("p2g: done in %.1f s; output %s; errors in %s%n", seconds(started),
         config.command() == JobConfig.Command.ENCODE ? config.fields() : config.output(), config.errors());
-    return errorFractionVerdict(images, failed.size());
+    return errorFractionVerdict(images, failures.failedImages());
   }
 
   /**
@@ -182,7 +193,7 @@ final class Driver {
     }
   }
 
-  private int errorFractionVerdict(long images, int failed) {
+  private int errorFractionVerdict(long images, long failed) {
     if (images == 0) {
       out.println("p2g: warning: no images were found in the input");
       return Main.OK;
@@ -254,7 +265,7 @@ final class Driver {
     return new JobConfig(c.command(), c.inputs(), qualify(c.output()), qualify(c.fields()), qualify(c.errors()),
         c.model(), c.scales(), c.device(), c.format(), c.maxPixels(), c.maxErrorFraction(), c.alpha(), c.codec(),
         c.ortThreads(), c.partitions(), c.renderBatch(), c.encodeBatch(), c.commitEvery(), c.tile(),
-        c.progressSeconds(), c.report(), c.master(), c.sparkConf());
+        c.progressSeconds(), c.report(), c.verifySources(), c.master(), c.sparkConf());
   }
 
   private String qualify(String uri) throws SystemicException {

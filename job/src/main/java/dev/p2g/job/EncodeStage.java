@@ -2,36 +2,31 @@ package dev.p2g.job;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.p2g.spark.ChangedSources;
 import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.EncodeSettings;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.FieldTable;
 import dev.p2g.spark.SerializableHadoopConf;
+import dev.p2g.spark.SourceCheckTable;
 import dev.p2g.spark.StageAccumulators;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
  * Stage 1 on the driver. fields/ is append-only: images that already have a field for this model
- * and whose bytes still hash the same are skipped; the rest are encoded in chunks, each a Spark
- * job that commits its own files, so a killed run keeps every chunk it finished. Rows superseded
- * by a new encoding of the same image are then removed (LatestRows).
+ * and whose source is unchanged are skipped (EncodePlan); the rest are encoded in chunks, each a
+ * Spark job that commits its own files and then its failures, so a killed run keeps every chunk
+ * it finished. Rows superseded by a new encoding of the same image are then removed (LatestRows).
  */
 final class EncodeStage {
   /**
@@ -58,118 +53,77 @@ final class EncodeStage {
     return new LatestRows.Table(fieldsUri, FieldTable.SCHEMA, List.of("key"), FieldTable.ENCODED_AT, List.of());
   }
 
-  /** written: fields written by this run; skipped: images already done; superseded: old rows removed. */
-  record Result(long written, long skipped, long superseded, boolean leftoversRemoved, int chunks, double busySeconds,
-      List<ErrorRecord> errors) {}
+  /**
+   * written: fields written by this run; skipped: images already done; hashed: sources read to
+   * learn whether they changed, changed: those that had; failed: images refused or failed (their
+   * errors/ rows are written); superseded: old rows removed; sourceBytes: bytes of sources read.
+   */
+  record Result(long written, long skipped, long hashed, long changed, long failed, long superseded,
+      boolean leftoversRemoved, int chunks, double busySeconds, long sourceBytes) {}
 
   private EncodeStage() {}
 
   static Result run(SparkSession spark, ImageListing.Listing listing, EncodeSettings settings, String fieldsUri,
-      int partitionsOption, long commitEvery, Broadcast<SerializableHadoopConf> conf, ProgressReporter progress)
-      throws SystemicException {
-    Configuration hadoop = conf.value().get();
+      int partitionsOption, long commitEvery, boolean verifySources, Broadcast<SerializableHadoopConf> conf,
+      ErrorLog errors, ProgressReporter progress) throws SystemicException {
     spark.sparkContext().setJobGroup("p2g-encode", "p2g encode stage", false);
     try {
-      return encode(spark, listing, settings, fieldsUri, partitionsOption, commitEvery, conf, progress, hadoop);
+      return encode(spark, listing, settings, fieldsUri, partitionsOption, commitEvery, verifySources, conf, errors,
+          progress);
     } finally {
       spark.sparkContext().clearJobGroup();
     }
   }
 
   private static Result encode(SparkSession spark, ImageListing.Listing listing, EncodeSettings settings,
-      String fieldsUri, int partitionsOption, long commitEvery, Broadcast<SerializableHadoopConf> conf,
-      ProgressReporter progress, Configuration hadoop) throws SystemicException {
+      String fieldsUri, int partitionsOption, long commitEvery, boolean verifySources,
+      Broadcast<SerializableHadoopConf> conf, ErrorLog errors, ProgressReporter progress) throws SystemicException {
+    Configuration hadoop = conf.value().get();
     boolean leftovers = Leftovers.clear(fieldsUri, hadoop);
     long superseded = LatestRows.compact(spark, table(fieldsUri), hadoop); // a killed run's, first
-    List<Row> todo = pending(spark, listing.images(), settings, fieldsUri, conf);
-    long skipped = listing.imageCount() - todo.size();
-
+    errors.clear(ErrorRecord.ENCODE, null); // every image that failed is tried again
+    if (listing.duplicateCount() > 0) {
+      errors.append(listing.duplicates());
+    }
     StageAccumulators counters = StageAccumulators.register(spark, "encode");
+    EncodePlan.Pending pending = EncodePlan.plan(spark, listing.images(), listing.imageCount(),
+        exists(fieldsUri, hadoop), exists(SourceCheckTable.uri(fieldsUri), hadoop), fieldsUri,
+        settings.model().id(), verifySources, settings.runStarted(), settings.maxFileBytes(), conf,
+        counters.sourceBytes());
     long perChunk = Chunks.imagesPerChunk(commitEvery, spark.sparkContext().defaultParallelism());
-    List<List<Row>> chunks = Chunks.of(todo, r -> 1, perChunk);
-    int done = 0;
-    try (ProgressReporter.Stage shown = progress.start("encode", todo.size(), counters)) {
-      for (List<Row> chunk : chunks) {
-        int partitions = partitionsOption > 0 ? Math.min(partitionsOption, chunk.size())
-            : partitions(spark, chunk.size());
-        spark.sparkContext().setJobDescription(String.format("p2g encode: images %d-%d of %d to fields", done + 1,
-            done + chunk.size(), todo.size()));
-        GpuStages.mapPartitions(spark,
-                spark.createDataFrame(chunk, EncodePartition.INPUT).repartition(partitions, col("key")),
-                new EncodePartition(settings, conf, counters), FieldTable.SCHEMA,
-                GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
+    Chunks chunks = Chunks.of(spark, pending.todo(), pending.todoCount(), perChunk, partitionsOption);
+    try (ProgressReporter.Stage shown = progress.start("encode", pending.todoCount(), counters)) {
+      for (int i = 0; i < chunks.count(); i++) {
+        spark.sparkContext().setJobDescription(String.format("p2g encode: images, chunk %d of %d (%d images to encode) to fields",
+            i + 1, chunks.count(), pending.todoCount()));
+        GpuStages.mapPartitions(spark, chunks.chunk(i), new EncodePartition(settings, conf, counters),
+                FieldTable.SCHEMA, GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
             // the row encoder drops column metadata; the footer must carry the field version
             .withMetadata("params", FieldTable.PARAMS_META)
             .write().mode(SaveMode.Append).options(WRITER_OPTIONS).parquet(fieldsUri);
-        done += chunk.size();
+        // the chunk is committed: its failures go to errors/, and the driver forgets them
+        errors.append(counters.errors().value());
+        counters.errors().reset();
       }
+    } finally {
+      pending.release().run();
     }
     spark.sparkContext().setJobDescription(null);
-    if (!chunks.isEmpty()) { // nothing written, nothing superseded
+    if (chunks.count() > 0) { // nothing written, nothing superseded
       superseded += LatestRows.compact(spark, table(fieldsUri), hadoop);
     }
-    return new Result(counters.written().value(), skipped, superseded, leftovers, chunks.size(),
-        counters.busyNanos().value() / 1e9,
-        List.copyOf(new java.util.LinkedHashSet<>(counters.errors().value())));
+    return new Result(counters.written().value(), pending.skipped(), pending.hashed(), pending.changed(),
+        counters.failed().value() + listing.duplicateCount(), superseded, leftovers, chunks.count(),
+        counters.busyNanos().value() / 1e9, counters.sourceBytes().value());
   }
 
-  /**
-   * The listed images still to encode: those with no field for this model, and those whose source
-   * changed since (their bytes are hashed again, on the executors).
-   */
-  private static List<Row> pending(SparkSession spark, List<Row> images, EncodeSettings settings, String fieldsUri,
-      Broadcast<SerializableHadoopConf> conf) throws SystemicException {
-    Map<String, String> doneHashes = doneHashes(spark, fieldsUri, settings.model().id(), conf.value().get());
-    if (doneHashes.isEmpty()) {
-      return images;
-    }
-    List<Row> toCheck = new ArrayList<>();
-    List<Row> todo = new ArrayList<>();
-    for (Row image : images) {
-      String sha = doneHashes.get(image.getString(1));
-      if (sha == null) {
-        todo.add(image);
-      } else {
-        toCheck.add(RowFactory.create(image.getString(0), image.getString(1), sha));
-      }
-    }
-    if (!toCheck.isEmpty()) {
-      spark.sparkContext().setJobDescription("p2g encode: hashing " + toCheck.size() + " images done before");
-      Dataset<Row> checked = spark.createDataFrame(toCheck, ChangedSources.INPUT)
-          .repartition(partitions(spark, toCheck.size()));
-      Set<String> changed = new HashSet<>();
-      for (Row r : checked.mapPartitions(new ChangedSources(conf, settings.maxFileBytes()),
-          org.apache.spark.sql.Encoders.row(EncodePartition.INPUT)).collectAsList()) {
-        changed.add(r.getString(1));
-      }
-      spark.sparkContext().setJobDescription(null);
-      for (Row image : images) {
-        if (changed.contains(image.getString(1))) {
-          todo.add(image);
-        }
-      }
-    }
-    return todo;
-  }
-
-  /** key to source SHA-256 of the fields already stored for this model. */
-  private static Map<String, String> doneHashes(SparkSession spark, String fieldsUri, String modelId,
-      Configuration hadoop) throws SystemicException {
-    Map<String, String> done = new HashMap<>();
+  static boolean exists(String uri, Configuration hadoop) throws SystemicException {
     try {
-      Path root = new Path(fieldsUri);
-      if (!root.getFileSystem(hadoop).exists(root)) {
-        return done;
-      }
+      Path root = new Path(uri);
+      return root.getFileSystem(hadoop).exists(root);
     } catch (IOException e) {
-      throw new SystemicException("cannot read " + fieldsUri + ": " + e.getMessage(), e);
+      throw new SystemicException("cannot read " + uri + ": " + e.getMessage(), e);
     }
-    // an image counts only when all its tiles are stored: a tile that failed leaves the others
-    for (Row r : completeImages(spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri)
-        .filter(col("model_id").equalTo(modelId))).select("key", "source_sha256").collectAsList()) {
-      done.put(r.getString(0), r.getString(1));
-    }
-    return done;
   }
 
   /**
@@ -186,7 +140,11 @@ final class EncodeStage {
     return fields.groupBy("key", "source_sha256")
         .agg(functions.count(functions.lit(1)).as("stored"),
             functions.ceil(functions.max("width").divide(side))
-                .multiply(functions.ceil(functions.max("height").divide(side))).as("expected"));
+                .multiply(functions.ceil(functions.max("height").divide(side))).as("expected"),
+            functions.max("source_uri").as("source_uri"),
+            functions.max(FieldTable.SOURCE_SIZE).as(FieldTable.SOURCE_SIZE),
+            functions.max(FieldTable.SOURCE_MODIFIED).as(FieldTable.SOURCE_MODIFIED),
+            functions.max(FieldTable.SOURCE_ETAG).as(FieldTable.SOURCE_ETAG));
   }
 
   /** At least two tasks per core so a slow image does not idle the rest; at most one per image. */

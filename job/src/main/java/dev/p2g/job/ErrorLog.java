@@ -1,51 +1,149 @@
 package dev.p2g.job;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
 
+import dev.p2g.job.report.RunFacts;
 import dev.p2g.spark.ErrorRecord;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 
 /**
- * errors/, one folder per stage (errors/stage=encode/). A stage run replaces the rows it is
- * responsible for and keeps the others: an encode run replaces all encode rows; a render run
- * replaces the render rows of the levels it rendered. Error rows are few by design (they arrive
- * on the driver through an accumulator), so the merge happens on the driver.
+ * errors/, one folder per stage (errors/stage=encode/). A stage run first clears the rows it is
+ * responsible for and keeps the others (encode: all encode rows, since every image that failed
+ * is tried again; render: the rows of the levels it renders), then appends each chunk's failures
+ * as the chunk commits. The driver holds one chunk's failures at a time, never the run's.
  */
 final class ErrorLog {
-  private ErrorLog() {}
+  private static final String REWRITE = "_p2g_rewrite";
 
-  static void write(SparkSession spark, String errorsUri, String stage, Set<String> levelsRedone,
-      Collection<ErrorRecord> fresh, Configuration conf) throws SystemicException {
-    Path dir = new Path(errorsUri, ErrorRecord.STAGE + "=" + stage);
+  private final SparkSession spark;
+  private final String uri;
+  private final Configuration conf;
+
+  ErrorLog(SparkSession spark, String uri, Configuration conf) {
+    this.spark = spark;
+    this.uri = uri;
+    this.conf = conf;
+  }
+
+  /** What a run's errors/ rows add up to: failed images, rows per class and level, a few examples. */
+  record Summary(long failedImages, long rows, Map<String, Long> byClass, Map<String, Long> byLevel,
+      List<ErrorRecord> examples) {}
+
+  /** Removes the rows a stage run is about to redo: all of the stage's, or those of the given levels. */
+  void clear(String stage, Set<String> levels) throws SystemicException {
+    Path dir = stageDir(stage);
     try {
-      List<Row> rows = new ArrayList<>();
       FileSystem fs = dir.getFileSystem(conf);
-      if (fs.exists(dir) && levelsRedone != null) {
-        for (Row r : spark.read().schema(ErrorRecord.SCHEMA).parquet(errorsUri)
-            .filter(col(ErrorRecord.STAGE).equalTo(stage)).collectAsList()) {
-          if (!levelsRedone.contains(r.getString(r.fieldIndex("level")))) {
-            rows.add(ErrorRecord.fromRow(r).toRow());
-          }
-        }
+      if (!fs.exists(dir)) {
+        return;
       }
-      for (ErrorRecord e : fresh) {
-        rows.add(e.toRow());
+      if (levels == null) {
+        fs.delete(dir, true);
+        return;
       }
+      Dataset<Row> rows = read().filter(col(ErrorRecord.STAGE).equalTo(stage));
+      if (rows.filter(col("level").isin(levels.toArray())).isEmpty()) {
+        return;
+      }
+      Path staged = new Path(uri, REWRITE);
+      fs.delete(staged, true);
+      rows.filter(col("level").isNull().or(not(col("level").isin(levels.toArray()))))
+          .coalesce(1).write().partitionBy(ErrorRecord.STAGE).parquet(staged.toString());
       fs.delete(dir, true);
-      spark.createDataFrame(rows, ErrorRecord.SCHEMA).coalesce(1)
-          .write().mode(SaveMode.Append).partitionBy(ErrorRecord.STAGE).parquet(errorsUri);
+      Path kept = new Path(staged, dir.getName());
+      if (fs.exists(kept) && !fs.rename(kept, dir)) {
+        throw new IOException("cannot move " + kept + " to " + dir);
+      }
+      fs.delete(staged, true);
     } catch (IOException e) {
       throw new SystemicException("cannot write " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** One chunk's failures (a retried task's twins removed). */
+  void append(Collection<ErrorRecord> chunk) throws SystemicException {
+    if (chunk.isEmpty()) {
+      return;
+    }
+    List<Row> rows = new ArrayList<>(chunk.size());
+    new LinkedHashSet<>(chunk).forEach(e -> rows.add(e.toRow()));
+    append(spark.createDataFrame(rows, ErrorRecord.SCHEMA));
+  }
+
+  /** Failures found by Spark work (duplicate names, incomplete tiled images), never collected. */
+  void append(Dataset<Row> rows) throws SystemicException {
+    try {
+      rows.coalesce(1).write().mode(SaveMode.Append).partitionBy(ErrorRecord.STAGE).parquet(uri);
+    } catch (RuntimeException e) {
+      throw new SystemicException("cannot write " + uri + ": " + Main.rootMessage(e), e);
+    }
+  }
+
+  /**
+   * This run's rows: all of encode's when it ran encode, render's of the levels it rendered
+   * (the others were left as they were). encodeRan or levels null leave that stage out.
+   */
+  Summary summary(boolean encodeRan, Set<String> levels) throws SystemicException {
+    try {
+      Path root = new Path(uri);
+      if (!root.getFileSystem(conf).exists(root)) { // no failures: the table is there all the same, empty
+        append(spark.createDataFrame(List.of(), ErrorRecord.SCHEMA));
+        return new Summary(0, 0, Map.of(), Map.of(), List.of());
+      }
+    } catch (IOException e) {
+      throw new SystemicException("cannot read " + uri + ": " + e.getMessage(), e);
+    }
+    Column mine = lit(false);
+    if (encodeRan) {
+      mine = mine.or(col(ErrorRecord.STAGE).equalTo(ErrorRecord.ENCODE));
+    }
+    if (levels != null) {
+      mine = mine.or(col(ErrorRecord.STAGE).equalTo(ErrorRecord.RENDER).and(col("level").isin(levels.toArray())));
+    }
+    Dataset<Row> rows = read().filter(mine);
+    Row totals = rows.agg(countDistinct(col("key")), count(lit(1))).first();
+    Map<String, Long> byClass = new TreeMap<>();
+    for (Row r : rows.groupBy("error_class").count().collectAsList()) {
+      byClass.put(r.getString(0), r.getLong(1));
+    }
+    Map<String, Long> byLevel = new TreeMap<>();
+    for (Row r : rows.filter(col("level").isNotNull()).groupBy("level").count().collectAsList()) {
+      byLevel.put(r.getString(0), r.getLong(1));
+    }
+    List<ErrorRecord> examples = new ArrayList<>();
+    for (Row r : rows.withColumn("n", row_number().over(Window.partitionBy("error_class").orderBy("key", "level")))
+        .filter(col("n").leq(RunFacts.EXAMPLES_PER_CLASS)).orderBy("error_class", "key", "level").collectAsList()) {
+      examples.add(ErrorRecord.fromRow(r));
+    }
+    return new Summary(totals.getLong(0), totals.getLong(1), byClass, byLevel, examples);
+  }
+
+  private Dataset<Row> read() {
+    return spark.read().schema(ErrorRecord.SCHEMA).parquet(uri);
+  }
+
+  private Path stageDir(String stage) {
+    return new Path(uri, ErrorRecord.STAGE + "=" + stage);
   }
 }

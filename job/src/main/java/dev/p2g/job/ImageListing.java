@@ -1,106 +1,136 @@
 package dev.p2g.job;
 
-import dev.p2g.io.ImageKeys;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.ErrorRecord;
+import dev.p2g.spark.ListFiles;
+import dev.p2g.spark.SerializableHadoopConf;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.net.URI;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.storage.StorageLevel;
 
 /**
- * Lists the images under the input URIs with Spark's binaryFile source (recursive, Spark's
- * parallel listing and hidden-file rules). The files come from the source's file index
- * (inputFiles), not from a scan: a scan skips zero-length files, and an empty file must reach
- * encode to get its errors/ row. The bytes are read by the encode tasks. Keys are paths relative
- * to each input root, sanitised; images whose output names would collide are refused, all but the
- * first by URI, with an errors/ row each.
- *
- * <p>inputFiles already holds every name on the driver, so keys and duplicates are worked out
- * there in plain Java: three Spark jobs (one a 200-partition shuffle) cost 7 s of an 8-image run.
+ * Lists the images under the input URIs as Spark work: the driver looks at the roots only; the
+ * folders below are listed by tasks, a round per level for the first SHALLOW_ROUNDS levels (so
+ * that folders of one level are listed in parallel, on S3 as on HDFS), then each folder found is
+ * listed recursively by one task. Keys (paths relative to each input root, sanitised), image
+ * extensions and duplicate output names are worked out in the same Datasets: the driver holds a
+ * few counts, never a row per file. Empty files are listed too: they must reach encode to get
+ * their errors/ row.
  */
 final class ImageListing {
-  /** The listing's result: images to encode, refused duplicates, and files that are not images. */
-  record Listing(List<Row> images, long otherFiles, List<ErrorRecord> duplicates) {
-    long imageCount() {
-      return images.size();
-    }
-  }
+  /**
+   * Levels listed one folder per task before the rest is listed recursively: enough to spread
+   * the usual layouts (root/class/*.jpg, root/split/class/*.jpg) over the cluster.
+   */
+  static final int SHALLOW_ROUNDS = 2;
 
-  /** One listed file: its Hadoop URI, its key and whether its extension names an image. */
-  record ListedFile(String uri, String key, boolean image) {
-    String stem() {
-      return ImageKeys.stem(key);
+  /**
+   * The listing: images to encode (EncodePartition.INPUT, cached until release), refused
+   * duplicates (errors/ rows), and the counts the summary prints.
+   */
+  record Listing(Dataset<Row> images, Dataset<Row> duplicates, long imageCount, long otherFiles,
+      long duplicateCount, List<Dataset<Row>> cached) {
+    void release() {
+      cached.forEach(Dataset::unpersist);
     }
   }
 
   private ImageListing() {}
 
-  static Listing list(SparkSession spark, List<String> inputs, Configuration conf) throws SystemicException {
-    List<ListedFile> files = new ArrayList<>();
+  static Listing list(SparkSession spark, List<String> inputs, Broadcast<SerializableHadoopConf> conf)
+      throws SystemicException {
+    List<Row> roots = new ArrayList<>();
+    List<Row> rootFiles = new ArrayList<>();
     for (String input : inputs) {
-      files.addAll(listOne(spark, input, conf));
+      root(input, conf, roots, rootFiles);
     }
-    long otherFiles = files.stream().filter(f -> !f.image()).count();
-    Map<String, ListedFile> firstByStem = new HashMap<>();
-    List<ErrorRecord> duplicates = new ArrayList<>();
-    List<ListedFile> images = files.stream().filter(ListedFile::image)
-        .sorted(Comparator.comparing(ListedFile::uri)).toList();
-    List<Row> rows = new ArrayList<>(images.size());
-    for (ListedFile f : images) {
-      if (firstByStem.putIfAbsent(f.stem(), f) == null) {
-        rows.add(RowFactory.create(f.uri(), f.key()));
-      } else {
-        duplicates.add(new ErrorRecord(f.key(), f.uri(), ErrorRecord.ENCODE, null, "list.duplicate-name",
-            "another input file has the same output name '" + f.stem() + ".*' and was taken instead ("
-                + firstByStem.get(f.stem()).uri() + "; the first by URI wins)"));
+    List<Dataset<Row>> cached = new ArrayList<>();
+    Dataset<Row> files = spark.createDataFrame(rootFiles, ListFiles.SCHEMA);
+    Dataset<Row> folders = spark.createDataFrame(roots, ListFiles.SCHEMA);
+    int parallel = 4 * spark.sparkContext().defaultParallelism();
+    for (int round = 0; round <= SHALLOW_ROUNDS; round++) {
+      boolean deep = round == SHALLOW_ROUNDS;
+      // the roots are a handful: spreading them would cost a shuffle for nothing
+      Dataset<Row> found = (round == 0 ? folders : folders.repartition(parallel))
+          .flatMap(new ListFiles(conf, deep), Encoders.row(ListFiles.SCHEMA));
+      if (!deep) { // read twice, as files and as the next round's folders: list it once
+        found = found.persist(StorageLevel.MEMORY_AND_DISK());
+        cached.add(found);
+        folders = found.filter(col("is_dir"));
       }
+      files = files.union(found.filter(not(col("is_dir"))));
     }
-    return new Listing(List.copyOf(rows), otherFiles, duplicates);
+    // the first image by URI keeps an output name; later ones with the same stem are refused
+    Dataset<Row> ranked = files.withColumn("stem_rank", when(col("image"),
+            row_number().over(Window.partitionBy(stem(col("key"))).orderBy(col("uri"))))
+            .otherwise(lit(0)))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(ranked);
+    Row counts = ranked.agg(
+        sum(when(col("image").and(col("stem_rank").equalTo(1)), 1L).otherwise(0L)),
+        sum(when(not(col("image")), 1L).otherwise(0L)),
+        sum(when(col("stem_rank").gt(1), 1L).otherwise(0L))).first();
+    Dataset<Row> images = ranked.filter(col("image").and(col("stem_rank").equalTo(1)))
+        .select(java.util.Arrays.stream(EncodePartition.INPUT.fieldNames()).map(functions::col)
+            .toArray(Column[]::new));
+    Dataset<Row> first = ranked.filter(col("stem_rank").equalTo(1))
+        .select(stem(col("key")).as("stem"), col("uri").as("first_uri"));
+    Dataset<Row> duplicates = ranked.filter(col("stem_rank").gt(1))
+        .join(first, stem(col("key")).equalTo(col("stem")))
+        .select(col("key"), col("uri").as("source_uri"), lit(null).cast("string").as("level"),
+            lit("list.duplicate-name").as("error_class"),
+            functions.concat(lit("another input file has the same output name '"), col("stem"),
+                lit(".*' and was taken instead ("), col("first_uri"), lit("; the first by URI wins)")).as("message"),
+            lit(ErrorRecord.ENCODE).as(ErrorRecord.STAGE));
+    return new Listing(images, duplicates, orZero(counts, 0), orZero(counts, 1), orZero(counts, 2), cached);
   }
 
-  private static List<ListedFile> listOne(SparkSession spark, String input, Configuration conf)
-      throws SystemicException {
+  private static long orZero(Row r, int i) {
+    return r.isNullAt(i) ? 0 : r.getLong(i);
+  }
+
+  /** ImageKeys.stem in Spark SQL: the key without the extension of its last part. */
+  static Column stem(Column key) {
+    return functions.regexp_replace(key, "(?<=[^/])\\.[^./]*$", "");
+  }
+
+  /** The roots are the only paths the driver looks at: a folder to list, or a file given by name. */
+  private static void root(String input, Broadcast<SerializableHadoopConf> conf, List<Row> roots,
+      List<Row> rootFiles) throws SystemicException {
     Path path = new Path(input);
-    FileStatus status;
-    Path qualified;
     try {
-      FileSystem fs = path.getFileSystem(conf);
-      status = fs.getFileStatus(path);
-      qualified = fs.makeQualified(path);
+      FileSystem fs = path.getFileSystem(conf.value().get());
+      FileStatus status = fs.getFileStatus(path);
+      Path qualified = fs.makeQualified(path);
+      if (status.isDirectory()) {
+        roots.add(ListFiles.folder(qualified.toUri().getPath(), qualified.toString()));
+      } else {
+        rootFiles.add(ListFiles.file(qualified.getParent().toUri().getPath(), fs.getFileStatus(qualified)));
+      }
     } catch (FileNotFoundException e) {
       throw new SystemicException("input does not exist: " + input);
     } catch (IOException e) {
       throw new SystemicException("cannot read input " + input + ": " + e.getMessage(), e);
     }
-    String root = (status.isDirectory() ? qualified : qualified.getParent()).toUri().getPath();
-    String[] files = spark.read().format("binaryFile")
-        .option("recursiveFileLookup", "true")
-        .load(qualified.toString())
-        .inputFiles();
-    List<ListedFile> listed = new ArrayList<>(files.length);
-    for (String uri : files) {
-      listed.add(keyed(uri, root));
-    }
-    return listed;
-  }
-
-  /** inputFiles gives escaped URIs (%20); keys and source URIs are kept in Hadoop's plain path form. */
-  private static ListedFile keyed(String escapedUri, String root) {
-    Path file = new Path(URI.create(escapedUri));
-    String path = file.toUri().getPath();
-    String relative = path.startsWith(root) ? path.substring(root.length()) : file.getName();
-    String key = ImageKeys.sanitize(relative);
-    return new ListedFile(file.toString(), key, ImageKeys.isImage(key));
   }
 }

@@ -37,6 +37,7 @@ public record JobConfig(
     int tile,
     int progressSeconds,
     boolean report,
+    boolean verifySources,
     String master,
     Map<String, String> sparkConf) {
 
@@ -180,6 +181,7 @@ public record JobConfig(
     int progressSeconds = (int) CommandLineOptions.nonNegativeLong(o, "progress-every", DEFAULT_PROGRESS_SECONDS);
     String reportOption = CommandLineOptions.single(o, "report", "on").toLowerCase(Locale.ROOT);
     require(List.of("on", "off").contains(reportOption), "--report takes on or off, got '" + reportOption + "'");
+    boolean verifySources = CommandLineOptions.flag(o, "verify-sources");
     String model = CommandLineOptions.single(o, "model", ModelSource.BUILTIN_DEFAULT);
     String master = CommandLineOptions.single(o, "master");
     Map<String, String> conf = new LinkedHashMap<>();
@@ -190,7 +192,8 @@ public record JobConfig(
     }
     return new JobConfig(command, List.copyOf(inputs), output, fields, errors, model, scales, device, format,
         maxPixels, maxErrorFraction, alpha, codec, ortThreads, partitions, (int) renderBatch, (int) encodeBatch,
-        commitEvery, (int) tile, progressSeconds, reportOption.equals("on"), master, conf);
+        commitEvery, (int) tile, progressSeconds, reportOption.equals("on"), verifySources,
+        master, conf);
   }
 
   static List<Scale> parseScales(String text) throws UsageException {

@@ -13,6 +13,8 @@ public final class Main {
   public static final int OK = 0;
   public static final int SYSTEMIC = 1;
   public static final int USAGE = 2;
+  /** Shuffle partitions per core in local mode: enough for skew, few enough to cost nothing. */
+  static final int LOCAL_SHUFFLE_PARTITIONS_PER_CORE = 2;
 
   private Main() {}
 
@@ -56,10 +58,18 @@ public final class Main {
 
   private static SparkSession session(JobConfig config) {
     SparkSession.Builder builder = SparkSession.builder().appName("p2g " + config.command().name().toLowerCase());
-    if (config.master() != null) {
-      builder.master(config.master());
-    } else if (!new SparkConf().contains("spark.master")) {
-      builder.master("local[*]"); // not under spark-submit: the embedded default
+    String master = config.master();
+    if (master == null && !new SparkConf().contains("spark.master")) {
+      master = "local[*]"; // not under spark-submit: the embedded default
+    }
+    if (master != null) {
+      builder.master(master);
+      if (master.startsWith("local[") || master.equals("local")) {
+        // Spark's 200 shuffle partitions are sized for clusters: on one machine each costs a task in
+        // every join of the plan (listing, skip checks, compaction), seconds per stage for nothing
+        builder.config("spark.sql.shuffle.partitions", LOCAL_SHUFFLE_PARTITIONS_PER_CORE
+            * Runtime.getRuntime().availableProcessors());
+      }
     }
     config.sparkConf().forEach(builder::config);
     return builder.getOrCreate();

@@ -51,6 +51,8 @@ final class OptionTable {
           "same-sized images or tiles per model run (default: 8 on a GPU, 1 on the CPU)"),
       new Option("tile", "N", ENCODING, "encode larger images in tiles of N x N LR pixels, render them in bands"
           + " (default " + JobConfig.DEFAULT_TILE + ")"),
+      new Option("verify-sources", "", ENCODING, "hash every source with a field to find changes, instead of"
+          + " trusting an unchanged listing (size, modification time, ETag)"),
       new Option("commit-every", "N", ALL,
           "images per committed chunk, what a killed run can lose (default: 4 waves of 64-image tasks)"),
       new Option("progress-every", "SECONDS", ALL, "seconds between progress lines, 0 for none (default "

@@ -57,7 +57,7 @@ final class ProgressReporter {
     }
 
     String line() {
-      long failed = counters.errors().value().size();
+      long failed = counters.failed().value();
       long done = counters.written().value() + counters.skipped().value() + failed;
       long all = Math.max(total.get(), done);
       double elapsed = (System.nanoTime() - startNanos) / 1e9;

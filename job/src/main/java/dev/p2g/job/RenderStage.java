@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.p2g.render.Scale;
+import dev.p2g.spark.DeleteFiles;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.FieldTable;
 import dev.p2g.spark.ManifestTable;
@@ -54,9 +55,8 @@ import org.apache.spark.sql.types.StructType;
  */
 final class RenderStage {
   /** written: images rendered by this run; skipped: (field, level) pairs already in the manifest. */
-  record Result(long fields, long written, long skipped, long superseded, boolean leftoversRemoved, int chunks,
-      double busySeconds,
-      Map<String, Long> imagesPerLevel, List<ErrorRecord> errors) {}
+  record Result(long fields, long written, long skipped, long failed, long superseded, boolean leftoversRemoved,
+      int chunks, double busySeconds, Map<String, Long> imagesPerLevel) {}
 
   /** A fields/ file to render: its rows, and whether some of them have some levels done already. */
   private record FieldsFile(String uri, long rows, boolean partlyDone) {}
@@ -76,7 +76,7 @@ final class RenderStage {
    */
   private static Tiled renderTiled(SparkSession spark, Dataset<Row> tiles, String manifestUri,
       RenderSettings settings, long perChunk, Broadcast<SerializableHadoopConf> conf, StageAccumulators counters,
-      java.util.function.LongConsumer found) throws SystemicException {
+      ErrorLog errors, java.util.function.LongConsumer found) throws SystemicException {
     List<String> imageColumns = List.of("key", "width", "height", "source_uri", "source_sha256", "model_id");
     Dataset<Row> images = tiles.withColumn("file", input_file_name())
         .groupBy(imageColumns.stream().map(functions::col).toArray(Column[]::new))
@@ -95,13 +95,20 @@ final class RenderStage {
     }
     // images missing tiles (one failed in encode) are not rendered: their outputs would have holes
     Dataset<Row> counts = EncodeStage.tileCounts(tiles);
-    for (Row r : counts.filter(col("stored").notEqual(col("expected"))).collectAsList()) {
-      for (String level : levels) {
-        counters.errors().add(new dev.p2g.spark.ErrorRecord(r.getString(0), null,
-            dev.p2g.spark.ErrorRecord.RENDER, level, "render.tiles", r.getLong(2) + " of the " + r.getLong(3)
-            + " tiles of this image are stored (a tile failed in encode); run encode again"));
-      }
+    Dataset<Row> incomplete = counts.filter(col("stored").notEqual(col("expected")))
+        .withColumn("level", functions.explode(functions.array(levels.stream().map(functions::lit)
+            .toArray(Column[]::new))))
+        .select(col("key"), col("source_uri"), col("level"), lit("render.tiles").as("error_class"),
+            functions.concat(col("stored").cast("string"), lit(" of the "), col("expected").cast("string"),
+                lit(" tiles of this image are stored (a tile failed in encode); run encode again")).as("message"),
+            lit(ErrorRecord.RENDER).as(ErrorRecord.STAGE))
+        .persist();
+    long incompleteRows = incomplete.count();
+    if (incompleteRows > 0) {
+      errors.append(incomplete);
+      counters.failed().add(incompleteRows);
     }
+    incomplete.unpersist();
     images = images.join(counts.filter(col("stored").equalTo(col("expected"))).select("key", "source_sha256"),
         scala.jdk.javaapi.CollectionConverters.asScala(List.of("key", "source_sha256")).toSeq());
     images = images.select(java.util.Arrays.stream(TiledRenderPartition.INPUT.fieldNames())
@@ -120,6 +127,7 @@ final class RenderStage {
             .mapPartitions(new TiledRenderPartition(settings, conf, counters),
                 org.apache.spark.sql.Encoders.row(ManifestTable.SCHEMA))
             .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
+        commitErrors(counters, errors);
       }
     }
     images.unpersist();
@@ -133,18 +141,18 @@ final class RenderStage {
 
   /** fieldsCompacted: the caller's encode has just left fields/ at one generation per image. */
   static Result run(SparkSession spark, String fieldsUri, RenderSettings settings, long commitEvery,
-      boolean fieldsCompacted, Broadcast<SerializableHadoopConf> conf, ProgressReporter progress)
+      boolean fieldsCompacted, Broadcast<SerializableHadoopConf> conf, ErrorLog errors, ProgressReporter progress)
       throws SystemicException {
     spark.sparkContext().setJobGroup("p2g-render", "p2g render stage at " + settings.scales(), false);
     try {
-      return render(spark, fieldsUri, settings, commitEvery, fieldsCompacted, conf, progress);
+      return render(spark, fieldsUri, settings, commitEvery, fieldsCompacted, conf, errors, progress);
     } finally {
       spark.sparkContext().clearJobGroup();
     }
   }
 
   private static Result render(SparkSession spark, String fieldsUri, RenderSettings settings, long commitEvery,
-      boolean fieldsCompacted, Broadcast<SerializableHadoopConf> conf, ProgressReporter progress)
+      boolean fieldsCompacted, Broadcast<SerializableHadoopConf> conf, ErrorLog errors, ProgressReporter progress)
       throws SystemicException {
     Configuration hadoop = conf.value().get();
     readFields(spark, fieldsUri);
@@ -155,17 +163,16 @@ final class RenderStage {
     long fieldCount = fields.select("key").distinct().count();
     String manifestUri = settings.layout().manifest();
     boolean leftovers = Leftovers.clear(manifestUri, hadoop);
-    removeOrphanedImages(spark, manifestUri, hadoop);
+    removeOrphanedImages(spark, manifestUri, conf);
     long superseded = LatestRows.compact(spark, table(manifestUri), hadoop);
+    errors.clear(ErrorRecord.RENDER, new LinkedHashSet<>(settings.scales().stream().map(Scale::level).toList()));
 
-    Map<String, Set<String>> done = new HashMap<>();
-    List<FieldsFile> files = plan(spark, fields.filter(WHOLE), manifestUri, settings, hadoop, done);
+    Dataset<Row> doneLevels = doneLevels(spark, manifestUri, settings, hadoop);
+    List<FieldsFile> files = plan(fields.filter(WHOLE), doneLevels, settings);
     long perChunk = Chunks.imagesPerChunk(commitEvery, spark.sparkContext().defaultParallelism());
-    List<List<FieldsFile>> chunks = Chunks.of(files, FieldsFile::rows, perChunk);
+    List<List<FieldsFile>> chunks = Chunks.consecutive(files, FieldsFile::rows, perChunk);
     long toRender = files.stream().mapToLong(FieldsFile::rows).sum();
     StageAccumulators counters = StageAccumulators.register(spark, "render");
-    Broadcast<Map<String, Set<String>>> doneLevels =
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(done);
     long started = 0;
     int levels = settings.scales().size();
     Tiled tiled;
@@ -174,21 +181,21 @@ final class RenderStage {
         long rows = chunk.stream().mapToLong(FieldsFile::rows).sum();
         spark.sparkContext().setJobDescription(String.format("p2g render: fields %d-%d of %d at %s", started + 1,
             started + rows, toRender, settings.scales()));
-        Dataset<Row> chunkFields = spark.read().schema(FieldTable.SCHEMA)
-            .parquet(chunk.stream().map(FieldsFile::uri).toArray(String[]::new)).filter(WHOLE);
-        GpuStages.mapPartitions(spark, chunkFields, new RenderPartition(settings, conf, doneLevels, counters),
+        Dataset<Row> chunkFields = withDoneLevels(spark.read().schema(FieldTable.SCHEMA)
+            .parquet(chunk.stream().map(FieldsFile::uri).toArray(String[]::new)).filter(WHOLE), chunk, doneLevels);
+        GpuStages.mapPartitions(spark, chunkFields, new RenderPartition(settings, conf, counters),
                 ManifestTable.SCHEMA, GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
             .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
+        commitErrors(counters, errors);
         started += rows;
       }
       tiled = renderTiled(spark, fields.filter(functions.not(WHOLE)), manifestUri, settings, perChunk,
-          conf, counters, n -> shown.addToTotal(n * levels));
+          conf, counters, errors, n -> shown.addToTotal(n * levels));
     }
     long tiledImages = tiled.images();
     spark.sparkContext().setJobDescription(null);
-    doneLevels.destroy();
     if (counters.written().value() > 0) { // re-rendered changed fields supersede their old rows
-      removeOrphanedImages(spark, manifestUri, hadoop);
+      removeOrphanedImages(spark, manifestUri, conf);
       superseded += LatestRows.compact(spark, table(manifestUri), hadoop);
     }
 
@@ -203,84 +210,96 @@ final class RenderStage {
     settings.scales().forEach(s -> perLevel.put(s.level(), counted.getOrDefault(s.level(), 0L)));
     long skippedWholeFiles = (fieldCount - tiledImages - toRender) * settings.scales().size();
     return new Result(fieldCount, counters.written().value(), skippedWholeFiles + counters.skipped().value(),
-        superseded, leftovers, chunks.size() + tiled.chunks(), counters.busyNanos().value() / 1e9, perLevel,
-        List.copyOf(new LinkedHashSet<>(counters.errors().value())));
+        counters.failed().value(), superseded, leftovers, chunks.size() + tiled.chunks(),
+        counters.busyNanos().value() / 1e9, perLevel);
+  }
+
+  /** A chunk has committed: its failures go to errors/, and the driver forgets them. */
+  private static void commitErrors(StageAccumulators counters, ErrorLog errors) throws SystemicException {
+    errors.append(counters.errors().value());
+    counters.errors().reset();
   }
 
   /**
-   * The fields/ files with work left, and (into done) the levels already rendered for fields of
-   * files partly done. A level counts as done for a field when the manifest has its row for the
-   * same source hash and model, in the same format.
+   * (key, source_sha256, model_id, done): the levels of this run the manifest already holds for a
+   * field, in this format. Null when there is no manifest yet.
    */
-  private static List<FieldsFile> plan(SparkSession spark, Dataset<Row> fields, String manifestUri,
-      RenderSettings settings, Configuration hadoop, Map<String, Set<String>> done) throws SystemicException {
+  private static Dataset<Row> doneLevels(SparkSession spark, String manifestUri, RenderSettings settings,
+      Configuration hadoop) throws SystemicException {
+    if (!exists(manifestUri, hadoop)) {
+      return null;
+    }
+    List<String> levels = settings.scales().stream().map(Scale::level).toList();
+    return spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
+        .filter(col(ManifestTable.LEVEL).isin(levels.toArray())
+            .and(col("format").equalTo(settings.format().extension())))
+        .groupBy("key", "source_sha256", "model_id").agg(collect_set(ManifestTable.LEVEL).as("done"));
+  }
+
+  /**
+   * The fields/ files with work left, in order, and whether some of their fields have some levels
+   * done already: one row per file on the driver (a file holds a task's worth of fields), never
+   * one per field.
+   */
+  private static List<FieldsFile> plan(Dataset<Row> fields, Dataset<Row> doneLevels, RenderSettings settings) {
     Dataset<Row> index = fields.select(col("key"), col("source_sha256"), col("model_id"),
         input_file_name().as("file"));
-    List<String> levels = settings.scales().stream().map(Scale::level).toList();
-    Dataset<Row> doneByKey;
-    if (exists(manifestUri, hadoop)) {
-      Dataset<Row> rendered = spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
-          .filter(col(ManifestTable.LEVEL).isin(levels.toArray())
-              .and(col("format").equalTo(settings.format().extension())))
-          .select("key", "source_sha256", "model_id", ManifestTable.LEVEL);
-      doneByKey = index.join(rendered, scala.jdk.javaapi.CollectionConverters.asScala(
-              List.of("key", "source_sha256", "model_id")).toSeq())
-          .groupBy("file", "key").agg(collect_set(ManifestTable.LEVEL).as("done"));
-    } else {
-      doneByKey = spark.createDataFrame(List.of(), new StructType().add("file", DataTypes.StringType)
-          .add("key", DataTypes.StringType).add("done", DataTypes.createArrayType(DataTypes.StringType)));
-    }
-    List<Row> perFile = index.join(doneByKey, scala.jdk.javaapi.CollectionConverters.asScala(
-            List.of("file", "key")).toSeq(), "left")
-        .groupBy("file")
-        .agg(count(lit(1)).as("rows"),
-            sum(when(size(col("done")).geq(levels.size()), 1).otherwise(0)).as("complete"),
-            sum(when(col("done").isNotNull(), 1).otherwise(0)).as("touched"))
-        .orderBy("file")
-        .collectAsList();
+    int levels = settings.scales().size();
+    Dataset<Row> perField = doneLevels == null
+        ? index.withColumn("done", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)))
+        : index.join(doneLevels, seq("key", "source_sha256", "model_id"), "left");
     List<FieldsFile> files = new ArrayList<>();
-    Set<String> partly = new HashSet<>();
-    for (Row r : perFile) {
-      long rows = r.getLong(1);
-      long complete = r.getLong(2);
-      long touched = r.getLong(3);
-      if (complete < rows) {
-        files.add(new FieldsFile(LatestRows.hadoopPath(r.getString(0)), rows, touched > 0));
-        if (touched > 0) {
-          partly.add(r.getString(0));
-        }
-      }
-    }
-    if (!partly.isEmpty()) {
-      for (Row r : doneByKey.filter(col("file").isin(partly.toArray())).collectAsList()) {
-        done.put(r.getString(1), new HashSet<>(r.getList(2)));
-      }
+    for (Row r : perField.groupBy("file")
+        .agg(count(lit(1)).as("rows"),
+            sum(when(size(col("done")).geq(levels), 1).otherwise(0)).as("complete"),
+            sum(when(col("done").isNotNull(), 1).otherwise(0)).as("touched"))
+        .filter(col("complete").lt(col("rows")))
+        .orderBy("file")
+        .collectAsList()) {
+      files.add(new FieldsFile(LatestRows.hadoopPath(r.getString(0)), r.getLong(1), r.getLong(3) > 0));
     }
     return files;
+  }
+
+  /**
+   * A chunk's fields with the levels already done for each (null: none). Only fields of files
+   * partly done can have any; their done rows are at most a chunk's worth, so they are broadcast
+   * and the fields, parameters and all, are not shuffled.
+   */
+  private static Dataset<Row> withDoneLevels(Dataset<Row> chunkFields, List<FieldsFile> chunk,
+      Dataset<Row> doneLevels) {
+    if (doneLevels == null || chunk.stream().noneMatch(FieldsFile::partlyDone)) {
+      return chunkFields.withColumn("done", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)));
+    }
+    Dataset<Row> mine = doneLevels.join(chunkFields.select("key", "source_sha256", "model_id"),
+        seq("key", "source_sha256", "model_id"), "left_semi");
+    return chunkFields.join(functions.broadcast(mine), seq("key", "source_sha256", "model_id"), "left");
+  }
+
+  private static scala.collection.immutable.Seq<String> seq(String... columns) {
+    return EncodePlan.seq(columns);
   }
 
   /**
    * Pyramid files named only by superseded manifest rows (an image rendered again in another
    * format): removed before their rows, so a run killed in between finds them again next time.
    */
-  private static void removeOrphanedImages(SparkSession spark, String manifestUri, Configuration hadoop)
-      throws SystemicException {
+  private static void removeOrphanedImages(SparkSession spark, String manifestUri,
+      Broadcast<SerializableHadoopConf> conf) throws SystemicException {
+    Configuration hadoop = conf.value().get();
     if (!exists(manifestUri, hadoop)) {
       return;
     }
     WindowSpec group = Window.partitionBy(col("key"), col(ManifestTable.LEVEL));
-    List<Row> orphans = spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
+    Dataset<Row> orphans = spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
         .withColumn("latest_path", max_by(col("path"), col(ManifestTable.RENDERED_AT)).over(group))
         .withColumn("latest_at", max(col(ManifestTable.RENDERED_AT)).over(group))
         .filter(col(ManifestTable.RENDERED_AT).lt(col("latest_at")).and(col("path").notEqual(col("latest_path"))))
-        .select("path").distinct().collectAsList();
+        .select("path").distinct();
     try {
-      for (Row r : orphans) {
-        Path p = new Path(r.getString(0));
-        p.getFileSystem(hadoop).delete(p, false);
-      }
-    } catch (IOException e) {
-      throw new SystemicException("cannot remove superseded pyramid images: " + e.getMessage(), e);
+      orphans.foreachPartition(new DeleteFiles(conf));
+    } catch (RuntimeException e) {
+      throw new SystemicException("cannot remove superseded pyramid images: " + Main.rootMessage(e), e);
     }
   }
 
@@ -301,9 +320,10 @@ final class RenderStage {
     } catch (Exception e) { // AnalysisException for a missing path or no Parquet files
       throw new SystemicException("cannot read fields from " + fieldsUri + ": " + firstLine(e), e);
     }
-    for (String column : FieldTable.SCHEMA.fieldNames()) {
-      if (!List.of(fields.columns()).contains(column)) {
-        throw new SystemicException(fieldsUri + " is not a fields table: it has no column '" + column + "'");
+    for (org.apache.spark.sql.types.StructField column : FieldTable.SCHEMA.fields()) {
+      // nullable columns came later: tables written before them still render
+      if (!column.nullable() && !List.of(fields.columns()).contains(column.name())) {
+        throw new SystemicException(fieldsUri + " is not a fields table: it has no column '" + column.name() + "'");
       }
     }
     return fields;

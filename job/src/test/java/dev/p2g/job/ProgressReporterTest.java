@@ -21,8 +21,8 @@ class ProgressReporterTest {
           stage.line());
       counters.written().add(30);
       counters.skipped().add(8);
-      counters.errors().add(new ErrorRecord("k", "u", ErrorRecord.ENCODE, null, "decode.corrupt", "bad"));
-      counters.errors().add(new ErrorRecord("l", "u", ErrorRecord.ENCODE, null, "decode.corrupt", "bad"));
+      counters.fail(new ErrorRecord("k", "u", ErrorRecord.ENCODE, null, "decode.corrupt", "bad"));
+      counters.fail(new ErrorRecord("l", "u", ErrorRecord.ENCODE, null, "decode.corrupt", "bad"));
       stage.addToTotal(20);
       String line = stage.line();
       assertTrue(line.startsWith("p2g: encode: 40 of 120 images (33.3%), "), line);

@@ -8,10 +8,13 @@ import dev.p2g.encode.ModelSession;
 import dev.p2g.field.FieldCodecs;
 import dev.p2g.field.ImageFailure;
 import dev.p2g.io.HadoopFiles;
+import dev.p2g.io.SourceStat;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -21,14 +24,18 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Stage 1 as Spark calls it: (uri, key) rows in, fields/ rows out. Image-level failures go to the
+ * Stage 1 as Spark calls it: listed images (uri, key and what the listing said of the file) in,
+ * fields/ rows out. Image-level failures go to the
  * errors accumulator; a model that cannot be used fails the task, and so the job.
  */
 public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   /** The rows this stage takes. */
   public static final StructType INPUT = new StructType()
       .add("uri", DataTypes.StringType, false)
-      .add("key", DataTypes.StringType, false);
+      .add("key", DataTypes.StringType, false)
+      .add(FieldTable.SOURCE_SIZE, DataTypes.LongType, false)
+      .add(FieldTable.SOURCE_MODIFIED, DataTypes.LongType, false)
+      .add(FieldTable.SOURCE_ETAG, DataTypes.StringType, true);
 
   private final EncodeSettings settings;
   private final Broadcast<SerializableHadoopConf> conf;
@@ -45,12 +52,22 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   public Iterator<Row> call(Iterator<Row> input) {
     Configuration hadoop = conf.value().get();
     FieldEncoder[] encoder = {null};
-    Iterator<FieldEncoder.Tiles> decoded = new LazyFlatMap<>(input,
-        row -> start(encoder, hadoop, row.getString(0), row.getString(1)));
+    // what the listing said of each image in flight, for its rows: a few batches' worth at most
+    Map<String, SourceStat> listed = new HashMap<>();
+    Iterator<FieldEncoder.Tiles> decoded = new LazyFlatMap<>(input, row -> {
+      String key = row.getString(1);
+      listed.put(key, new SourceStat(row.getLong(2), row.getLong(3), row.getString(4)));
+      List<FieldEncoder.Tiles> tiles = start(encoder, hadoop, row.getString(0), key);
+      if (tiles.isEmpty()) {
+        listed.remove(key);
+      }
+      return tiles;
+    });
     // The encoder exists by the time an image is grouped: start() opened it.
     Iterator<List<FieldEncoder.Tiles>> groups = new SameSizeGroups(decoded, () -> encoder[0].batch());
     return LazyFlatMap.streaming(groups,
-        group -> group.size() == 1 && group.get(0).count() > 1 ? tileRows(group.get(0)) : wholeRows(encoder[0], group));
+        group -> group.size() == 1 && group.get(0).count() > 1 ? tileRows(group.get(0), listed)
+            : wholeRows(encoder[0], group, listed));
   }
 
   /** Reads and decodes one image: its tiles to encode, or nothing (its error recorded). */
@@ -58,6 +75,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     long started = System.nanoTime();
     try {
       byte[] bytes = read(uri, hadoop);
+      counters.sourceBytes().add(bytes.length);
       if (encoder[0] == null) { // an empty partition need not load the model
         encoder[0] = openEncoder(hadoop);
       }
@@ -65,7 +83,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       counters.busyNanos().add(System.nanoTime() - started);
       return tiles;
     } catch (ImageFailure f) {
-      counters.errors().add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(), f.getMessage()));
+      counters.fail(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(), f.getMessage()));
       return List.of();
     } catch (ModelUnusable e) {
       throw e; // the model, not the image: the task and the job fail
@@ -76,7 +94,8 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   }
 
   /** Whole images of one size, in one model run: their rows, or their errors. */
-  private Iterator<Row> wholeRows(FieldEncoder encoder, List<FieldEncoder.Tiles> images) {
+  private Iterator<Row> wholeRows(FieldEncoder encoder, List<FieldEncoder.Tiles> images,
+      Map<String, SourceStat> listed) {
     long started = System.nanoTime();
     List<Row> rows = new ArrayList<>(images.size());
     List<FieldEncoder.Outcome> outcomes;
@@ -86,14 +105,16 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       throw e;
     } catch (RuntimeException e) {
       images.forEach(t -> internalError(t.key(), t.sourceUri(), e, ""));
+      images.forEach(t -> listed.remove(t.key()));
       return rows.iterator();
     }
     for (FieldEncoder.Outcome o : outcomes) {
+      SourceStat source = listed.remove(o.image().key());
       if (o.record() != null) {
-        rows.add(FieldTable.toRow(o.record(), settings.runStarted()));
+        rows.add(FieldTable.toRow(o.record(), source, settings.runStarted()));
         counters.written().add(1);
       } else {
-        counters.errors().add(new ErrorRecord(o.image().key(), o.image().sourceUri(), ErrorRecord.ENCODE, null,
+        counters.fail(new ErrorRecord(o.image().key(), o.image().sourceUri(), ErrorRecord.ENCODE, null,
             o.failure().errorClass(), o.failure().getMessage()));
       }
     }
@@ -102,9 +123,10 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   }
 
   /** A tiled image's rows, made tile by tile (a model run's worth at a time) as Spark's writer takes them. */
-  private Iterator<Row> tileRows(FieldEncoder.Tiles tiles) {
+  private Iterator<Row> tileRows(FieldEncoder.Tiles tiles, Map<String, SourceStat> listed) {
     String key = tiles.key();
     String uri = tiles.sourceUri();
+    SourceStat source = listed.remove(key);
     return new Iterator<>() {
       private Row ahead;
       private boolean failed;
@@ -116,14 +138,14 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
           String where = tiles.count() > 1 ? " (tile " + (++index) + " of " + tiles.count() + ")" : "";
           long tileStarted = System.nanoTime();
           try {
-            ahead = FieldTable.toRow(tiles.next(), settings.runStarted());
+            ahead = FieldTable.toRow(tiles.next(), source, settings.runStarted());
             counters.busyNanos().add(System.nanoTime() - tileStarted);
             if (!tiles.hasNext()) {
               counters.written().add(1); // the image is complete
             }
           } catch (ImageFailure f) {
             failed = true;
-            counters.errors().add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(),
+            counters.fail(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(),
                 f.getMessage() + where));
           } catch (ModelUnusable e) {
             throw e;
@@ -149,7 +171,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
 
   private void internalError(String key, String uri, RuntimeException e, String where) {
     // A bug met by one image must not cost the other million; it is recorded with its class.
-    counters.errors().add(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null,
+    counters.fail(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null,
         "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage()) + where));
   }
 

@@ -2,6 +2,7 @@ package dev.p2g.spark;
 
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FieldRecord;
+import dev.p2g.io.SourceStat;
 import java.sql.Timestamp;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -28,6 +29,11 @@ public final class FieldTable {
    */
   public static final String ENCODED_AT = "encoded_at";
 
+  /** Source size in bytes, modification time in ms since the epoch, ETag (where the store has one). */
+  public static final String SOURCE_SIZE = "source_size";
+  public static final String SOURCE_MODIFIED = "source_modified";
+  public static final String SOURCE_ETAG = "source_etag";
+
   public static final Metadata PARAMS_META = new MetadataBuilder()
       .putLong(VERSION_KEY, FieldContract.VERSION)
       .putString(LAYOUT_KEY, LAYOUT)
@@ -37,6 +43,11 @@ public final class FieldTable {
       DataTypes.createStructField("key", DataTypes.StringType, false),
       DataTypes.createStructField("source_uri", DataTypes.StringType, false),
       DataTypes.createStructField("source_sha256", DataTypes.StringType, false),
+      // what the listing said of the source when it was encoded (null in rows written before they
+      // existed): a re-run whose listing says the same skips the image without reading it
+      DataTypes.createStructField(SOURCE_SIZE, DataTypes.LongType, true),
+      DataTypes.createStructField(SOURCE_MODIFIED, DataTypes.LongType, true),
+      DataTypes.createStructField(SOURCE_ETAG, DataTypes.StringType, true),
       DataTypes.createStructField("model_id", DataTypes.StringType, false),
       DataTypes.createStructField("field_version", DataTypes.IntegerType, false),
       DataTypes.createStructField("width", DataTypes.IntegerType, false),
@@ -55,8 +66,11 @@ public final class FieldTable {
 
   private FieldTable() {}
 
-  public static Row toRow(FieldRecord r, Timestamp encodedAt) {
-    return RowFactory.create(r.key(), r.sourceUri(), r.sourceSha256(), r.modelId(), FieldContract.VERSION,
+  /** source: what the listing said of the file; null where it is not known (tests of the codec alone). */
+  public static Row toRow(FieldRecord r, SourceStat source, Timestamp encodedAt) {
+    return RowFactory.create(r.key(), r.sourceUri(), r.sourceSha256(),
+        source == null ? null : source.size(), source == null ? null : source.modifiedMillis(),
+        source == null ? null : source.etag(), r.modelId(), FieldContract.VERSION,
         r.width(), r.height(), r.tileX(), r.tileY(), r.tileWidth(), r.tileHeight(), r.k(), r.codec(),
         r.alpha(), encodedAt, r.reach(), r.params());
   }

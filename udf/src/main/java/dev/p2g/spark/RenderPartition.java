@@ -11,23 +11,24 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * Stage 2 as Spark calls it: fields/ rows in, one manifest row out per image and scale written
- * to pyramid/. Levels the manifest already holds for a field (doneLevels, by key) are skipped.
+ * Stage 2 as Spark calls it: fields/ rows in, each with the levels the manifest already holds for
+ * it (the DONE column, null for none: those are skipped), one manifest row out per image and scale
+ * written to pyramid/.
  * A field or scale that fails becomes an errors/ row; the others still render.
  * Fields are rendered in batches (one on the CPU by default, many per GPU launch); a batch that
  * fails is rendered again one field at a time, so its error lands on the field that caused it.
  */
 public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
   private static final double NANOS_PER_MS = 1e6;
+  /** The column of levels already done, beside the fields/ columns. */
+  public static final String DONE = "done";
   /**
    * At most this many output pixels (at the largest scale) in one batch: 32 M pixels are 384 MB
    * of float RGB, on the host and on the GPU. A larger single image is still rendered alone.
@@ -36,17 +37,13 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
 
   private final RenderSettings settings;
   private final Broadcast<SerializableHadoopConf> conf;
-  private final Broadcast<Map<String, Set<String>>> doneLevels;
   private final StageAccumulators counters;
-  private final CollectionAccumulator<ErrorRecord> errors;
 
   public RenderPartition(RenderSettings settings, Broadcast<SerializableHadoopConf> conf,
-      Broadcast<Map<String, Set<String>>> doneLevels, StageAccumulators counters) {
+      StageAccumulators counters) {
     this.settings = settings;
     this.conf = conf;
-    this.doneLevels = doneLevels;
     this.counters = counters;
-    this.errors = counters.errors();
   }
 
   @Override
@@ -80,26 +77,28 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
   private List<Row> renderBatch(Renderer renderer, Configuration hadoop, List<Row> rows) {
     List<FieldRecord> records = new ArrayList<>(rows.size());
     List<GaussianField> fields = new ArrayList<>(rows.size());
+    List<Set<String>> done = new ArrayList<>(rows.size());
     for (Row row : rows) {
       try {
         FieldRecord record = FieldTable.fromRow(row);
         fields.add(record.decodeField());
         records.add(record);
+        int at = row.fieldIndex(DONE);
+        done.add(row.isNullAt(at) ? Set.of() : Set.copyOf(row.<String>getList(at)));
       } catch (RuntimeException e) {
         String key = row.getString(row.fieldIndex("key"));
         for (Scale s : settings.scales()) {
-          errors.add(new ErrorRecord(key, null, ErrorRecord.RENDER, s.level(), "render.field",
+          counters.fail(new ErrorRecord(key, null, ErrorRecord.RENDER, s.level(), "render.field",
               "unreadable field row: " + e.getMessage()));
         }
       }
     }
     List<Row> out = new ArrayList<>(records.size() * settings.scales().size());
-    Map<String, Set<String>> done = doneLevels.value();
     for (Scale scale : settings.scales()) {
       List<FieldRecord> todo = new ArrayList<>(records.size());
       List<GaussianField> todoFields = new ArrayList<>(records.size());
       for (int i = 0; i < records.size(); i++) {
-        if (done.getOrDefault(records.get(i).key(), Set.of()).contains(scale.level())) {
+        if (done.get(i).contains(scale.level())) {
           counters.skipped().add(1);
         } else {
           todo.add(records.get(i));
@@ -133,10 +132,10 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
           out.add(writeLevel(renderer, hadoop, record, image, renderMs, scale));
           counters.written().add(1);
         } catch (IOException e) {
-          errors.add(new ErrorRecord(record.key(), record.sourceUri(), ErrorRecord.RENDER, scale.level(),
+          counters.fail(new ErrorRecord(record.key(), record.sourceUri(), ErrorRecord.RENDER, scale.level(),
               "render.write", "cannot write the rendered image: " + e));
         } catch (RuntimeException e) {
-          errors.add(new ErrorRecord(record.key(), record.sourceUri(), ErrorRecord.RENDER, scale.level(),
+          counters.fail(new ErrorRecord(record.key(), record.sourceUri(), ErrorRecord.RENDER, scale.level(),
               "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage())));
         }
       }

@@ -94,10 +94,10 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
             row.getString(7), row.getString(8), settings.runStarted(), scale.level()));
         counters.written().add(1);
       } catch (IOException e) {
-        counters.errors().add(new ErrorRecord(key, row.getString(6), ErrorRecord.RENDER, scale.level(),
+        counters.fail(new ErrorRecord(key, row.getString(6), ErrorRecord.RENDER, scale.level(),
             "render.write", "cannot write the rendered image: " + e));
       } catch (RuntimeException e) {
-        counters.errors().add(new ErrorRecord(key, row.getString(6), ErrorRecord.RENDER, scale.level(),
+        counters.fail(new ErrorRecord(key, row.getString(6), ErrorRecord.RENDER, scale.level(),
             e instanceof TooLarge ? "render.too-large" : "render.tiles", String.valueOf(e.getMessage())));
       }
     }

@@ -13,8 +13,7 @@ import java.util.Map;
  * decoded and says so on the page (data-images-loaded, and a warning when some did not).
  */
 final class ReportPage {
-  /** Error rows shown per class; the rest are in errors/. */
-  static final int EXAMPLES_PER_CLASS = 5;
+  static final int EXAMPLES_PER_CLASS = RunFacts.EXAMPLES_PER_CLASS;
 
   private ReportPage() {}
 
@@ -30,7 +29,7 @@ final class ReportPage {
     overview(b, f, summary);
     levels(b, summary);
     contactSheet(b, samples);
-    errors(b, f.errors);
+    errors(b, f.errorExamples, f.errorsByClass);
     b.append("<script>\n").append(SCRIPT).append("</script>\n</body>\n</html>\n");
     return b.toString();
   }
@@ -107,7 +106,8 @@ final class ReportPage {
     b.append("</div>");
   }
 
-  private static void errors(StringBuilder b, List<ErrorRecord> errors) {
+  /** examples: a few rows of each class, in class order; counts: every row of the class. */
+  private static void errors(StringBuilder b, List<ErrorRecord> errors, Map<String, Long> counts) {
     b.append("<h2>Errors</h2>\n");
     if (errors.isEmpty()) {
       b.append("<p>None: every image of this run was encoded and rendered.</p>\n");
@@ -124,7 +124,7 @@ final class ReportPage {
         b.append("<tr>");
         if (i == 0) {
           b.append("<td rowspan=\"").append(shown).append("\">").append(esc(cls)).append("</td><td rowspan=\"")
-              .append(shown).append("\">").append(list.size()).append("</td>");
+              .append(shown).append("\">").append(counts.getOrDefault(cls, (long) list.size())).append("</td>");
         }
         b.append("<td>").append(esc(e.key())).append("</td><td>").append(esc(e.stage()))
             .append(e.level() == null ? "" : " " + esc(e.level())).append("</td><td>")

@@ -2,7 +2,6 @@ package dev.p2g.job.report;
 
 import dev.p2g.spark.ErrorRecord;
 import java.sql.Timestamp;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +11,9 @@ import java.util.Map;
  * maps hold the numbers of summary.json ("written", "skipped", "failed", "seconds", ...).
  */
 public final class RunFacts {
+  /** Error rows shown per class; the rest are in errors/. */
+  public static final int EXAMPLES_PER_CLASS = 5;
+
   public String command;
   public Timestamp started;
   public String output;
@@ -26,6 +28,9 @@ public final class RunFacts {
   public long listedImages = -1;
   public final Map<String, Object> encode = new LinkedHashMap<>();
   public final Map<String, Object> render = new LinkedHashMap<>();
-  public final List<ErrorRecord> errors = new ArrayList<>();
+  /** This run's errors/ rows, summed up by Spark: per class, per level, and a few examples of each class. */
+  public Map<String, Long> errorsByClass = Map.of();
+  public Map<String, Long> failedPerLevel = Map.of();
+  public List<ErrorRecord> errorExamples = List.of();
   public double wallSeconds;
 }

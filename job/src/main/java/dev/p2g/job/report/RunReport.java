@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.when;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.p2g.io.HadoopFiles;
-import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.ManifestTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -81,11 +80,7 @@ public final class RunReport {
       }
     }
     s.put("devices_used", devices);
-    Map<String, Long> byClass = new TreeMap<>();
-    for (ErrorRecord e : f.errors) {
-      byClass.merge(e.errorClass(), 1L, Long::sum);
-    }
-    s.put("errors_by_class", byClass);
+    s.put("errors_by_class", new TreeMap<>(f.errorsByClass));
     Map<String, Object> bytes = new LinkedHashMap<>();
     bytes.put("fields", length(f.fields, hadoop));
     long pyramid = 0;
@@ -120,7 +115,7 @@ public final class RunReport {
       l.put("written_this_run", r == null ? 0L : r.getLong(4));
       l.put("bytes", r == null ? 0L : r.getLong(2));
       l.put("devices", r == null ? List.of() : new ArrayList<>(r.<String>getList(3)));
-      l.put("failed_this_run", f.errors.stream().filter(e -> level.equals(e.level())).count());
+      l.put("failed_this_run", f.failedPerLevel.getOrDefault(level, 0L));
       out.put(level, l);
     }
     return out;

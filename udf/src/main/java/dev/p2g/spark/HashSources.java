@@ -1,0 +1,52 @@
+package dev.p2g.spark;
+
+import dev.p2g.io.HadoopFiles;
+import java.io.IOException;
+import java.sql.Timestamp;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * Hashes the sources a re-run cannot call unchanged from their listing alone (their size,
+ * modification time or ETag differ from what their field recorded, or the field predates those
+ * columns, or --verify-sources): listed images (EncodePartition.INPUT) in, their rows of the
+ * source-check table (SourceChecks.SCHEMA) out. A file that cannot be read gets no hash: it
+ * counts as changed, so encode meets the problem again and records it.
+ */
+public final class HashSources implements MapPartitionsFunction<Row, Row> {
+  private final Broadcast<SerializableHadoopConf> conf;
+  private final long maxFileBytes;
+  private final Timestamp checkedAt;
+  private final LongAccumulator bytesRead;
+
+  public HashSources(Broadcast<SerializableHadoopConf> conf, long maxFileBytes, Timestamp checkedAt,
+      LongAccumulator bytesRead) {
+    this.conf = conf;
+    this.maxFileBytes = maxFileBytes;
+    this.checkedAt = checkedAt;
+    this.bytesRead = bytesRead;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) {
+    Configuration hadoop = conf.value().get();
+    return new LazyFlatMap<>(input, row -> {
+      String sha = null;
+      try {
+        byte[] bytes = HadoopFiles.read(row.getString(0), hadoop, maxFileBytes);
+        bytesRead.add(bytes.length);
+        sha = HadoopFiles.sha256Hex(bytes);
+      } catch (IOException | RuntimeException e) {
+        // changed as far as this stage can tell: encode reads it again and records what is wrong
+      }
+      return List.of(RowFactory.create(row.getString(1), row.getString(0), row.get(2), row.get(3), row.get(4), sha,
+          checkedAt));
+    });
+  }
+}
