@@ -59,13 +59,13 @@ final class RenderStage {
       int chunks, double busySeconds, Map<String, Long> imagesPerLevel) {}
 
   /** A fields/ file to render: its rows, and whether some of them have some levels done already. */
-  private record FieldsFile(String uri, long rows, boolean partlyDone) {}
+  record FieldsFile(String uri, long rows, boolean partlyDone) {}
 
   /** Images stored as tiles, and the chunks they were rendered in. */
   private record Tiled(long images, int chunks) {}
 
   /** Rows that hold a whole image; the others are tiles of a larger one. */
-  private static final Column WHOLE = col("tile_width").equalTo(col("width"))
+  static final Column WHOLE = col("tile_width").equalTo(col("width"))
       .and(col("tile_height").equalTo(col("height")));
 
   private RenderStage() {}
@@ -224,7 +224,7 @@ final class RenderStage {
    * (key, source_sha256, model_id, done): the levels of this run the manifest already holds for a
    * field, in this format. Null when there is no manifest yet.
    */
-  private static Dataset<Row> doneLevels(SparkSession spark, String manifestUri, RenderSettings settings,
+  static Dataset<Row> doneLevels(SparkSession spark, String manifestUri, RenderSettings settings,
       Configuration hadoop) throws SystemicException {
     if (!exists(manifestUri, hadoop)) {
       return null;
@@ -241,7 +241,7 @@ final class RenderStage {
    * done already: one row per file on the driver (a file holds a task's worth of fields), never
    * one per field.
    */
-  private static List<FieldsFile> plan(Dataset<Row> fields, Dataset<Row> doneLevels, RenderSettings settings) {
+  static List<FieldsFile> plan(Dataset<Row> fields, Dataset<Row> doneLevels, RenderSettings settings) {
     Dataset<Row> index = fields.select(col("key"), col("source_sha256"), col("model_id"),
         input_file_name().as("file"));
     int levels = settings.scales().size();
