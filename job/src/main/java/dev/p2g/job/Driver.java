@@ -57,6 +57,9 @@ final class Driver {
     Timestamp runStarted = new Timestamp(System.currentTimeMillis());
     ProgressReporter progress = new ProgressReporter(out, config.progressSeconds());
     ErrorLog errors = new ErrorLog(spark, config.errors(), hadoop);
+    if (Leftovers.clear(config.errors(), hadoop)) { // a killed append would merge its tasks' rows twice
+      out.printf("p2g: removed uncommitted output of an interrupted run from %s%n", config.errors());
+    }
     boolean encodes = config.command() != JobConfig.Command.RENDER;
     Set<String> levels = null;
     RunFacts facts = new RunFacts();

@@ -55,18 +55,15 @@ final class EncodePlan {
             .filter(col("model_id").equalTo(modelId)))
         .select(col("key"), col("source_sha256").as(DONE_SHA), col("source_uri"), col(FieldTable.SOURCE_SIZE),
             col(FieldTable.SOURCE_MODIFIED), col(FieldTable.SOURCE_ETAG));
-    Dataset<Row> known = spark.emptyDataFrame();
-    boolean anyKnown = false;
+    // listings known to be of the field's bytes: the field's own, and those checks vouch for
+    Dataset<Row> known = null;
     if (!verify) {
       known = done.drop(DONE_SHA);
-      anyKnown = true;
+      if (checksExist) {
+        known = known.unionByName(checks(spark, fieldsUri, done));
+      }
     }
-    if (checksExist && !verify) {
-      Dataset<Row> vouched = checks(spark, fieldsUri, done);
-      known = anyKnown ? known.unionByName(vouched) : vouched;
-      anyKnown = true;
-    }
-    Dataset<Row> unchanged = anyKnown ? sameListing(images, known) : images.limit(0).select("key");
+    Dataset<Row> unchanged = known == null ? images.limit(0).select("key") : sameListing(images, known);
     Dataset<Row> classified = images
         .join(done.select(col("key"), col(DONE_SHA)), seq("key"), "left")
         .join(unchanged.withColumn("unchanged", lit(true)), seq("key"), "left")

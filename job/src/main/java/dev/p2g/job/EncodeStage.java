@@ -80,6 +80,7 @@ final class EncodeStage {
       Broadcast<SerializableHadoopConf> conf, ErrorLog errors, ProgressReporter progress) throws SystemicException {
     Configuration hadoop = conf.value().get();
     boolean leftovers = Leftovers.clear(fieldsUri, hadoop);
+    leftovers |= Leftovers.clear(SourceCheckTable.uri(fieldsUri), hadoop);
     long superseded = LatestRows.compact(spark, table(fieldsUri), hadoop); // a killed run's, first
     errors.clear(ErrorRecord.ENCODE, null); // every image that failed is tried again
     if (listing.duplicateCount() > 0) {
