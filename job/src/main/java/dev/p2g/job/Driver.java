@@ -48,6 +48,12 @@ final class Driver {
   }
 
   int execute() throws SystemicException {
+    try (OutputCommitters committers = OutputCommitters.install(spark)) {
+      return execute(committers);
+    }
+  }
+
+  private int execute(OutputCommitters committers) throws SystemicException {
     config = qualified(config);
     String device = resolveDevice();
     Broadcast<SerializableHadoopConf> conf =
@@ -59,6 +65,10 @@ final class Driver {
     ErrorLog errors = new ErrorLog(spark, config.errors(), hadoop);
     if (Leftovers.clear(config.errors(), hadoop)) { // a killed append would merge its tasks' rows twice
       out.printf("p2g: removed uncommitted output of an interrupted run from %s%n", config.errors());
+    }
+    String commits = committers.describe(hadoop, config.fields(), config.output(), config.errors());
+    if (commits != null) {
+      out.println(commits);
     }
     boolean encodes = config.command() != JobConfig.Command.RENDER;
     Set<String> levels = null;

@@ -3,9 +3,12 @@ package dev.p2g.job;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import dev.p2g.job.report.RunFacts;
 import dev.p2g.spark.ErrorRecord;
@@ -34,8 +37,6 @@ import org.apache.spark.sql.expressions.Window;
  * as the chunk commits. The driver holds one chunk's failures at a time, never the run's.
  */
 final class ErrorLog {
-  private static final String REWRITE = "_p2g_rewrite";
-
   private final SparkSession spark;
   private final String uri;
   private final Configuration conf;
@@ -55,6 +56,10 @@ final class ErrorLog {
     Path dir = stageDir(stage);
     try {
       FileSystem fs = dir.getFileSystem(conf);
+      TableRewrite.Table table = new TableRewrite.Table(uri, ErrorRecord.SCHEMA, List.of(ErrorRecord.STAGE));
+      if (fs.exists(new Path(uri))) {
+        TableRewrite.finish(spark, table, fs); // a killed run's rewrite, before anything is deleted
+      }
       if (!fs.exists(dir)) {
         return;
       }
@@ -62,20 +67,23 @@ final class ErrorLog {
         fs.delete(dir, true);
         return;
       }
-      Dataset<Row> rows = read().filter(col(ErrorRecord.STAGE).equalTo(stage));
-      if (rows.filter(col("level").isin(levels.toArray())).isEmpty()) {
-        return;
-      }
-      Path staged = new Path(uri, REWRITE);
-      fs.delete(staged, true);
-      rows.filter(col("level").isNull().or(not(col("level").isin(levels.toArray()))))
-          .coalesce(1).write().partitionBy(ErrorRecord.STAGE).parquet(staged.toString());
-      fs.delete(dir, true);
-      Path kept = new Path(staged, dir.getName());
-      if (fs.exists(kept) && !fs.rename(kept, dir)) {
-        throw new IOException("cannot move " + kept + " to " + dir);
-      }
-      fs.delete(staged, true);
+      Column going = col(ErrorRecord.STAGE).equalTo(stage).and(col("level").isNotNull())
+          .and(col("level").isin(levels.toArray()));
+      TableRewrite.apply(spark, table, () -> new TableRewrite.Removal() {
+        @Override
+        public Dataset<Row> perFile() {
+          return read().filter(col(ErrorRecord.STAGE).equalTo(stage))
+              .withColumn(TableRewrite.FILE, input_file_name())
+              .groupBy(TableRewrite.FILE)
+              .agg(count(lit(1)).as("rows"), sum(when(going, 1L).otherwise(0L)).as("going"))
+              .filter(col("going").gt(0));
+        }
+
+        @Override
+        public Dataset<Row> keep(Dataset<Row> rowsOfFiles) {
+          return rowsOfFiles.filter(not(going));
+        }
+      }, fs);
     } catch (IOException e) {
       throw new SystemicException("cannot write " + dir + ": " + e.getMessage(), e);
     }

@@ -1,29 +1,65 @@
 package dev.p2g.job;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.fs.s3a.S3AFileSystem;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 /**
  * What a killed run leaves in a table folder. Spark's file commit protocol stages task output in
  * _temporary/ and moves it into place when the job commits; a job that never committed leaves
  * _temporary/ behind, and the next job's commit would merge the finished tasks found there,
- * doubling their rows. It is removed before a run writes (one run per output folder at a time).
+ * doubling their rows. On s3a:// the S3A committers (CloudCommitProtocol) stage instead in
+ * __magic_job-* folders (magic) and as multipart uploads that only job commit completes: a killed
+ * job leaves the folder and its uploads pending, invisible but stored (and billed) until aborted.
+ * All of it is removed before a run writes (one run per output folder at a time).
  */
 final class Leftovers {
   static final String SPARK_STAGING = "_temporary";
+  /** The magic committer's per-job staging folders (Hadoop's CommitConstants.MAGIC_PATH_PREFIX). */
+  static final String MAGIC_STAGING = "__magic_job-*";
 
   private Leftovers() {}
 
   /** True when uncommitted output of an earlier run was removed. */
   static boolean clear(String tableUri, Configuration conf) throws SystemicException {
-    Path staging = new Path(tableUri, SPARK_STAGING);
+    Path table = new Path(tableUri);
     try {
-      FileSystem fs = staging.getFileSystem(conf);
-      return fs.exists(staging) && fs.delete(staging, true);
+      FileSystem fs = table.getFileSystem(conf);
+      List<Path> staging = new ArrayList<>(List.of(new Path(table, SPARK_STAGING)));
+      FileStatus[] magic = fs.globStatus(new Path(table, MAGIC_STAGING));
+      for (FileStatus s : magic == null ? new FileStatus[0] : magic) {
+        staging.add(s.getPath());
+      }
+      boolean removed = false;
+      for (Path p : staging) {
+        removed |= fs.exists(p) && fs.delete(p, true);
+      }
+      if (fs instanceof S3AFileSystem s3) {
+        removed |= abortUploads(s3, table);
+      }
+      return removed;
     } catch (IOException e) {
-      throw new SystemicException("cannot remove " + staging + " left by an earlier run: " + e.getMessage(), e);
+      throw new SystemicException("cannot remove the uncommitted output an earlier run left in " + tableUri + ": "
+          + e.getMessage(), e);
     }
+  }
+
+  /** Multipart uploads under the table that no commit will complete: this run has written nothing yet. */
+  private static boolean abortUploads(S3AFileSystem s3, Path table) throws IOException {
+    String key = s3.pathToKey(s3.makeQualified(table));
+    RemoteIterator<MultipartUpload> uploads = s3.listUploads(key.endsWith("/") ? key : key + "/");
+    boolean aborted = false;
+    while (uploads.hasNext()) {
+      s3.abortMultipartUpload(uploads.next());
+      aborted = true;
+    }
+    return aborted;
   }
 }

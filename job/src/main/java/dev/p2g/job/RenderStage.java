@@ -163,6 +163,7 @@ final class RenderStage {
     long fieldCount = fields.select("key").distinct().count();
     String manifestUri = settings.layout().manifest();
     boolean leftovers = Leftovers.clear(manifestUri, hadoop);
+    leftovers |= Leftovers.clear(settings.layout().pyramid(), hadoop); // S3: uploads of large images cut short
     removeOrphanedImages(spark, manifestUri, conf);
     long superseded = LatestRows.compact(spark, table(manifestUri), hadoop);
     errors.clear(ErrorRecord.RENDER, new LinkedHashSet<>(settings.scales().stream().map(Scale::level).toList()));
@@ -256,7 +257,7 @@ final class RenderStage {
         .filter(col("complete").lt(col("rows")))
         .orderBy("file")
         .collectAsList()) {
-      files.add(new FieldsFile(LatestRows.hadoopPath(r.getString(0)), r.getLong(1), r.getLong(3) > 0));
+      files.add(new FieldsFile(TableRewrite.hadoopPath(r.getString(0)), r.getLong(1), r.getLong(3) > 0));
     }
     return files;
   }

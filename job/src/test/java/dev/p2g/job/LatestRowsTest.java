@@ -1,6 +1,7 @@
 package dev.p2g.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,19 +40,57 @@ class LatestRowsTest {
     assertEquals(expected(), contents(table));
   }
 
+  /** A journal of the earlier, move-based form (left by a run of an older p2g) is still finished. */
   @Test
-  void finishesACompactionKilledWhileApplyingItsJournal() throws Exception {
+  void finishesAnEarlierFormOfJournal() throws Exception {
     Path root = tmp.resolve("t");
     LatestRows.Table table = twoGenerations(root);
     // a compaction killed half-way through its journal: the old file deleted, its rewrite not yet moved in
-    Path oldFile = dataFiles(root).stream().filter(f -> rows(f) == 3).findFirst().orElseThrow();
-    Path work = root.resolve(LatestRows.WORK_DIR);
+    Path oldFile = fileWith(root, 3);
+    Path work = root.resolve(TableRewrite.WORK_DIR);
     spark().createDataFrame(List.of(RowFactory.create("a", OLD, 1)), SCHEMA).coalesce(1).write()
         .parquet(work.resolve("new").toString());
     Path staged = dataFiles(work.resolve("new")).get(0);
-    Files.writeString(work.resolve("journal"), "delete\t" + oldFile.toUri() + "\nmove\t" + staged.toUri() + "\t"
-        + root.resolve(staged.getFileName()).toUri() + "\n");
+    Files.writeString(work.resolve(TableRewrite.JOURNAL), "delete\t" + oldFile.toUri() + "\nmove\t" + staged.toUri()
+        + "\t" + root.resolve(staged.getFileName()).toUri() + "\n");
     Files.delete(oldFile);
+    LatestRows.compact(spark(), table, new Configuration());
+    assertEquals(expected(), contents(table));
+  }
+
+  /** Killed after the rewrite's append committed, before the old file went: the old file goes, nothing doubles. */
+  @Test
+  void finishesARewriteKilledAfterItsAppendCommitted() throws Exception {
+    Path root = tmp.resolve("t");
+    LatestRows.Table table = twoGenerations(root);
+    Path oldFile = fileWith(root, 3);
+    stageTagged(root, "p2g-rewrite-1", List.of(RowFactory.create("a", OLD, 1)));
+    Files.writeString(journal(root), "rewrite\tp2g-rewrite-1\t1\ndelete\t" + oldFile.toUri() + "\nend\n");
+    LatestRows.compact(spark(), table, new Configuration());
+    assertEquals(expected(), contents(table));
+    assertFalse(Files.exists(oldFile));
+  }
+
+  /** Killed while the append committed (fewer rows than the journal says): its files go, the old ones stay. */
+  @Test
+  void undoesARewriteWhoseAppendCommittedInPart() throws Exception {
+    Path root = tmp.resolve("t");
+    LatestRows.Table table = twoGenerations(root);
+    Path oldFile = fileWith(root, 3);
+    stageTagged(root, "p2g-rewrite-2", List.of(RowFactory.create("a", OLD, 1)));
+    Files.writeString(journal(root), "rewrite\tp2g-rewrite-2\t2\ndelete\t" + oldFile.toUri() + "\nend\n");
+    assertEquals(2, LatestRows.compact(spark(), table, new Configuration()), "then compacted afresh");
+    assertEquals(expected(), contents(table));
+  }
+
+  /** A journal cut short by a kill (no end line) was never acted on: it is dropped, not obeyed. */
+  @Test
+  void ignoresAJournalCutShort() throws Exception {
+    Path root = tmp.resolve("t");
+    LatestRows.Table table = twoGenerations(root);
+    Path unrelated = fileWith(root, 1); // d's file: deleting it would lose d
+    Files.createDirectories(journal(root).getParent());
+    Files.writeString(journal(root), "rewrite\tp2g-rewrite-3\t0\ndelete\t" + unrelated.toUri() + "\n");
     LatestRows.compact(spark(), table, new Configuration());
     assertEquals(expected(), contents(table));
   }
@@ -60,7 +99,7 @@ class LatestRowsTest {
   void dropsAStagedRewriteThatHasNoJournal() throws Exception {
     Path root = tmp.resolve("t");
     LatestRows.Table table = twoGenerations(root);
-    Path work = root.resolve(LatestRows.WORK_DIR);
+    Path work = root.resolve(TableRewrite.WORK_DIR);
     spark().createDataFrame(List.of(RowFactory.create("a", OLD, 1)), SCHEMA).coalesce(1).write()
         .parquet(work.resolve("new").toString());
     assertEquals(2, LatestRows.compact(spark(), table, new Configuration()));
@@ -104,6 +143,24 @@ class LatestRowsTest {
       return s.filter(f -> f.getFileName().toString().endsWith(".parquet")
           && !f.getFileName().toString().startsWith(".")).toList();
     }
+  }
+
+  /** The data file of the table holding this many rows (each test table has one of each size). */
+  private static Path fileWith(Path root, long rows) throws Exception {
+    return dataFiles(root).stream().filter(f -> rows(f) == rows).findFirst().orElseThrow();
+  }
+
+  private static Path journal(Path root) throws Exception {
+    Path work = Files.createDirectories(root.resolve(TableRewrite.WORK_DIR));
+    return work.resolve(TableRewrite.JOURNAL);
+  }
+
+  /** A file of the table named as a rewrite names its files. */
+  private static void stageTagged(Path root, String tag, List<Row> rows) throws Exception {
+    Path staging = root.resolveSibling("staging-" + tag);
+    spark().createDataFrame(rows, SCHEMA).coalesce(1).write().parquet(staging.toString());
+    Path file = dataFiles(staging).get(0);
+    Files.copy(file, root.resolve(tag + "-" + file.getFileName()));
   }
 
   private static long rows(Path file) {

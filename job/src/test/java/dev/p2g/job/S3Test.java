@@ -7,19 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.p2g.spark.ManifestTable;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.sql.Row;
-import org.gaul.s3proxy.BlobStores;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.blobstore.BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,65 +24,24 @@ import org.junit.jupiter.api.Test;
  * logs or writes.
  */
 class S3Test {
-  private static final String BUCKET = "p2g-test";
-  private static final String ACCESS = "AKIAP2GTESTACCESS";
-  private static final String SECRET = "p2g-secret-7f3a9c1e-do-not-log";
-  private static S3Proxy proxy;
-  private static String endpoint;
+  private static S3Store s3;
 
   @BeforeAll
   static void startS3() throws Exception {
-    BlobStore store = BlobStores.create("transient", new Properties());
-    proxy = S3Proxy.builder().blobStore(store).endpoint(URI.create("http://127.0.0.1:0"))
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).build();
-    proxy.start();
-    for (int i = 0; i < 100 && !"STARTED".equals(proxy.getState()); i++) {
-      Thread.sleep(50);
-    }
-    endpoint = "http://127.0.0.1:" + proxy.getPort();
-    store.createContainer(BUCKET);
+    s3 = S3Store.start("p2g-test");
   }
 
   @AfterAll
   static void stopS3() throws Exception {
-    if (proxy != null) {
-      proxy.stop();
+    if (s3 != null) {
+      s3.close();
     }
-  }
-
-  private static List<String> s3aConf() {
-    List<String> conf = new ArrayList<>();
-    for (String kv : new String[] {
-        "spark.hadoop.fs.s3a.endpoint=" + endpoint,
-        "spark.hadoop.fs.s3a.endpoint.region=us-east-1",
-        "spark.hadoop.fs.s3a.path.style.access=true",
-        "spark.hadoop.fs.s3a.connection.ssl.enabled=false",
-        "spark.hadoop.fs.s3a.access.key=" + ACCESS,
-        "spark.hadoop.fs.s3a.secret.key=" + SECRET,
-        "spark.hadoop.fs.s3a.aws.credentials.provider=org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider"}) {
-      conf.add("--conf");
-      conf.add(kv);
-    }
-    return conf;
-  }
-
-  private static FileSystem s3() throws Exception {
-    Configuration c = new Configuration();
-    c.set("fs.s3a.endpoint", endpoint);
-    c.set("fs.s3a.endpoint.region", "us-east-1");
-    c.set("fs.s3a.path.style.access", "true");
-    c.set("fs.s3a.connection.ssl.enabled", "false");
-    c.set("fs.s3a.access.key", ACCESS);
-    c.set("fs.s3a.secret.key", SECRET);
-    c.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
-    c.setBoolean("fs.s3a.impl.disable.cache", true);
-    return FileSystem.get(URI.create("s3a://" + BUCKET + "/"), c);
   }
 
   @Test
   void runReadsAndWritesS3AndNeverShowsTheSecret() throws Exception {
-    FileSystem fs = s3();
-    long images = StoreFiles.uploadSamples(fs, "s3a://" + BUCKET + "/in");
+    FileSystem fs = s3.fs();
+    long images = StoreFiles.uploadSamples(fs, s3.uri("/in"));
     // Everything the job prints, and every log event while it runs (an appender on the root logger).
     java.io.StringWriter logs = new java.io.StringWriter();
     org.apache.logging.log4j.core.LoggerContext ctx =
@@ -107,9 +59,9 @@ class S3Test {
     try (PrintStream tee = new PrintStream(console, true)) {
       System.setErr(tee);
       System.setOut(tee);
-      List<String> args = new ArrayList<>(List.of("run", "--input", "s3a://" + BUCKET + "/in",
-          "--output", "s3a://" + BUCKET + "/out", "--scales", "2"));
-      args.addAll(s3aConf());
+      List<String> args = new ArrayList<>(List.of("run", "--input", s3.uri("/in"),
+          "--output", s3.uri("/out"), "--scales", "2"));
+      args.addAll(s3.conf());
       // the JVM's sessions may be open already (once-per-JVM log lines gone): prove the capture works
       org.apache.logging.log4j.LogManager.getLogger(S3Test.class).info("p2g capture check");
       run = JobRun.of(args.toArray(String[]::new));
@@ -126,12 +78,12 @@ class S3Test {
     assertEquals(images, StoreFiles.count(fs, "/out/pyramid/x2", ".png"), "pyramid on S3");
     assertTrue(StoreFiles.count(fs, "/out/fields", ".parquet") > 0, "fields on S3");
     List<Row> manifest = EndToEndTest.spark().read().schema(ManifestTable.SCHEMA)
-        .parquet("s3a://" + BUCKET + "/out/manifest").collectAsList();
+        .parquet(s3.uri("/out/manifest")).collectAsList();
     assertEquals(images, manifest.size());
-    manifest.forEach(m -> assertTrue(m.getString(m.fieldIndex("path")).startsWith("s3a://" + BUCKET + "/out/")));
+    manifest.forEach(m -> assertTrue(m.getString(m.fieldIndex("path")).startsWith(s3.uri("/out/"))));
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path("/out/errors")), "errors table on S3");
 
-    assertFalse(printed.contains(SECRET), "the secret key was printed or logged");
+    assertFalse(printed.contains(S3Store.SECRET), "the secret key was printed or logged");
     StringBuilder written = new StringBuilder();
     RemoteIterator<LocatedFileStatus> it = fs.listFiles(new org.apache.hadoop.fs.Path("/out"), true);
     while (it.hasNext()) {
@@ -139,7 +91,7 @@ class S3Test {
         written.append(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
       }
     }
-    assertFalse(written.toString().contains(SECRET), "the secret key was written to the outputs");
+    assertFalse(written.toString().contains(S3Store.SECRET), "the secret key was written to the outputs");
   }
 
 }

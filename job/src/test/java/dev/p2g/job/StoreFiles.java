@@ -21,11 +21,21 @@ final class StoreFiles {
     }
   }
 
+  /** Files under dir whose names start with prefix. */
+  static long named(FileSystem fs, String dir, String prefix) throws java.io.IOException {
+    return matching(fs, dir, name -> name.startsWith(prefix));
+  }
+
   static long count(FileSystem fs, String dir, String suffix) throws java.io.IOException {
+    return matching(fs, dir, name -> name.endsWith(suffix));
+  }
+
+  private static long matching(FileSystem fs, String dir, java.util.function.Predicate<String> name)
+      throws java.io.IOException {
     long n = 0;
     RemoteIterator<LocatedFileStatus> it = fs.listFiles(new Path(dir), true);
     while (it.hasNext()) {
-      if (it.next().getPath().getName().endsWith(suffix)) {
+      if (name.test(it.next().getPath().getName())) {
         n++;
       }
     }

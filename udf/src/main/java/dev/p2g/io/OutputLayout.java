@@ -27,6 +27,10 @@ public record OutputLayout(String root) implements Serializable {
     return root + "/" + ERRORS;
   }
 
+  public String pyramid() {
+    return root + "/" + PYRAMID;
+  }
+
   /** pyramid/x{S}/{key without extension}.{ext} */
   public String pyramidFile(String level, String key, String extension) {
     return root + "/" + PYRAMID + "/" + level + "/" + ImageKeys.stem(key) + "." + extension;
