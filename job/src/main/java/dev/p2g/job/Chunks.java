@@ -23,8 +23,8 @@ import scala.Function1;
  */
 final class Chunks {
   /**
-   * Images per chunk by default, per task slot of the application: four waves of
-   * EncodeStage.IMAGES_PER_PARTITION, so the idle tail of a chunk stays a small share of it.
+   * Tasks per chunk by default, per task slot of the application: four waves, so the idle tail of
+   * a chunk stays a small share of it.
    */
   static final int WAVES = 4;
 
@@ -45,17 +45,18 @@ final class Chunks {
 
   /**
    * work: rows with a "key" column, items of them; imagesPerChunk: the chunk size;
-   * partitionsOption: partitions per chunk when given (> 0), else enough for IMAGES_PER_PARTITION
-   * each and at least two per task slot.
+   * partitionsOption: partitions per chunk when given (> 0), else enough for imagesPerTask each and
+   * at least two per task slot.
    */
-  static Chunks of(SparkSession spark, Dataset<Row> work, long items, long imagesPerChunk, int partitionsOption) {
+  static Chunks of(SparkSession spark, Dataset<Row> work, long items, long imagesPerChunk, int partitionsOption,
+      int imagesPerTask) {
     if (items == 0) {
       return new Chunks(spark, null, work.schema(), 1, 0);
     }
     int chunks = (int) Math.max(1, (items + imagesPerChunk - 1) / imagesPerChunk);
     long perChunk = (items + chunks - 1) / chunks;
     int partitions = partitionsOption > 0 ? (int) Math.min(partitionsOption, perChunk)
-        : EncodeStage.partitions(spark, perChunk);
+        : EncodeStage.partitions(spark, perChunk, imagesPerTask);
     JavaRDD<Row> rdd = work.repartition(chunks * partitions, col("key")).javaRDD();
     return new Chunks(spark, rdd, work.schema(), partitions, chunks);
   }
@@ -95,8 +96,8 @@ final class Chunks {
     return groups;
   }
 
-  /** The default chunk size: commitEvery when given (> 0), else WAVES waves of partitions over the task slots. */
-  static long imagesPerChunk(long commitEvery, int taskSlots) {
-    return commitEvery > 0 ? commitEvery : (long) WAVES * Math.max(1, taskSlots) * EncodeStage.IMAGES_PER_PARTITION;
+  /** The chunk size: commitEvery when given (> 0), else WAVES waves of tasks over the task slots. */
+  static long imagesPerChunk(long commitEvery, int taskSlots, int imagesPerTask) {
+    return commitEvery > 0 ? commitEvery : (long) WAVES * Math.max(1, taskSlots) * imagesPerTask;
   }
 }

@@ -10,17 +10,13 @@ import dev.p2g.job.report.RunReport;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.cuda.CudaDevices;
 import dev.p2g.spark.EncodeSettings;
-import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.RenderSettings;
 import dev.p2g.spark.SerializableHadoopConf;
 import dev.p2g.spark.SparkMasters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.Timestamp;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -131,7 +127,7 @@ final class Driver {
       long t2 = System.nanoTime();
       RenderStage.Result rendered = RenderStage.run(spark, config.fields(), new RenderSettings(config.scales(),
           config.format(), layout, config.device(), config.renderBatch(), runStarted), config.commitEvery(),
-          config.command() == JobConfig.Command.RUN, conf, errors, progress);
+          conf, errors, progress);
       if (config.command() == JobConfig.Command.RENDER) {
         images = rendered.fields();
       }
@@ -143,6 +139,7 @@ final class Driver {
           + " %d failed, in %.1f s%s; images per level: %s%n", rendered.fields(), config.scales(), rendered.written(),
           rendered.chunks(), rendered.skipped(), rendered.failed(), renderSeconds,
           busyShare(rendered.busySeconds(), renderSeconds), rendered.imagesPerLevel());
+      facts.levelCounts = rendered.levels();
     }
     ErrorLog.Summary failures = errors.summary(encodes, levels);
     if (config.command() != JobConfig.Command.ENCODE && config.report()) {

@@ -36,7 +36,9 @@ final class EncodePlan {
   /** What planning found: the images to encode, and how many were done, hashed, and changed. */
   record Pending(Dataset<Row> todo, long todoCount, long skipped, long hashed, long changed, Runnable release) {}
 
+  private static final String DONE = "done_";
   private static final String DONE_SHA = "done_sha256";
+  private static final String CHECKED = "checked_";
   private static final String CLASS = "plan_class";
   private static final int NEW = 0;
   private static final int UNCHANGED = 1;
@@ -53,23 +55,21 @@ final class EncodePlan {
     }
     Dataset<Row> done = EncodeStage.completeImages(spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri)
             .filter(col("model_id").equalTo(modelId)))
-        .select(col("key"), col("source_sha256").as(DONE_SHA), col("source_uri"), col(FieldTable.SOURCE_SIZE),
-            col(FieldTable.SOURCE_MODIFIED), col(FieldTable.SOURCE_ETAG));
-    // listings known to be of the field's bytes: the field's own, and those checks vouch for
-    Dataset<Row> known = null;
-    if (!verify) {
-      known = done.drop(DONE_SHA);
-      if (checksExist) {
-        known = known.unionByName(checks(spark, fieldsUri, done));
-      }
+        .select(col("key"), col("source_sha256").as(DONE_SHA), col("source_uri").as(DONE + "uri"),
+            col(FieldTable.SOURCE_SIZE).as(DONE + FieldTable.SOURCE_SIZE),
+            col(FieldTable.SOURCE_MODIFIED).as(DONE + FieldTable.SOURCE_MODIFIED),
+            col(FieldTable.SOURCE_ETAG).as(DONE + FieldTable.SOURCE_ETAG));
+    // one join tells new from done, and done from unchanged by the field's own listing
+    Dataset<Row> joined = images.join(done, seq("key"), "left");
+    Column unchanged = verify ? lit(false) : sameListing(DONE);
+    if (checksExist && !verify) { // or by a check of an earlier run that vouches for this listing
+      Dataset<Row> vouched = images.join(checks(spark, fieldsUri, done), sameListing(CHECKED), "left_semi")
+          .select(col("key"), lit(true).as("vouched"));
+      joined = joined.join(vouched, seq("key"), "left");
+      unchanged = unchanged.or(col("vouched").isNotNull());
     }
-    Dataset<Row> unchanged = known == null ? images.limit(0).select("key") : sameListing(images, known);
-    Dataset<Row> classified = images
-        .join(done.select(col("key"), col(DONE_SHA)), seq("key"), "left")
-        .join(unchanged.withColumn("unchanged", lit(true)), seq("key"), "left")
-        .withColumn(CLASS, when(col(DONE_SHA).isNull(), NEW)
-            .when(col("unchanged").isNotNull(), UNCHANGED).otherwise(CHECK))
-        .drop("unchanged")
+    Dataset<Row> classified = joined
+        .withColumn(CLASS, when(col(DONE_SHA).isNull(), NEW).when(unchanged, UNCHANGED).otherwise(CHECK))
         .persist(StorageLevel.MEMORY_AND_DISK());
     Row counts = classified.agg(countOf(NEW), countOf(UNCHANGED), countOf(CHECK)).first();
     long toCheck = counts.isNullAt(2) ? 0 : counts.getLong(2);
@@ -81,7 +81,7 @@ final class EncodePlan {
       spark.sparkContext().setJobDescription("p2g encode: hashing " + toCheck + " images whose listing changed");
       Dataset<Row> checked = classified.filter(col(CLASS).equalTo(CHECK))
           .select(inputColumns())
-          .repartition(EncodeStage.partitions(spark, toCheck))
+          .repartition(EncodeStage.partitions(spark, toCheck, EncodeStage.IMAGES_PER_PARTITION))
           .mapPartitions(new HashSources(conf, maxFileBytes, runStarted, sourceBytes),
               Encoders.row(SourceCheckTable.SCHEMA))
           .persist(StorageLevel.MEMORY_AND_DISK());
@@ -103,28 +103,29 @@ final class EncodePlan {
     return new Pending(todo.select(inputColumns()), todoCount, count - todoCount, toCheck, changed, release);
   }
 
-  /** Checks of earlier runs that vouch for a listing: same key and the field's hash. */
+  /** Checks of earlier runs for the field's hash (their listings prefixed CHECKED), one per check. */
   private static Dataset<Row> checks(SparkSession spark, String fieldsUri, Dataset<Row> done) {
     Dataset<Row> checks = spark.read().schema(SourceCheckTable.SCHEMA).parquet(SourceCheckTable.uri(fieldsUri));
-    return checks.join(done.select(col("key"), col(DONE_SHA)),
-            checks.col("key").equalTo(done.col("key")).and(checks.col("source_sha256").equalTo(col(DONE_SHA))),
+    return checks.join(done.select(col("key").as("done_key"), col(DONE_SHA)),
+            checks.col("key").equalTo(col("done_key")).and(checks.col("source_sha256").equalTo(col(DONE_SHA))),
             "left_semi")
-        .select(col("key"), col("source_uri"), col(FieldTable.SOURCE_SIZE), col(FieldTable.SOURCE_MODIFIED),
-            col(FieldTable.SOURCE_ETAG));
+        .select(col("key").as(CHECKED + "key"), col("source_uri").as(CHECKED + "uri"),
+            col(FieldTable.SOURCE_SIZE).as(CHECKED + FieldTable.SOURCE_SIZE),
+            col(FieldTable.SOURCE_MODIFIED).as(CHECKED + FieldTable.SOURCE_MODIFIED),
+            col(FieldTable.SOURCE_ETAG).as(CHECKED + FieldTable.SOURCE_ETAG));
   }
 
-  /** Listed images (their keys) whose URI, size and time match a known listing; ETags too where both have one. */
-  private static Dataset<Row> sameListing(Dataset<Row> images, Dataset<Row> known) {
-    Dataset<Row> k = known.select(col("key").as("k_key"), col("source_uri").as("k_uri"),
-        col(FieldTable.SOURCE_SIZE).as("k_size"), col(FieldTable.SOURCE_MODIFIED).as("k_modified"),
-        col(FieldTable.SOURCE_ETAG).as("k_etag"));
-    Column same = col("key").equalTo(col("k_key"))
-        .and(col("uri").equalTo(col("k_uri")))
-        .and(col(FieldTable.SOURCE_SIZE).equalTo(col("k_size")))
-        .and(col(FieldTable.SOURCE_MODIFIED).equalTo(col("k_modified")))
-        .and(col(FieldTable.SOURCE_ETAG).isNull().or(col("k_etag").isNull())
-            .or(col(FieldTable.SOURCE_ETAG).equalTo(col("k_etag"))));
-    return images.join(k, same, "left_semi").select("key");
+  /**
+   * The listing (uri, size, time, ETag) equals the one under these prefixed columns: URI, size and
+   * time; ETags too where both have one. Null (not the same) where the other side has none.
+   */
+  private static Column sameListing(String prefix) {
+    Column same = col("uri").equalTo(col(prefix + "uri"))
+        .and(col(FieldTable.SOURCE_SIZE).equalTo(col(prefix + FieldTable.SOURCE_SIZE)))
+        .and(col(FieldTable.SOURCE_MODIFIED).equalTo(col(prefix + FieldTable.SOURCE_MODIFIED)))
+        .and(col(FieldTable.SOURCE_ETAG).isNull().or(col(prefix + FieldTable.SOURCE_ETAG).isNull())
+            .or(col(FieldTable.SOURCE_ETAG).equalTo(col(prefix + FieldTable.SOURCE_ETAG))));
+    return prefix.equals(CHECKED) ? col("key").equalTo(col(CHECKED + "key")).and(same) : same;
   }
 
   private static Column countOf(int planClass) {

@@ -48,7 +48,7 @@ final class ImageListing {
    * The listing: images to encode (EncodePartition.INPUT, cached until release), refused
    * duplicates (errors/ rows), and the counts the summary prints.
    */
-  record Listing(Dataset<Row> images, Dataset<Row> duplicates, long imageCount, long otherFiles,
+  record Listing(Dataset<Row> images, Dataset<Row> duplicates, long imageCount, long imageBytes, long otherFiles,
       long duplicateCount, List<Dataset<Row>> cached) {
     void release() {
       cached.forEach(Dataset::unpersist);
@@ -68,15 +68,17 @@ final class ImageListing {
     Dataset<Row> files = spark.createDataFrame(rootFiles, ListFiles.SCHEMA);
     Dataset<Row> folders = spark.createDataFrame(roots, ListFiles.SCHEMA);
     int parallel = 4 * spark.sparkContext().defaultParallelism();
-    for (int round = 0; round <= SHALLOW_ROUNDS; round++) {
+    long pending = roots.size();
+    for (int round = 0; round <= SHALLOW_ROUNDS && pending > 0; round++) {
       boolean deep = round == SHALLOW_ROUNDS;
       // the roots are a handful: spreading them would cost a shuffle for nothing
       Dataset<Row> found = (round == 0 ? folders : folders.repartition(parallel))
           .flatMap(new ListFiles(conf, deep), Encoders.row(ListFiles.SCHEMA));
-      if (!deep) { // read twice, as files and as the next round's folders: list it once
+      if (!deep) { // read twice, as files and as the next round's folders: list it once, now
         found = found.persist(StorageLevel.MEMORY_AND_DISK());
         cached.add(found);
         folders = found.filter(col("is_dir"));
+        pending = folders.count(); // no folders below: no further round
       }
       files = files.union(found.filter(not(col("is_dir"))));
     }
@@ -86,10 +88,12 @@ final class ImageListing {
             .otherwise(lit(0)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     cached.add(ranked);
+    Column taken = col("image").and(col("stem_rank").equalTo(1));
     Row counts = ranked.agg(
-        sum(when(col("image").and(col("stem_rank").equalTo(1)), 1L).otherwise(0L)),
+        sum(when(taken, 1L).otherwise(0L)),
         sum(when(not(col("image")), 1L).otherwise(0L)),
-        sum(when(col("stem_rank").gt(1), 1L).otherwise(0L))).first();
+        sum(when(col("stem_rank").gt(1), 1L).otherwise(0L)),
+        sum(when(taken, col(dev.p2g.spark.FieldTable.SOURCE_SIZE)).otherwise(0L))).first();
     Dataset<Row> images = ranked.filter(col("image").and(col("stem_rank").equalTo(1)))
         .select(java.util.Arrays.stream(EncodePartition.INPUT.fieldNames()).map(functions::col)
             .toArray(Column[]::new));
@@ -102,7 +106,8 @@ final class ImageListing {
             functions.concat(lit("another input file has the same output name '"), col("stem"),
                 lit(".*' and was taken instead ("), col("first_uri"), lit("; the first by URI wins)")).as("message"),
             lit(ErrorRecord.ENCODE).as(ErrorRecord.STAGE));
-    return new Listing(images, duplicates, orZero(counts, 0), orZero(counts, 1), orZero(counts, 2), cached);
+    return new Listing(images, duplicates, orZero(counts, 0), orZero(counts, 3), orZero(counts, 1),
+        orZero(counts, 2), cached);
   }
 
   private static long orZero(Row r, int i) {

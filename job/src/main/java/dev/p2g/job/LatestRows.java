@@ -23,8 +23,13 @@ import org.apache.spark.sql.types.StructType;
  * ever appended to, so that a killed run loses nothing committed; when an image is done again, its
  * older rows (same group, earlier run time) are superseded and removed here, through a
  * TableRewrite (no file moved, a killed compaction finished by the next run).
+ *
+ * <p>A marker file says the table is known to be compacted: a run that appends removes it before
+ * its first write, compaction puts it back. A re-run with nothing to do then reads no row to
+ * learn that nothing is superseded; a run killed after appending finds no marker and compacts.
  */
 final class LatestRows {
+  static final String COMPACTED = "_p2g_compacted";
   private static final String LATEST = "_p2g_latest";
 
   /** One table: its URI and schema, the columns naming a group, the run-time column, the partition columns. */
@@ -36,17 +41,39 @@ final class LatestRows {
 
   private LatestRows() {}
 
-  /** Superseded rows removed from the table. */
+  /** Superseded rows removed from the table (none when its marker says it is compacted). */
   static long compact(SparkSession spark, Table table, Configuration conf) throws SystemicException {
     Path root = new Path(table.uri());
     try {
       FileSystem fs = root.getFileSystem(conf);
-      if (!fs.exists(root)) {
+      if (isCompacted(table, conf) || !fs.exists(root)) {
         return 0;
       }
-      return TableRewrite.apply(spark, table.files(), () -> superseded(spark, table), fs);
+      long removed = TableRewrite.apply(spark, table.files(), () -> superseded(spark, table), fs);
+      fs.create(new Path(root, COMPACTED), true).close();
+      return removed;
     } catch (IOException e) {
       throw new SystemicException("cannot remove superseded rows from " + table.uri() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** True when the table holds one generation per group for sure: nothing appended since it was compacted. */
+  static boolean isCompacted(Table table, Configuration conf) throws SystemicException {
+    Path marker = new Path(table.uri(), COMPACTED);
+    try {
+      return marker.getFileSystem(conf).exists(marker);
+    } catch (IOException e) {
+      throw new SystemicException("cannot read " + marker + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Before a run appends to the table: from then on it may hold superseded rows. */
+  static void appending(Table table, Configuration conf) throws SystemicException {
+    Path marker = new Path(table.uri(), COMPACTED);
+    try {
+      marker.getFileSystem(conf).delete(marker, false);
+    } catch (IOException e) {
+      throw new SystemicException("cannot write " + table.uri() + ": " + e.getMessage(), e);
     }
   }
 

@@ -54,7 +54,8 @@ final class OptionTable {
       new Option("verify-sources", "", ENCODING, "hash every source with a field to find changes, instead of"
           + " trusting an unchanged listing (size, modification time, ETag)"),
       new Option("commit-every", "N", ALL,
-          "images per committed chunk, what a killed run can lose (default: 4 waves of 64-image tasks)"),
+          "images per committed chunk, what a killed run can lose (default: 4 waves of tasks of 64"
+              + " images, more when small: about 16 MB of sources a task, at most 4096 images)"),
       new Option("progress-every", "SECONDS", ALL, "seconds between progress lines, 0 for none (default "
           + JobConfig.DEFAULT_PROGRESS_SECONDS + ")"),
       new Option("report", "on|off", RENDERING, "write report/summary.json and report/index.html (default on)"),

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.p2g.job.report.LevelCounts;
 import dev.p2g.render.Scale;
 import dev.p2g.spark.DeleteFiles;
 import dev.p2g.spark.ErrorRecord;
@@ -23,17 +24,13 @@ import dev.p2g.spark.StageAccumulators;
 import dev.p2g.spark.TiledRenderPartition;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -44,7 +41,6 @@ import org.apache.spark.sql.functions;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Stage 2 on the driver: renders stored fields at every scale into pyramid/ and manifest/. The
@@ -56,13 +52,34 @@ import org.apache.spark.sql.types.StructType;
 final class RenderStage {
   /** written: images rendered by this run; skipped: (field, level) pairs already in the manifest. */
   record Result(long fields, long written, long skipped, long failed, long superseded, boolean leftoversRemoved,
-      int chunks, double busySeconds, Map<String, Long> imagesPerLevel) {}
+      int chunks, double busySeconds, Map<String, LevelCounts> levels) {
+
+    /** Images per level in the manifest now, for the summary line. */
+    Map<String, Long> imagesPerLevel() {
+      Map<String, Long> out = new LinkedHashMap<>();
+      levels.forEach((level, counts) -> out.put(level, counts.images()));
+      return out;
+    }
+  }
 
   /** A fields/ file to render: its rows, and whether some of them have some levels done already. */
   record FieldsFile(String uri, long rows, boolean partlyDone) {}
 
-  /** Images stored as tiles, and the chunks they were rendered in. */
-  private record Tiled(long images, int chunks) {}
+  /** Images stored as tiles (those missing a tile apart), and the chunks they were rendered in. */
+  private record Tiled(long images, long incomplete, int chunks) {}
+
+  /** What render has to do: the fields/ files with whole images left to render, and counts over all of fields/. */
+  record Plan(List<FieldsFile> files, long wholeFields, long tileRows) {}
+
+  /**
+   * Why a chunk's manifest rows are shuffled to one writer: written by the render tasks
+   * themselves, they made a file per task and level, 64 rows each for large images, and every
+   * later plan reads every file (1,000,000 images at 64 a task: 31,250 files, an all-done render
+   * plan of 152 s on 2 cores). The tasks render in parallel as before; only their rows move.
+   * Counts of images written come from the committed manifest (LevelCounts), not from task
+   * accumulators, which a re-run map stage (a lost executor's shuffle output) would add twice.
+   */
+  private static final int MANIFEST_FILES = 1;
 
   /** Rows that hold a whole image; the others are tiles of a larger one. */
   static final Column WHOLE = col("tile_width").equalTo(col("width"))
@@ -104,6 +121,7 @@ final class RenderStage {
             lit(ErrorRecord.RENDER).as(ErrorRecord.STAGE))
         .persist();
     long incompleteRows = incomplete.count();
+    long incompleteImages = incompleteRows / levels.size();
     if (incompleteRows > 0) {
       errors.append(incomplete);
       counters.failed().add(incompleteRows);
@@ -122,16 +140,18 @@ final class RenderStage {
       for (int i = 0; i < chunks; i++) {
         spark.sparkContext().setJobDescription(String.format("p2g render: tiled images, part %d of %d at %s",
             i + 1, chunks, settings.scales()));
+        LatestRows.appending(table(manifestUri), conf.value().get());
         images.filter(functions.pmod(functions.hash(col("key")), lit(chunks)).equalTo(i))
             .repartition((int) Math.max(1, Math.min(2L * slots, (count + chunks - 1) / chunks)))
             .mapPartitions(new TiledRenderPartition(settings, conf, counters),
                 org.apache.spark.sql.Encoders.row(ManifestTable.SCHEMA))
+            .repartition(MANIFEST_FILES) // manifest rows are small: one file a level a chunk
             .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
         commitErrors(counters, errors);
       }
     }
     images.unpersist();
-    return new Tiled(count, chunks);
+    return new Tiled(count, incompleteImages, chunks);
   }
 
   static LatestRows.Table table(String manifestUri) {
@@ -139,44 +159,40 @@ final class RenderStage {
         ManifestTable.RENDERED_AT, List.of(ManifestTable.LEVEL));
   }
 
-  /** fieldsCompacted: the caller's encode has just left fields/ at one generation per image. */
   static Result run(SparkSession spark, String fieldsUri, RenderSettings settings, long commitEvery,
-      boolean fieldsCompacted, Broadcast<SerializableHadoopConf> conf, ErrorLog errors, ProgressReporter progress)
-      throws SystemicException {
+      Broadcast<SerializableHadoopConf> conf, ErrorLog errors, ProgressReporter progress) throws SystemicException {
     spark.sparkContext().setJobGroup("p2g-render", "p2g render stage at " + settings.scales(), false);
     try {
-      return render(spark, fieldsUri, settings, commitEvery, fieldsCompacted, conf, errors, progress);
+      return render(spark, fieldsUri, settings, commitEvery, conf, errors, progress);
     } finally {
       spark.sparkContext().clearJobGroup();
     }
   }
 
   private static Result render(SparkSession spark, String fieldsUri, RenderSettings settings, long commitEvery,
-      boolean fieldsCompacted, Broadcast<SerializableHadoopConf> conf, ErrorLog errors, ProgressReporter progress)
-      throws SystemicException {
+      Broadcast<SerializableHadoopConf> conf, ErrorLog errors, ProgressReporter progress) throws SystemicException {
     Configuration hadoop = conf.value().get();
     readFields(spark, fieldsUri);
-    if (!fieldsCompacted) {
-      LatestRows.compact(spark, EncodeStage.table(fieldsUri), hadoop); // one field per image before rendering
-    }
-    Dataset<Row> fields = spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri);
-    long fieldCount = fields.select("key").distinct().count();
+    LatestRows.compact(spark, EncodeStage.table(fieldsUri), hadoop); // one field per image before rendering
     String manifestUri = settings.layout().manifest();
     boolean leftovers = Leftovers.clear(manifestUri, hadoop);
     leftovers |= Leftovers.clear(settings.layout().pyramid(), hadoop); // S3: uploads of large images cut short
-    removeOrphanedImages(spark, manifestUri, conf);
-    long superseded = LatestRows.compact(spark, table(manifestUri), hadoop);
+    long superseded = compactManifest(spark, manifestUri, conf); // a killed run's, first
     errors.clear(ErrorRecord.RENDER, new LinkedHashSet<>(settings.scales().stream().map(Scale::level).toList()));
 
+    Dataset<Row> fields = spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri);
     Dataset<Row> doneLevels = doneLevels(spark, manifestUri, settings, hadoop);
-    List<FieldsFile> files = plan(fields.filter(WHOLE), doneLevels, settings);
-    long perChunk = Chunks.imagesPerChunk(commitEvery, spark.sparkContext().defaultParallelism());
-    List<List<FieldsFile>> chunks = Chunks.consecutive(files, FieldsFile::rows, perChunk);
-    long toRender = files.stream().mapToLong(FieldsFile::rows).sum();
+    Plan plan = plan(fields, doneLevels, settings);
+    int slots = spark.sparkContext().defaultParallelism();
+    // a fields/ file is a task's worth, as encode wrote it: WAVES waves of files, or --commit-every fields
+    List<List<FieldsFile>> chunks = commitEvery > 0 ? Chunks.consecutive(plan.files(), FieldsFile::rows, commitEvery)
+        : Chunks.consecutive(plan.files(), f -> 1L, (long) Chunks.WAVES * slots);
+    long perChunk = Chunks.imagesPerChunk(commitEvery, slots, EncodeStage.IMAGES_PER_PARTITION); // tiled images
+    long toRender = plan.files().stream().mapToLong(FieldsFile::rows).sum();
     StageAccumulators counters = StageAccumulators.register(spark, "render");
     long started = 0;
     int levels = settings.scales().size();
-    Tiled tiled;
+    Tiled tiled = new Tiled(0, 0, 0);
     try (ProgressReporter.Stage shown = progress.start("render", toRender * levels, counters)) {
       for (List<FieldsFile> chunk : chunks) {
         long rows = chunk.stream().mapToLong(FieldsFile::rows).sum();
@@ -184,35 +200,47 @@ final class RenderStage {
             started + rows, toRender, settings.scales()));
         Dataset<Row> chunkFields = withDoneLevels(spark.read().schema(FieldTable.SCHEMA)
             .parquet(chunk.stream().map(FieldsFile::uri).toArray(String[]::new)).filter(WHOLE), chunk, doneLevels);
+        LatestRows.appending(table(manifestUri), hadoop);
         GpuStages.mapPartitions(spark, chunkFields, new RenderPartition(settings, conf, counters),
                 ManifestTable.SCHEMA, GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
+            .repartition(MANIFEST_FILES)
             .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
         commitErrors(counters, errors);
         started += rows;
       }
-      tiled = renderTiled(spark, fields.filter(functions.not(WHOLE)), manifestUri, settings, perChunk,
-          conf, counters, errors, n -> shown.addToTotal(n * levels));
-    }
-    long tiledImages = tiled.images();
-    spark.sparkContext().setJobDescription(null);
-    if (counters.written().value() > 0) { // re-rendered changed fields supersede their old rows
-      removeOrphanedImages(spark, manifestUri, conf);
-      superseded += LatestRows.compact(spark, table(manifestUri), hadoop);
-    }
-
-    Map<String, Long> counted = new HashMap<>();
-    if (exists(manifestUri, hadoop)) { // not when no field could be rendered
-      for (Row r : spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
-          .groupBy(ManifestTable.LEVEL).count().collectAsList()) {
-        counted.put(r.getString(0), r.getLong(1));
+      if (plan.tileRows() > 0) {
+        tiled = renderTiled(spark, fields.filter(functions.not(WHOLE)), manifestUri, settings, perChunk,
+            conf, counters, errors, n -> shown.addToTotal(n * levels));
       }
     }
-    Map<String, Long> perLevel = new LinkedHashMap<>();
-    settings.scales().forEach(s -> perLevel.put(s.level(), counted.getOrDefault(s.level(), 0L)));
-    long skippedWholeFiles = (fieldCount - tiledImages - toRender) * settings.scales().size();
-    return new Result(fieldCount, counters.written().value(), skippedWholeFiles + counters.skipped().value(),
-        counters.failed().value(), superseded, leftovers, chunks.size() + tiled.chunks(),
-        counters.busyNanos().value() / 1e9, perLevel);
+    spark.sparkContext().setJobDescription(null);
+    superseded += compactManifest(spark, manifestUri, conf); // re-rendered changed fields supersede their old rows
+
+    Map<String, LevelCounts> perLevel;
+    try {
+      perLevel = LevelCounts.of(spark, manifestUri, settings.scales().stream().map(Scale::level).toList(),
+          settings.runStarted(), hadoop);
+    } catch (IOException e) {
+      throw new SystemicException("cannot read " + manifestUri + ": " + e.getMessage(), e);
+    }
+    long skippedWholeFiles = (plan.wholeFields() - toRender) * levels;
+    long written = perLevel.values().stream().mapToLong(LevelCounts::writtenThisRun).sum();
+    return new Result(plan.wholeFields() + tiled.images() + tiled.incomplete(), written,
+        skippedWholeFiles + counters.skipped().value(), counters.failed().value(), superseded, leftovers,
+        chunks.size() + tiled.chunks(), counters.busyNanos().value() / 1e9, perLevel);
+  }
+
+  /**
+   * Superseded manifest rows and the pyramid files only they name, removed; nothing to do (not a
+   * row read) while the manifest's marker says nothing was appended since its last compaction.
+   */
+  private static long compactManifest(SparkSession spark, String manifestUri, Broadcast<SerializableHadoopConf> conf)
+      throws SystemicException {
+    if (LatestRows.isCompacted(table(manifestUri), conf.value().get())) {
+      return 0;
+    }
+    removeOrphanedImages(spark, manifestUri, conf);
+    return LatestRows.compact(spark, table(manifestUri), conf.value().get());
   }
 
   /** A chunk has committed: its failures go to errors/, and the driver forgets them. */
@@ -238,28 +266,37 @@ final class RenderStage {
   }
 
   /**
-   * The fields/ files with work left, in order, and whether some of their fields have some levels
-   * done already: one row per file on the driver (a file holds a task's worth of fields), never
-   * one per field.
+   * The fields/ files with whole images left to render, in order, and whether some of their fields
+   * have some levels done already; with the table's whole images and tile rows counted in the
+   * same pass. One row per file on the driver (a file holds a task's worth of fields), never one
+   * per field.
    */
-  static List<FieldsFile> plan(Dataset<Row> fields, Dataset<Row> doneLevels, RenderSettings settings) {
-    Dataset<Row> index = fields.select(col("key"), col("source_sha256"), col("model_id"),
+  static Plan plan(Dataset<Row> fields, Dataset<Row> doneLevels, RenderSettings settings) {
+    Dataset<Row> index = fields.select(col("key"), col("source_sha256"), col("model_id"), WHOLE.as("whole"),
         input_file_name().as("file"));
     int levels = settings.scales().size();
     Dataset<Row> perField = doneLevels == null
         ? index.withColumn("done", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)))
         : index.join(doneLevels, seq("key", "source_sha256", "model_id"), "left");
+    Column whole = col("whole");
     List<FieldsFile> files = new ArrayList<>();
+    long wholeFields = 0;
+    long tileRows = 0;
     for (Row r : perField.groupBy("file")
-        .agg(count(lit(1)).as("rows"),
-            sum(when(size(col("done")).geq(levels), 1).otherwise(0)).as("complete"),
-            sum(when(col("done").isNotNull(), 1).otherwise(0)).as("touched"))
-        .filter(col("complete").lt(col("rows")))
+        .agg(sum(when(whole, 1L).otherwise(0L)).as("rows"),
+            sum(when(whole.and(size(col("done")).geq(levels)), 1L).otherwise(0L)).as("complete"),
+            sum(when(whole.and(col("done").isNotNull()), 1L).otherwise(0L)).as("touched"),
+            sum(when(whole, 0L).otherwise(1L)).as("tiles"))
         .orderBy("file")
         .collectAsList()) {
-      files.add(new FieldsFile(TableRewrite.hadoopPath(r.getString(0)), r.getLong(1), r.getLong(3) > 0));
+      long rows = r.getLong(1);
+      wholeFields += rows;
+      tileRows += r.getLong(4);
+      if (r.getLong(2) < rows) {
+        files.add(new FieldsFile(TableRewrite.hadoopPath(r.getString(0)), rows, r.getLong(3) > 0));
+      }
     }
-    return files;
+    return new Plan(files, wholeFields, tileRows);
   }
 
   /**

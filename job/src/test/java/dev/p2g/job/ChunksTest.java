@@ -19,7 +19,7 @@ class ChunksTest {
     int rows = 1000;
     Dataset<Row> work = spark.range(rows).select(functions.concat(functions.lit("img-"), functions.col("id"))
         .as("key"));
-    Chunks chunks = Chunks.of(spark, work, rows, 128, 0);
+    Chunks chunks = Chunks.of(spark, work, rows, 128, 0, EncodeStage.IMAGES_PER_PARTITION);
     assertEquals(8, chunks.count(), "ceil(1000 / 128)");
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < chunks.count(); i++) {
@@ -34,6 +34,19 @@ class ChunksTest {
       assertTrue(chunk.rdd().getNumPartitions() >= 2, "a chunk still runs as several tasks");
     }
     assertEquals(rows, seen.size());
-    assertEquals(0, Chunks.of(spark, work.limit(0), 0, 128, 0).count());
+    assertEquals(0, Chunks.of(spark, work.limit(0), 0, 128, 0, EncodeStage.IMAGES_PER_PARTITION).count());
+  }
+
+  /** Small images go more to a task (fewer, larger fields/ files), large ones 64 each as before. */
+  @Test
+  void smallImagesGoMoreToATask() {
+    assertEquals(EncodeStage.MAX_IMAGES_PER_PARTITION, EncodeStage.imagesPerTask(100_000, 100_000L * 750),
+        "16x16 PNGs of 750 bytes: the cap");
+    assertEquals(167, EncodeStage.imagesPerTask(1000, 1000L * 100_000), "100 kB each: 16 MiB a task");
+    assertEquals(EncodeStage.IMAGES_PER_PARTITION, EncodeStage.imagesPerTask(1000, 1000L * 2_000_000),
+        "2 MB photos: 64, not fewer");
+    assertEquals(EncodeStage.IMAGES_PER_PARTITION, EncodeStage.imagesPerTask(0, 0), "nothing listed");
+    assertEquals(4L * 2 * 163, Chunks.imagesPerChunk(0, 2, 163), "four waves of tasks");
+    assertEquals(10L, Chunks.imagesPerChunk(10, 2, 163), "--commit-every wins");
   }
 }

@@ -30,11 +30,14 @@ import org.apache.spark.sql.SparkSession;
  * tables, and the job's encode plan, chunking and render plan over them, for a fresh run, a run
  * half done and a run all done. Prints plan times and the JVM's peak heap (driver and the local
  * executor together: a bound on the driver's) per case. Run under -Xmx1g:
- *   bin/bench dev.p2g.job.PlanBenchmark [images] [work folder]
+ *   bin/bench dev.p2g.job.PlanBenchmark [images] [work folder] [rows per file]
  */
 public final class PlanBenchmark {
   private static final String MODEL = "bench-model";
-  /** Rows per fields/ and manifest/ file: one encode or render chunk's file per task of 512 images. */
+  /**
+   * Rows per fields/ and manifest/ file by default: a task's file of 512 images. The job writes 64
+   * (large images) to 4,096 (tiny ones) a file; the third argument sets it.
+   */
   private static final int ROWS_PER_FILE = 512;
   private static final List<Scale> SCALES = List.of(Scale.parse("0.5"), Scale.parse("2"));
 
@@ -42,7 +45,8 @@ public final class PlanBenchmark {
 
   public static void main(String[] args) throws Exception {
     long images = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
-    String work = args.length > 1 ? args[1] : "/tmp/p2g-plan-bench";
+    int rowsPerFile = args.length > 2 ? Integer.parseInt(args[2]) : ROWS_PER_FILE;
+    String work = args.length > 1 ? args[1] : "/tmp/p2g-plan-bench-" + rowsPerFile; // tables kept for the next run
     SparkSession.Builder builder = SparkSession.builder().master("local[2]").appName("p2g plan benchmark")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", Main.LOCAL_SHUFFLE_PARTITIONS_PER_CORE * 2);
@@ -53,8 +57,8 @@ public final class PlanBenchmark {
         .broadcast(new SerializableHadoopConf(spark.sparkContext().hadoopConfiguration()));
     String input = SyntheticFileSystem.SCHEME + "://" + images + "/";
     Timestamp now = new Timestamp(System.currentTimeMillis());
-    System.out.printf("%,d synthetic images, local[2], max heap %d MiB, %d cores%n", images,
-        Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
+    System.out.printf("%,d synthetic images, %,d rows a fields/ file, local[2], max heap %d MiB, %d cores%n", images,
+        rowsPerFile, Runtime.getRuntime().maxMemory() >> 20, Runtime.getRuntime().availableProcessors());
 
     System.out.println("| case | listing | encode plan | first chunk ready | render plan | plan total |"
         + " to encode | to render (fields) | old-gen peak |");
@@ -64,7 +68,7 @@ public final class PlanBenchmark {
       String fields = work + "/" + c + "/fields";
       String manifest = work + "/" + c + "/manifest";
       double share = c / 2.0;
-      prepare(spark, images, share, fields, manifest, now); // outside the timings
+      prepare(spark, images, share, fields, manifest, now, rowsPerFile); // outside the timings
       System.gc();
       resetPeaks();
       long t0 = System.nanoTime();
@@ -75,8 +79,9 @@ public final class PlanBenchmark {
           fields, MODEL, false, now, JobConfig.MAX_FILE_BYTES, conf,
           spark.sparkContext().longAccumulator("source bytes"));
       long t2 = System.nanoTime();
+      int perTask = EncodeStage.imagesPerTask(listing.imageCount(), listing.imageBytes()); // as the job sizes them
       Chunks chunks = Chunks.of(spark, pending.todo(), pending.todoCount(),
-          Chunks.imagesPerChunk(0, spark.sparkContext().defaultParallelism()), 0);
+          Chunks.imagesPerChunk(0, spark.sparkContext().defaultParallelism(), perTask), 0, perTask);
       long firstChunk = chunks.count() > 0 ? chunks.chunk(0).count() : 0;
       long t3 = System.nanoTime();
       pending.release().run();
@@ -85,10 +90,10 @@ public final class PlanBenchmark {
       if (fieldsExist) {
         RenderSettings settings = new RenderSettings(SCALES, OutputFormat.parse("png"), new OutputLayout(work),
             "cpu", 0, now);
-        Dataset<Row> stored = spark.read().schema(FieldTable.SCHEMA).parquet(fields).filter(RenderStage.WHOLE);
+        Dataset<Row> stored = spark.read().schema(FieldTable.SCHEMA).parquet(fields);
         toRender = RenderStage.plan(stored, RenderStage.doneLevels(spark, manifest, settings,
-            spark.sparkContext().hadoopConfiguration()), settings).stream().mapToLong(RenderStage.FieldsFile::rows)
-            .sum();
+            spark.sparkContext().hadoopConfiguration()), settings).files().stream()
+            .mapToLong(RenderStage.FieldsFile::rows).sum();
       }
       long t4 = System.nanoTime();
       System.out.printf("| %s | %.1f s | %.1f s | %.1f s (%,d of %,d chunks' images) | %s | %.1f s | %,d |"
@@ -101,8 +106,8 @@ public final class PlanBenchmark {
 
   /** fields/ for the first share of the images by hash, manifest/ with both levels of all of them. */
   private static void prepare(SparkSession spark, long images, double share, String fields, String manifest,
-      Timestamp now) {
-    if (share == 0 || new java.io.File(fields).isDirectory()) {
+      Timestamp now, int rowsPerFile) {
+    if (share == 0) {
       return;
     }
     Column n = col("id");
@@ -111,8 +116,9 @@ public final class PlanBenchmark {
         n);
     Dataset<Row> done = share >= 1 ? all : all.filter(expr("pmod(hash(key), 2) = 0"));
     long rows = (long) (images * share);
-    int files = (int) Math.max(1, rows / ROWS_PER_FILE);
-    done.select(col("key"),
+    int files = (int) Math.max(1, rows / rowsPerFile);
+    if (!new java.io.File(fields).isDirectory()) { // kept from an earlier run of the benchmark
+      done.select(col("key"),
             expr("concat('" + SyntheticFileSystem.SCHEME + "://" + images + "/', key)").as("source_uri"),
             expr("sha2(key, 256)").as("source_sha256"),
             expr("100 + id % 900").as(FieldTable.SOURCE_SIZE),
@@ -122,7 +128,11 @@ public final class PlanBenchmark {
             lit(0).as("tile_x"), lit(0).as("tile_y"), lit(16).as("tile_width"), lit(16).as("tile_height"),
             lit(2).as("k"), lit("q8").as("codec"), lit("black").as("alpha"), lit(now).as(FieldTable.ENCODED_AT),
             lit(1.0).as("reach"), expr("unhex(sha2(key, 256))").as("params"))
-        .repartition(files).write().mode(SaveMode.Overwrite).parquet(fields);
+          .repartition(files).write().mode(SaveMode.Overwrite).parquet(fields);
+    }
+    if (new java.io.File(manifest).isDirectory()) {
+      return;
+    }
     Dataset<Row> levels = null;
     for (Scale s : SCALES) {
       Dataset<Row> level = done.select(col("key"), lit(s.canonical()).as("scale"), lit(s.x()).as("scale_x"),
@@ -132,9 +142,10 @@ public final class PlanBenchmark {
           lit(now).as(ManifestTable.RENDERED_AT), lit(s.level()).as(ManifestTable.LEVEL));
       levels = levels == null ? level : levels.union(level);
     }
-    // the manifest of the half-done case is its fields' levels: what a run killed in render leaves is finer
-    levels.repartition(files * SCALES.size()).write().mode(SaveMode.Overwrite).partitionBy(ManifestTable.LEVEL)
-        .parquet(manifest);
+    // the manifest of the half-done case is its fields' levels: what a run killed in render leaves is finer.
+    // One file a level for each render chunk of 4 waves of files over 2 slots, as RenderStage writes it.
+    int chunks = Math.max(1, files / (Chunks.WAVES * 2));
+    levels.repartition(chunks).write().mode(SaveMode.Overwrite).partitionBy(ManifestTable.LEVEL).parquet(manifest);
   }
 
   private static void resetPeaks() {

@@ -66,6 +66,7 @@ class S3CommitTest {
     s3.resetCounts();
     JobRun run = job("/magic");
     assertEquals(Main.OK, run.exitCode(), run.err());
+    report("magic, first run");
     assertTrue(run.out().contains("commit with the S3A magic committer"), run.out());
     assertEquals(List.of(), s3.copiedKeys(), "objects the S3 server was asked to copy");
     for (String table : TABLES) {
@@ -82,6 +83,7 @@ class S3CommitTest {
     s3.resetCounts();
     JobRun again = job("/magic");
     assertEquals(Main.OK, again.exitCode(), again.err());
+    report("magic, re-run");
     assertTrue(again.out().contains("skipped " + images + " images already encoded"), again.out());
     assertEquals(List.of(), s3.copiedKeys(), "objects copied by the re-run");
 
@@ -91,6 +93,7 @@ class S3CommitTest {
     s3.resetCounts();
     JobRun changed = job("/magic");
     assertEquals(Main.OK, changed.exitCode(), changed.err());
+    report("magic, one source changed");
     assertTrue(changed.out().contains("encode wrote 1 fields"), changed.out());
     assertTrue(changed.out().contains("superseded rows from " + s3.uri("/magic/fields")), changed.out());
     assertTrue(changed.out().contains("superseded rows from " + s3.uri("/magic/manifest")), changed.out());
@@ -106,6 +109,7 @@ class S3CommitTest {
     JobRun run = job("/directory", "fs.s3a.committer.name=directory",
         "fs.s3a.committer.staging.tmp.path=" + tmp.resolve("staging").toUri());
     assertEquals(Main.OK, run.exitCode(), run.err());
+    report("directory, first run");
     assertTrue(run.out().contains("commit with the S3A directory committer"), run.out());
     assertEquals(List.of(), s3.copiedKeys(), "objects copied");
     for (String table : TABLES) {
@@ -119,6 +123,7 @@ class S3CommitTest {
     s3.resetCounts();
     JobRun run = job("/rename", "fs.s3a.committer.name=file");
     assertEquals(Main.OK, run.exitCode(), run.err());
+    report("file (rename), first run");
     assertTrue(run.out().contains("warning: fs.s3a.committer.name=file"), run.out());
     assertTrue(s3.copiedKeys().stream().anyMatch(k -> k.startsWith("rename/fields/_temporary/")), s3.copiedKeys()
         .toString());
@@ -141,6 +146,12 @@ class S3CommitTest {
     assertEquals(before, s3.pendingUploads(), "the upload was aborted");
     assertFalse(fs.exists(new org.apache.hadoop.fs.Path(table + "/__magic_job-0001")));
     assertFalse(Leftovers.clear(table, fs.getConf()), "nothing left the second time");
+  }
+
+  /** The server's counts for docs/benchmarks.md. */
+  private static void report(String what) {
+    System.out.printf("S3CommitTest: %s: %d copy requests, %d multipart uploads completed%n", what,
+        s3.copiedKeys().size(), s3.completedUploads());
   }
 
   private static JobRun job(String out, String... hadoopSettings) {

@@ -90,6 +90,36 @@ class SourceSkipTest {
         OutputSnapshot.of(out).fields().get(TAMPERED).split(" ")[0]);
   }
 
+  /**
+   * By Hadoop's own count of the bytes read through the sources' file system (a scheme of their
+   * own, so the job's tables are not counted): the first run reads every source, a re-run of an
+   * unchanged dataset none.
+   */
+  @Test
+  void aReRunOfAnUnchangedDatasetReadsNoSourceBytesByHadoopsStatistics() throws IOException {
+    Path input = ResumeTest.copySamples(tmp.resolve("in"));
+    Path out = tmp.resolve("out");
+    org.apache.hadoop.conf.Configuration hadoop = SparkTestSession.get().sparkContext().hadoopConfiguration();
+    SourceFileSystem.settings().forEach(hadoop::set);
+    String sources = SourceFileSystem.SCHEME + "://" + input.toAbsolutePath();
+    try {
+      long before = SourceFileSystem.bytesRead();
+      JobRun first = JobRun.of("encode", "--input", sources, "--fields", out.resolve("fields").toString());
+      assertEquals(Main.OK, first.exitCode(), first.err());
+      assertTrue(first.out().contains("encode wrote 8 fields"), first.out());
+      long firstRead = SourceFileSystem.bytesRead() - before;
+      assertTrue(firstRead >= imageBytes(input), "the first run reads every source: " + firstRead);
+
+      long beforeRerun = SourceFileSystem.bytesRead();
+      JobRun again = JobRun.of("encode", "--input", sources, "--fields", out.resolve("fields").toString());
+      assertEquals(Main.OK, again.exitCode(), again.err());
+      assertTrue(again.out().contains("skipped 8 images"), again.out());
+      assertEquals(0, SourceFileSystem.bytesRead() - beforeRerun, "source bytes the re-run read");
+    } finally {
+      SourceFileSystem.settings().keySet().forEach(hadoop::unset);
+    }
+  }
+
   private static long imageBytes(Path input) throws IOException {
     try (var files = Files.walk(input)) {
       return files.filter(Files::isRegularFile).filter(f -> dev.p2g.io.ImageKeys.isImage(f.getFileName().toString()))

@@ -39,6 +39,8 @@ final class ContactSheet {
   /** Sources decoded on the driver for the bicubic column stay small. */
   static final long MAX_SOURCE_PIXELS = 16_000_000L;
   private static final long MAX_FILE_BYTES = 1L << 28;
+  /** Complete images looked up per sample: some may be too large to show. */
+  private static final int CANDIDATES_PER_SAMPLE = 4;
 
   /** One level of a sample: the window's place and both renderings of it as PNG data URIs. */
   record Level(String level, int width, int height, int x, int y, int w, int h, String p2g, String bicubic,
@@ -57,13 +59,15 @@ final class ContactSheet {
     Dataset<Row> manifest = spark.read().schema(ManifestTable.SCHEMA).parquet(root + "/manifest")
         .filter(col(ManifestTable.LEVEL).isin(f.levels.toArray()).and(col("format").equalTo(f.format)));
     Dataset<Row> fields = spark.read().schema(FieldTable.SCHEMA).parquet(f.fields);
-    Dataset<Row> complete = manifest.groupBy("key").agg(countDistinct(col(ManifestTable.LEVEL)).as("n"))
-        .filter(col("n").equalTo(f.levels.size()));
-    Dataset<Row> sources = fields.groupBy("key").agg(first("source_uri").as("source_uri"),
-            first("width").as("width"), first("height").as("height"), first("alpha").as("alpha"))
-        .filter(col("width").cast("long").multiply(col("height")).leq(MAX_SOURCE_PIXELS));
-    List<Row> picked = complete.join(sources, "key").orderBy("key").limit(n).select("key", "source_uri", "alpha")
-        .collectAsList();
+    // the smallest keys with every level, a few more than needed: only those are looked up in fields/
+    Object[] candidates = manifest.groupBy("key").agg(countDistinct(col(ManifestTable.LEVEL)).as("n"))
+        .filter(col("n").equalTo(f.levels.size())).orderBy("key").limit(CANDIDATES_PER_SAMPLE * n).select("key")
+        .collectAsList().stream().map(r -> r.getString(0)).toArray();
+    List<Row> picked = candidates.length == 0 ? List.of() : fields.filter(col("key").isin(candidates))
+        .groupBy("key").agg(first("source_uri").as("source_uri"), first("width").as("width"),
+            first("height").as("height"), first("alpha").as("alpha"))
+        .filter(col("width").cast("long").multiply(col("height")).leq(MAX_SOURCE_PIXELS))
+        .orderBy("key").limit(n).select("key", "source_uri", "alpha").collectAsList();
     Map<String, Map<String, Row>> levels = new LinkedHashMap<>();
     if (!picked.isEmpty()) {
       for (Row r : manifest.filter(col("key").isin(picked.stream().map(p -> p.getString(0)).toArray()))

@@ -32,5 +32,7 @@ public final class RunFacts {
   public Map<String, Long> errorsByClass = Map.of();
   public Map<String, Long> failedPerLevel = Map.of();
   public List<ErrorRecord> errorExamples = List.of();
+  /** The manifest per level, as render read it at its end; null: the report reads it. */
+  public Map<String, LevelCounts> levelCounts;
   public double wallSeconds;
 }

@@ -1,16 +1,8 @@
 package dev.p2g.job.report;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.p2g.io.HadoopFiles;
-import dev.p2g.spark.ManifestTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,7 +13,6 @@ import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -95,26 +86,16 @@ public final class RunReport {
   /** Per level, from the manifest: images, bytes, devices, and how many this run wrote. */
   private static Map<String, Object> levels(SparkSession spark, RunFacts f, Configuration hadoop)
       throws IOException {
+    Map<String, LevelCounts> counts = f.levelCounts != null ? f.levelCounts : LevelCounts.of(spark,
+        f.output.replaceAll("/+$", "") + "/" + dev.p2g.io.OutputLayout.MANIFEST, f.levels, f.started, hadoop);
     Map<String, Object> out = new LinkedHashMap<>();
-    Map<String, Row> rows = new LinkedHashMap<>();
-    String manifest = f.output.replaceAll("/+$", "") + "/" + dev.p2g.io.OutputLayout.MANIFEST;
-    if (exists(manifest, hadoop)) { // not when nothing could be rendered
-      for (Row r : spark.read().schema(ManifestTable.SCHEMA).parquet(manifest)
-          .filter(col(ManifestTable.LEVEL).isin(f.levels.toArray()))
-          .groupBy(ManifestTable.LEVEL)
-          .agg(count(lit(1)), sum("bytes"), collect_set("device"),
-              sum(when(col(ManifestTable.RENDERED_AT).equalTo(lit(f.started)), 1).otherwise(0)))
-          .collectAsList()) {
-        rows.put(r.getString(0), r);
-      }
-    }
     for (String level : f.levels) {
-      Row r = rows.get(level);
+      LevelCounts c = counts.getOrDefault(level, LevelCounts.NONE);
       Map<String, Object> l = new LinkedHashMap<>();
-      l.put("images", r == null ? 0L : r.getLong(1));
-      l.put("written_this_run", r == null ? 0L : r.getLong(4));
-      l.put("bytes", r == null ? 0L : r.getLong(2));
-      l.put("devices", r == null ? List.of() : new ArrayList<>(r.<String>getList(3)));
+      l.put("images", c.images());
+      l.put("written_this_run", c.writtenThisRun());
+      l.put("bytes", c.bytes());
+      l.put("devices", c.devices());
       l.put("failed_this_run", f.failedPerLevel.getOrDefault(level, 0L));
       out.put(level, l);
     }
@@ -131,15 +112,21 @@ public final class RunReport {
       return 0;
     }
     Path p = new Path(uri);
-    FileSystem fs = p.getFileSystem(hadoop);
-    long total = 0; // the data files only: not checksums, _SUCCESS markers or the compaction journal
-    org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(p, true);
-    while (files.hasNext()) {
-      org.apache.hadoop.fs.LocatedFileStatus file = files.next();
-      String name = file.getPath().getName();
-      if (!name.startsWith(".") && !name.startsWith("_") && !file.getPath().toString().contains("/_")) {
-        total += file.getLen();
+    return dataBytes(p.getFileSystem(hadoop), p);
+  }
+
+  /**
+   * The data files only: not checksums, _SUCCESS markers or the compaction journal. Walked with
+   * plain statuses: a located one loads its permissions, which on a local disk runs a process each.
+   */
+  private static long dataBytes(FileSystem fs, Path dir) throws IOException {
+    long total = 0;
+    for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(dir)) {
+      String name = s.getPath().getName();
+      if (name.startsWith(".") || name.startsWith("_")) {
+        continue;
       }
+      total += s.isDirectory() ? dataBytes(fs, s.getPath()) : s.getLen();
     }
     return total;
   }

@@ -1,0 +1,51 @@
+package dev.p2g.job.report;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.p2g.spark.ManifestTable;
+import java.io.IOException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * One level of the pyramid as its manifest has it: images, bytes, devices, and how many of the
+ * images the run started at a given time wrote. Read once per run, by one aggregate, for the
+ * summary line and the report alike.
+ */
+public record LevelCounts(long images, long bytes, List<String> devices, long writtenThisRun) {
+  static final LevelCounts NONE = new LevelCounts(0, 0, List.of(), 0);
+
+  /** Per level, in the order given (a level without rows: zeros). */
+  public static Map<String, LevelCounts> of(SparkSession spark, String manifestUri, List<String> levels,
+      Timestamp runStarted, Configuration hadoop) throws IOException {
+    Map<String, LevelCounts> found = new HashMap<>();
+    Path manifest = new Path(manifestUri);
+    if (manifest.getFileSystem(hadoop).exists(manifest)) { // not when nothing could be rendered
+      for (Row r : spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
+          .filter(col(ManifestTable.LEVEL).isin(levels.toArray()))
+          .groupBy(ManifestTable.LEVEL)
+          .agg(count(lit(1)), sum("bytes"), collect_set("device"),
+              sum(when(col(ManifestTable.RENDERED_AT).equalTo(lit(runStarted)), 1L).otherwise(0L)))
+          .collectAsList()) {
+        found.put(r.getString(0), new LevelCounts(r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2),
+            new ArrayList<>(r.<String>getList(3)), r.getLong(4)));
+      }
+    }
+    Map<String, LevelCounts> out = new LinkedHashMap<>();
+    levels.forEach(l -> out.put(l, found.getOrDefault(l, NONE)));
+    return out;
+  }
+}
