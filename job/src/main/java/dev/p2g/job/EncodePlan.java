@@ -86,11 +86,11 @@ final class EncodePlan {
               Encoders.row(SourceCheckTable.SCHEMA))
           .persist(StorageLevel.MEMORY_AND_DISK());
       checked.write().mode(SaveMode.Append).parquet(SourceCheckTable.uri(fieldsUri));
-      Dataset<Row> changedKeys = checked.join(done.select(col("key"), col(DONE_SHA)), seq("key"))
-          .filter(col("source_sha256").isNull().or(col("source_sha256").notEqual(col(DONE_SHA))))
-          .select("key");
-      Dataset<Row> changedImages = classified.filter(col(CLASS).equalTo(CHECK)).join(changedKeys, seq("key"),
-          "left_semi");
+      // the field's hash is in the (cached) classified rows already: fields/ is not read again
+      Dataset<Row> changedImages = classified.filter(col(CLASS).equalTo(CHECK))
+          .join(checked.select(col("key"), col("source_sha256").as("checked_sha256")), seq("key"))
+          .filter(col("checked_sha256").isNull().or(col("checked_sha256").notEqual(col(DONE_SHA))))
+          .drop("checked_sha256");
       changed = changedImages.count();
       spark.sparkContext().setJobDescription(null);
       todo = todo.unionByName(changedImages);

@@ -94,7 +94,7 @@ final class ImageListing {
         sum(when(not(col("image")), 1L).otherwise(0L)),
         sum(when(col("stem_rank").gt(1), 1L).otherwise(0L)),
         sum(when(taken, col(dev.p2g.spark.FieldTable.SOURCE_SIZE)).otherwise(0L))).first();
-    Dataset<Row> images = ranked.filter(col("image").and(col("stem_rank").equalTo(1)))
+    Dataset<Row> images = ranked.filter(taken)
         .select(java.util.Arrays.stream(EncodePartition.INPUT.fieldNames()).map(functions::col)
             .toArray(Column[]::new));
     Dataset<Row> first = ranked.filter(col("stem_rank").equalTo(1))

@@ -2,6 +2,7 @@ package dev.p2g.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,24 @@ class LatestRowsTest {
     assertEquals(expected(), contents(table));
     assertEquals(0, LatestRows.compact(spark(), table, new Configuration()), "nothing left to remove");
     assertEquals(expected(), contents(table));
+  }
+
+  /** The marker skips a compacted table until a run says it appends; then the new supersession is found. */
+  @Test
+  void theCompactedMarkerHoldsUntilARunAppends() throws Exception {
+    Path root = tmp.resolve("t");
+    LatestRows.Table table = twoGenerations(root);
+    Configuration conf = new Configuration();
+    assertEquals(2, LatestRows.compact(spark(), table, conf));
+    assertTrue(LatestRows.isCompacted(table, conf));
+    LatestRows.appending(table, conf);
+    assertFalse(LatestRows.isCompacted(table, conf));
+    write(root, List.of(RowFactory.create("d", NEW, 40))); // d again, newer
+    assertEquals(1, LatestRows.compact(spark(), table, conf), "d's old row found once the marker is gone");
+    TreeMap<String, Integer> expected = expected();
+    expected.put("d", 40);
+    assertEquals(expected, contents(table));
+    assertEquals(0, LatestRows.compact(spark(), table, conf), "marked again: nothing read");
   }
 
   /** A journal of the earlier, move-based form (left by a run of an older p2g) is still finished. */
