@@ -5,8 +5,9 @@ have their own references, written from the same text.
 Arrays follow the ONNX output layout without the batch axis: offset [2, kH, kW] (dx, dy),
 cholesky [3, kH, kW] (l11, l21, l22), color [3, kH, kW] (r, g, b), in LR pixels.
 
-This is a gather renderer: every output pixel visits the anchors within the field's reach of
-it. The reach is computed from the field itself (largest offset and largest standard
+This is a gather renderer: every sample visits the anchors within the field's reach of it.
+A level below scale 1 samples its reduced axes at the LR pixel centres and reduces the clamped
+samples with Lanczos3 stretched by REDUCTION_STRETCH (docs/design.md, "Downscales"). The reach is computed from the field itself (largest offset and largest standard
 deviation actually present), not from model metadata, so a field that breaks its own
 metadata bounds still renders exactly.
 """
@@ -18,8 +19,8 @@ import numpy as np
 TAU = 1.0 / 255.0
 # Mahalanobis q at which exp(-q/2) = TAU: the weight is exactly 0 on and beyond it.
 Q_CUTOFF = 2.0 * math.log(255.0)
-# Output-pixel footprint (standard deviation, output pixels) convolved into downscales.
-ANTI_ALIAS_RHO = 0.5
+# The Lanczos3 kernel that reduces levels below scale 1 is this much wider than the in/out ratio.
+REDUCTION_STRETCH = 1.05
 # |l11 * l22| below this is a zero-area Gaussian: it contributes nothing.
 MIN_CHOLESKY_DET = 1e-12
 
@@ -29,26 +30,30 @@ def output_size(size, scale):
     return max(1, int(math.floor(size * scale + 0.5)))
 
 
-def covariances(cholesky, sx, sy, anti_alias=True):
-    """Sigma' entries (s00, s01, s11), colour gain and validity mask per Gaussian.
-
-    Anti-aliasing widens each Gaussian by the output pixel footprint on every axis whose
-    effective ratio (W'/W or H'/H) is below 1, and scales the colour so the integral is kept.
-    """
+def covariances(cholesky):
+    """Sigma entries (s00, s01, s11), determinant (1 where degenerate) and validity mask per Gaussian."""
     l11, l21, l22 = (cholesky[i].astype(np.float64) for i in range(3))
     valid = np.abs(l11 * l22) >= MIN_CHOLESKY_DET
     s00 = l11 * l11
     s01 = l11 * l21
     s11 = l21 * l21 + l22 * l22
-    det_before = s00 * s11 - s01 * s01
-    if anti_alias and sx < 1:
-        s00 = s00 + (ANTI_ALIAS_RHO / sx) ** 2
-    if anti_alias and sy < 1:
-        s11 = s11 + (ANTI_ALIAS_RHO / sy) ** 2
     det = s00 * s11 - s01 * s01
-    safe_det = np.where(valid, det, 1.0)
-    gain = np.where(valid, np.sqrt(np.where(valid, det_before, 0.0) / safe_det), 0.0)
-    return s00, s01, s11, safe_det, gain, valid
+    return s00, s01, s11, np.where(valid, det, 1.0), valid
+
+
+def sample_size(size, scale):
+    """Samples on an axis: the output size, or the LR size where the axis is reduced."""
+    return max(size, output_size(size, scale))
+
+
+def lanczos3_weights(n, m):
+    """[m, n] weights of an axis of n samples reduced to m <= n (identity when m == n)."""
+    if m == n:
+        return np.eye(n)
+    centre = (np.arange(m) + 0.5) * n / m
+    t = ((np.arange(n) + 0.5)[None, :] - centre[:, None]) * m / (REDUCTION_STRETCH * n)
+    w = np.where(np.abs(t) < 3, np.sinc(t) * np.sinc(t / 3), 0.0)
+    return w / w.sum(axis=1, keepdims=True)
 
 
 def field_reach(offset, s00, s11, valid):
@@ -64,12 +69,13 @@ def field_reach(offset, s00, s11, valid):
     return max_offset + math.sqrt(Q_CUTOFF * max_trace)
 
 
-def sums(offset, cholesky, color, k, width, height, scale_x, scale_y, anti_alias=True):
-    """Unclamped field values at the output pixel centres, [3, H', W'] float64."""
-    w2, h2 = output_size(width, scale_x), output_size(height, scale_y)
+def sums(offset, cholesky, color, k, width, height, scale_x, scale_y):
+    """Unclamped field values at the samples of a level, [3, h, w] float64: the output pixel
+    centres, or the LR pixel centres on an axis the level reduces."""
+    w2, h2 = sample_size(width, scale_x), sample_size(height, scale_y)
     sx, sy = w2 / width, h2 / height
-    s00, s01, s11, det, gain, valid = covariances(cholesky, sx, sy, anti_alias)
-    col = color.astype(np.float64) * gain[None]
+    s00, s01, s11, det, valid = covariances(cholesky)
+    col = color.astype(np.float64)
     off = offset.astype(np.float64)
     reach = field_reach(off, s00, s11, valid)
 
@@ -111,22 +117,28 @@ def _accumulate(out, ok, bc, ac, px, py, k, off, s00, s01, s11, det, col):
         out[ch] += col[ch][idx] * w
 
 
-def render(offset, cholesky, color, k, width, height, scale_x, scale_y=None, anti_alias=True):
+def reduce(samples, width, height, scale_x, scale_y):
+    """The clamped samples reduced to the level's size, clamped again: [3, H', W']."""
+    wy = lanczos3_weights(samples.shape[1], output_size(height, scale_y))
+    wx = lanczos3_weights(samples.shape[2], output_size(width, scale_x))
+    return np.clip(np.einsum("vj,cji,ui->cvu", wy, np.clip(samples, 0.0, 1.0), wx), 0.0, 1.0)
+
+
+def render(offset, cholesky, color, k, width, height, scale_x, scale_y=None):
     """The rendered image, [3, H', W'] float64 clamped to [0, 1]."""
     if scale_y is None:
         scale_y = scale_x
-    raw = sums(offset, cholesky, color, k, width, height, scale_x, scale_y, anti_alias)
-    return np.clip(raw, 0.0, 1.0)
+    raw = sums(offset, cholesky, color, k, width, height, scale_x, scale_y)
+    return reduce(raw, width, height, scale_x, scale_y)
 
 
-def render_brute(offset, cholesky, color, k, width, height, scale_x, scale_y=None,
-                 anti_alias=True):
-    """Every Gaussian at every pixel, no reach: the check on `render` for tiny fields."""
+def render_brute(offset, cholesky, color, k, width, height, scale_x, scale_y=None):
+    """Every Gaussian at every sample, no reach: the check on `render` for tiny fields."""
     if scale_y is None:
         scale_y = scale_x
-    w2, h2 = output_size(width, scale_x), output_size(height, scale_y)
+    w2, h2 = sample_size(width, scale_x), sample_size(height, scale_y)
     sx, sy = w2 / width, h2 / height
-    s00, s01, s11, det, gain, valid = covariances(cholesky, sx, sy, anti_alias)
+    s00, s01, s11, det, valid = covariances(cholesky)
     px = (np.arange(w2) + 0.5) / sx
     py = (np.arange(h2) + 0.5) / sy
     out = np.zeros((3, h2, w2))
@@ -135,8 +147,8 @@ def render_brute(offset, cholesky, color, k, width, height, scale_x, scale_y=Non
         dy = py[:, None] - ((b + 0.5) / k + offset[1, b, a])
         q = (s11[b, a] * dx * dx - 2 * s01[b, a] * dx * dy + s00[b, a] * dy * dy) / det[b, a]
         w = np.maximum(0.0, np.exp(-0.5 * q) - TAU) / (1.0 - TAU)
-        out += color[:, b, a, None, None] * gain[b, a] * w[None]
-    return np.clip(out, 0.0, 1.0)
+        out += color[:, b, a, None, None] * w[None]
+    return reduce(out, width, height, scale_x, scale_y)
 
 
 def _self_check():

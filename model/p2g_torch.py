@@ -4,8 +4,8 @@ The renderer implements the field equation of docs/design.md ("The Gaussian fiel
 exactly: anchors at ((a+0.5)/k, (b+0.5)/k), samples at output pixel centres ((u+0.5)/sx,
 (v+0.5)/sy), weight max(0, e - tau) / (1 - tau), the sum clamped to [0, 1]. It gathers, for every
 output pixel, the anchors within the model's reach (max_offset + sqrt(2 ln 255) * max_sigma),
-so training optimises what the Java renderer draws. Downscales are not trained, so the
-anti-aliasing branch of the equation is left to the Java renderer and p2g_render.py.
+so training optimises what the Java renderer draws. Downscales are not trained, so their
+Lanczos3 reduction is left to the Java renderer and p2g_render.py.
 
 The network follows the ideas of the Pixel-to-Gaussian paper (ContinuousSR, CVPR 2025) in our own
 form: a residual CNN encoder on the LR image, a colour head (residual on the LR pixel), covariances

@@ -4,10 +4,12 @@
  * header with g++ and checks it against the float64 reference renderer, so the math the GPU
  * runs is tested on machines without one.
  *
- * The render is a gather: every output pixel visits the anchors whose Gaussians can reach it
- * (one thread per pixel, no atomics, deterministic sums). A first pass turns each Gaussian's
- * stored parameters into what the gather needs (inverse covariance with the anti-aliasing
- * footprint, colour gain), once per Gaussian and scale instead of once per pixel.
+ * The render is a gather: every sample visits the anchors whose Gaussians can reach it (one
+ * thread per sample, no atomics, deterministic sums). A first pass turns each Gaussian's stored
+ * parameters into what the gather needs (inverse covariance, colour), once per Gaussian and
+ * scale instead of once per sample. A level below scale 1 samples its reduced axes at the LR
+ * pixel centres and is then reduced by Lanczos3, across then down (two more passes, one thread
+ * per value, the weights computed where they are used).
  *
  * Constants must equal dev.p2g.field.FieldContract; CudaMathHostTest fails when they do not.
  */
@@ -35,26 +37,22 @@
 #define P2G_TAU (1.0 / 255.0)
 /* q at which exp(-q/2) = TAU: 2 ln 255. */
 #define P2G_Q_CUTOFF 11.082527090316852
-#define P2G_ANTI_ALIAS_RHO 0.5
+/* Lobes of the Lanczos kernel that reduces levels below scale 1, and how much wider than the
+ * in/out ratio it is stretched (FieldContract.REDUCTION_STRETCH). */
+#define P2G_LANCZOS_LOBES 3
+#define P2G_REDUCTION_STRETCH 1.05
 #define P2G_MIN_CHOLESKY_DET 1e-12
 
 /* What the gather needs of one Gaussian: its offset, the inverse covariance as
- * q = ia dx^2 + ib dx dy + ic dy^2, and its colour times the anti-aliasing gain.
+ * q = ia dx^2 + ib dx dy + ic dy^2, and its colour.
  * A degenerate Gaussian has zero colour (it adds nothing) and zero reach. */
 typedef struct {
   float ox, oy, ia, ib, ic, cr, cg, cb;
 } p2g_gaussian;
 
-/* Footprint variance, in LR pixels squared, for an axis rendered at output/input ratio r:
- * (rho / r)^2 on downscaled axes, 0 elsewhere (or everywhere without anti-aliasing). */
-P2G_HD double p2g_footprint(double r, int anti_alias) {
-  return anti_alias && r < 1.0 ? (P2G_ANTI_ALIAS_RHO / r) * (P2G_ANTI_ALIAS_RHO / r) : 0.0;
-}
-
 /* Gaussian i of a field of n Gaussians stored as planes (params[plane * n + i]). reach_out
  * receives the distance from its anchor, in LR pixels, beyond which its weight is 0. */
-P2G_HD p2g_gaussian p2g_prepare(const float* params, long n, long i, double pad_x, double pad_y,
-                                double* reach_out) {
+P2G_HD p2g_gaussian p2g_prepare(const float* params, long n, long i, double* reach_out) {
   p2g_gaussian g;
   double l11 = params[P2G_L11 * n + i];
   double l21 = params[P2G_L21 * n + i];
@@ -68,18 +66,16 @@ P2G_HD p2g_gaussian p2g_prepare(const float* params, long n, long i, double pad_
     *reach_out = 0.0;
     return g;
   }
-  double sxx = l11 * l11 + pad_x;
+  double sxx = l11 * l11;
   double sxy = l11 * l21;
-  double syy = l21 * l21 + l22 * l22 + pad_y;
+  double syy = l21 * l21 + l22 * l22;
   double det = sxx * syy - sxy * sxy;
-  /* Convolving with the footprint keeps each Gaussian's integral: c' = c sqrt(det S / det S'). */
-  double gain = pad_x == 0.0 && pad_y == 0.0 ? 1.0 : fabs(chol_det) / sqrt(det);
   g.ia = (float)(syy / det);
   g.ib = (float)(-2.0 * sxy / det);
   g.ic = (float)(sxx / det);
-  g.cr = (float)(params[P2G_R * n + i] * gain);
-  g.cg = (float)(params[P2G_G * n + i] * gain);
-  g.cb = (float)(params[P2G_B * n + i] * gain);
+  g.cr = params[P2G_R * n + i];
+  g.cg = params[P2G_G * n + i];
+  g.cb = params[P2G_B * n + i];
   /* The q = Q_CUTOFF ellipse lies within sqrt(Q_CUTOFF * largest eigenvalue) of the centre. */
   double half = 0.5 * (sxx - syy);
   double lambda = 0.5 * (sxx + syy) + sqrt(half * half + sxy * sxy);
@@ -128,15 +124,49 @@ P2G_HD void p2g_sample(const p2g_gaussian* g, int gw, int gh, int k, double x, d
   out[2] = fminf(1.0f, fmaxf(0.0f, bl));
 }
 
-/* One field of a batch (CudaRenderer packs these, 48 bytes each). Offsets count elements of the
- * batch's buffers. */
+/* Lanczos3 at t input pixels from the output's centre: sinc(t) sinc(t / 3) for |t| < 3. */
+P2G_HD double p2g_lanczos3(double t) {
+  if (t == 0.0) return 1.0;
+  if (t <= -P2G_LANCZOS_LOBES || t >= P2G_LANCZOS_LOBES) return 0.0;
+  const double pt = 3.14159265358979323846 * t;
+  return P2G_LANCZOS_LOBES * sin(pt) * sin(pt / P2G_LANCZOS_LOBES) / (pt * pt);
+}
+
+/* Output u of an axis of n samples reduced to m < n (docs/design.md, "Downscales"): the weighted
+ * sum of src[i * stride], i in the kernel's window, over the sum of the weights. */
+P2G_HD float p2g_reduce(const float* src, long long stride, int n, int m, int u) {
+  const double centre = (u + 0.5) * n / m;
+  const double scale = (double)n / m * P2G_REDUCTION_STRETCH;
+  const double support = P2G_LANCZOS_LOBES * scale;
+  int lo = (int)floor(centre - support + 0.5);
+  int hi = (int)floor(centre + support + 0.5);
+  if (lo < 0) lo = 0;
+  if (hi > n) hi = n;
+  double total = 0.0;
+  float sum = 0.0f;
+  for (int i = lo; i < hi; i++) {
+    const double w = p2g_lanczos3((i + 0.5 - centre) / scale);
+    total += w;
+    sum += (float)w * src[i * stride];
+  }
+  return total == 0.0 ? 0.0f : (float)(sum / total);
+}
+
+/* One field of a batch (CudaRenderer packs these, 72 bytes each). Offsets count floats of the
+ * batch's buffers (gaussian_offset: p2g_gaussians). A level that reduces samples a
+ * sample_width x sample_height grid into the samples buffer, reduces across into the
+ * out_width x sample_height planes at mid_offset, then down into the output; one that does not
+ * samples straight into the output (its sample_offset is its out_offset in that buffer). */
 typedef struct {
   long long params_offset;   /* float: the 8 parameter planes of this field */
   long long gaussian_offset; /* p2g_gaussian: this field's prepared Gaussians */
-  long long out_offset;      /* float: this field's R, G, B output planes */
+  long long sample_offset;   /* float: R, G, B planes of the samples */
+  long long mid_offset;      /* float: R, G, B planes reduced across */
+  long long out_offset;      /* float: R, G, B planes of the output */
   int width, height, k;      /* LR size and anchors per LR pixel per axis */
+  int sample_width, sample_height;
   int out_width, out_height;
-  int anti_alias;
+  int unused;                /* keeps the size a multiple of 8 on every compiler */
 } p2g_job;
 
 /* Prepares Gaussian i of a job; false when i is past the job's Gaussians. */
@@ -144,27 +174,50 @@ P2G_HD int p2g_prepare_job(p2g_job job, const float* params, p2g_gaussian* gauss
                            double* reach) {
   const long long n = (long long)job.width * job.k * job.height * job.k;
   if (i >= n) return 0;
-  const double rx = (double)job.out_width / job.width;
-  const double ry = (double)job.out_height / job.height;
-  gaussians[job.gaussian_offset + i] = p2g_prepare(params + job.params_offset, n, i,
-      p2g_footprint(rx, job.anti_alias), p2g_footprint(ry, job.anti_alias), reach);
+  gaussians[job.gaussian_offset + i] = p2g_prepare(params + job.params_offset, n, i, reach);
   return 1;
 }
 
-/* Renders output pixel (u, v) of a job into its planes; nothing outside the job's image. */
-P2G_HD void p2g_render_job(p2g_job job, const p2g_gaussian* gaussians, double reach, float* out, int u,
+/* Sample (u, v) of a job's grid into its sample planes; nothing outside the grid. */
+P2G_HD void p2g_render_job(p2g_job job, const p2g_gaussian* gaussians, double reach, float* samples, int u,
                            int v) {
-  if (u >= job.out_width || v >= job.out_height) return;
-  const double rx = (double)job.out_width / job.width;
-  const double ry = (double)job.out_height / job.height;
+  if (u >= job.sample_width || v >= job.sample_height) return;
+  const double rx = (double)job.sample_width / job.width;
+  const double ry = (double)job.sample_height / job.height;
   float rgb[3];
   p2g_sample(gaussians + job.gaussian_offset, job.width * job.k, job.height * job.k, job.k,
              (u + 0.5) / rx, (v + 0.5) / ry, reach, rgb);
-  const long long plane = (long long)job.out_width * job.out_height;
-  const long long o = job.out_offset + (long long)v * job.out_width + u;
-  out[o] = rgb[0];
-  out[o + plane] = rgb[1];
-  out[o + 2 * plane] = rgb[2];
+  const long long plane = (long long)job.sample_width * job.sample_height;
+  const long long o = job.sample_offset + (long long)v * job.sample_width + u;
+  samples[o] = rgb[0];
+  samples[o + plane] = rgb[1];
+  samples[o + 2 * plane] = rgb[2];
+}
+
+/* Value (u, row j) of a job's planes reduced across, from its (clamped) samples. */
+P2G_HD void p2g_reduce_across_job(p2g_job job, const float* samples, float* mid, int u, int j) {
+  if (u >= job.out_width || j >= job.sample_height) return;
+  const long long in_plane = (long long)job.sample_width * job.sample_height;
+  const long long out_plane = (long long)job.out_width * job.sample_height;
+  for (int c = 0; c < 3; c++) {
+    const float* row = samples + job.sample_offset + c * in_plane + (long long)j * job.sample_width;
+    mid[job.mid_offset + c * out_plane + (long long)j * job.out_width + u] =
+        job.sample_width == job.out_width ? row[u] : p2g_reduce(row, 1, job.sample_width, job.out_width, u);
+  }
+}
+
+/* Output pixel (u, v) of a job, reduced down from its planes reduced across, clamped to [0, 1]. */
+P2G_HD void p2g_reduce_down_job(p2g_job job, const float* mid, float* out, int u, int v) {
+  if (u >= job.out_width || v >= job.out_height) return;
+  const long long in_plane = (long long)job.out_width * job.sample_height;
+  const long long out_plane = (long long)job.out_width * job.out_height;
+  for (int c = 0; c < 3; c++) {
+    const float* column = mid + job.mid_offset + c * in_plane + u;
+    const float value = job.sample_height == job.out_height
+        ? column[(long long)v * job.out_width]
+        : p2g_reduce(column, job.out_width, job.sample_height, job.out_height, v);
+    out[job.out_offset + c * out_plane + (long long)v * job.out_width + u] = fminf(1.0f, fmaxf(0.0f, value));
+  }
 }
 
 #endif /* P2G_FIELD_H */

@@ -78,7 +78,7 @@ class ReportPageTest {
     assertTrue(!html.contains("src=\"http") && !html.contains("href=\"http"), "self-contained");
 
     String chromium = chromium();
-    int images = PICKED.size() * 2 * 2; // each sample, each level: p2g and bicubic
+    int images = PICKED.size() * 2 * 3; // each sample, each level: p2g, lanczos3 and bicubic
     Browser loaded = Browser.dumpDom(chromium, page);
     assertTrue(loaded.dom().contains("data-images-loaded=\"" + images + "/" + images + "\""), loaded.dom());
     assertEquals(List.of(), loaded.console(), "console messages of the report page");

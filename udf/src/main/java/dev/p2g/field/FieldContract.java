@@ -27,9 +27,19 @@ public final class FieldContract {
   public static final double Q_CUTOFF = 2.0 * Math.log(255.0);
 
   /**
-   * Standard deviation, in output pixels, of the output pixel footprint that downscales are
-   * convolved with. 0.5 suppresses the checkerboard at the output Nyquist frequency to below
-   * 1e-3 while keeping edges within about one output pixel.
+   * How much wider than a library's Lanczos3 the kernel that reduces levels below scale 1 is
+   * (docs/design.md, "Downscales"): its cut-off sits at 1/1.05 of the output's Nyquist frequency.
+   * The field's scale-1 samples differ from the source by the model's error; on a zone plate that
+   * error left 0.6 to 1.1 dB more energy above the output's Nyquist than Lanczos3 of the source
+   * leaves, and 1.05 turns it into 0.9 to 1.4 dB less, for 2.5 to 4 % of high-frequency energy
+   * (docs/benchmarks.md, issue 16).
+   */
+  public static final double REDUCTION_STRETCH = 1.05;
+
+  /**
+   * Standard deviation, in output pixels, of the Gaussian footprint that downscales were convolved
+   * with before issue 16 (CpuRenderer.Downscale.FOOTPRINT, kept for comparisons only): it removes
+   * aliasing but keeps only about two thirds of the detail of a Lanczos3 downscale.
    */
   public static final double ANTI_ALIAS_RHO = 0.5;
 

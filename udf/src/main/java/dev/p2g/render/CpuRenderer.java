@@ -17,23 +17,36 @@ import dev.p2g.field.GaussianField;
 import java.awt.image.BufferedImage;
 
 /**
- * The production CPU renderer of the field equation (shared/DESIGN.md, "Rendering"): each
- * Gaussian is splatted over the output pixels inside its e = tau ellipse's bounding box and
- * accumulated in float32 (interleaved, see RenderBand). Sample positions are kept in double so
- * that far-from-origin coordinates of large images lose no precision before the subtraction of
- * the centre.
+ * The production CPU renderer of the field equation (docs/design.md, "Rendering"): each
+ * Gaussian is splatted over the samples (SampleGrid: the output pixels, or the LR pixel centres
+ * of a reduced axis) inside its e = tau ellipse's bounding box and accumulated in float32
+ * (interleaved, see RenderBand); a level below scale 1 is then reduced by Lanczos3
+ * (RowResampler). Sample positions are kept in double so that far-from-origin coordinates of
+ * large images lose no precision before the subtraction of the centre.
  */
 public final class CpuRenderer implements Renderer {
 
-  private final boolean antiAlias;
-
-  public CpuRenderer() {
-    this(true);
+  /** How levels below scale 1 are made: LANCZOS3 is the field equation, the others are for comparisons. */
+  public enum Downscale {
+    /** The field equation (docs/design.md, "Downscales"): scale-1 samples reduced by Lanczos3. */
+    LANCZOS3,
+    /**
+     * The rule of the field equation before issue 16: each Gaussian convolved with a Gaussian
+     * footprint of ANTI_ALIAS_RHO output pixels. Kept so benchmarks can show the difference.
+     */
+    FOOTPRINT,
+    /** No filter: the field point-sampled at output pixel centres, which aliases. */
+    POINT
   }
 
-  /** antiAlias = false renders downscales by point sampling; only for showing why the filter exists. */
-  public CpuRenderer(boolean antiAlias) {
-    this.antiAlias = antiAlias;
+  private final Downscale downscale;
+
+  public CpuRenderer() {
+    this(Downscale.LANCZOS3);
+  }
+
+  public CpuRenderer(Downscale downscale) {
+    this.downscale = downscale;
   }
 
   @Override
@@ -52,32 +65,54 @@ public final class CpuRenderer implements Renderer {
     return renderWhole(field, scale).toRgb8();
   }
 
+  /** The sample grid this renderer evaluates for a level of an LR image. */
+  public SampleGrid grid(int lrWidth, int lrHeight, Scale scale) {
+    return downscale == Downscale.LANCZOS3
+        ? SampleGrid.of(lrWidth, lrHeight, scale)
+        : SampleGrid.direct(lrWidth, lrHeight, scale);
+  }
+
+  /** FOOTPRINT's standard deviation in LR pixels on an axis sampled at ratio r; 0 for the other rules. */
+  double footprintSigma(double r) {
+    return downscale == Downscale.FOOTPRINT && r < 1 ? ANTI_ALIAS_RHO / r : 0;
+  }
+
   private RenderBand renderWhole(GaussianField field, Scale scale) {
-    RenderBand whole = new RenderBand(scale.outputWidth(field.width()), 0, scale.outputHeight(field.height()));
-    splat(field, 0, 0, field.width(), field.height(), scale, whole);
-    return whole;
+    SampleGrid grid = grid(field.width(), field.height(), scale);
+    RenderBand samples = new RenderBand(grid.width(), 0, grid.height());
+    splat(field, 0, 0, field.width(), field.height(), grid, samples);
+    if (!grid.reduces()) {
+      return samples;
+    }
+    RenderBand out = new RenderBand(grid.outWidth(), 0, grid.outHeight());
+    RowResampler reducer = grid.reducer(out::setRow);
+    float[] data = samples.data();
+    for (int j = 0, row = 3 * grid.width(); j < grid.height(); j++) {
+      reducer.push(data, j * row);
+    }
+    return out;
   }
 
   /**
    * Adds the Gaussians of a tile's field, whose rectangle starts at (originX, originY) in an LR
-   * image of lrWidth x lrHeight, to the band of that image's rendering at scale. Returns how many
-   * Gaussians reach outside the band (above it: rows already written; below it: rows it cannot
-   * hold). Those contributions are lost, so a caller that streams bands treats a non-zero count
-   * as an error; with the band sized by the tiles' reach it is zero.
+   * image of lrWidth x lrHeight, to the band of that image's samples on grid (see grid()).
+   * Returns how many Gaussians reach outside the band (above it: rows already written; below it:
+   * rows it cannot hold). Those contributions are lost, so a caller that streams bands treats a
+   * non-zero count as an error; with the band sized by the tiles' reach it is zero.
    */
-  public long splat(GaussianField field, int originX, int originY, int lrWidth, int lrHeight, Scale scale,
+  public long splat(GaussianField field, int originX, int originY, int lrWidth, int lrHeight, SampleGrid grid,
       RenderBand band) {
-    int outW = scale.outputWidth(lrWidth);
-    int outH = scale.outputHeight(lrHeight);
+    int outW = grid.width();
+    int outH = grid.height();
     if (band.width() != outW) {
-      throw new IllegalArgumentException("band is " + band.width() + " wide, the output " + outW);
+      throw new IllegalArgumentException("band is " + band.width() + " wide, the sample grid " + outW);
     }
     double rx = (double) outW / lrWidth;
     double ry = (double) outH / lrHeight;
-    // Footprint variance in LR pixels per axis; zero on axes that are not downscaled.
-    double padX = antiAlias && rx < 1 ? sq(ANTI_ALIAS_RHO / rx) : 0;
-    double padY = antiAlias && ry < 1 ? sq(ANTI_ALIAS_RHO / ry) : 0;
-    double[] sampleX = new double[outW]; // output pixel u samples the field at (u + 0.5) / s
+    // FOOTPRINT's variance in LR pixels per axis; zero on axes that are not downscaled.
+    double padX = sq(footprintSigma(rx));
+    double padY = sq(footprintSigma(ry));
+    double[] sampleX = new double[outW]; // sample u is the field at (u + 0.5) / s
     for (int u = 0; u < outW; u++) {
       sampleX[u] = (u + 0.5) / rx;
     }
@@ -105,7 +140,7 @@ public final class CpuRenderer implements Renderer {
       double sxy = l11 * l21;
       double syy = l21 * l21 + l22 * l22 + padY;
       double det = sxx * syy - sxy * sxy;
-      // Convolving with the footprint keeps each Gaussian's integral: c' = c sqrt(det S / det S').
+      // Convolving with FOOTPRINT's Gaussian keeps each Gaussian's integral: c' = c sqrt(det S / det S').
       double gain = padX == 0 && padY == 0 ? 1.0 : Math.abs(cholDet) / Math.sqrt(det);
       float cr = (float) (p[R * n + i] * gain);
       float cg = (float) (p[G * n + i] * gain);

@@ -63,6 +63,20 @@ public final class RenderBand {
     }
   }
 
+  /** Where output row (absolute) starts in data(). */
+  int offset(int row) {
+    int r = row - firstRow;
+    if (r < 0 || r >= rows) {
+      throw new IllegalArgumentException("row " + row + " is not in the band [" + firstRow + ", " + (firstRow + rows) + ")");
+    }
+    return r * width * C;
+  }
+
+  /** Sets output row (absolute) from 3 * width interleaved floats. */
+  void setRow(int row, float[] rgb) {
+    System.arraycopy(rgb, 0, data, offset(row), width * C);
+  }
+
   /** Drops the rows above newFirstRow (already written) and starts the band there, zeroing the rows it gains. */
   public void moveTo(int newFirstRow) {
     int drop = newFirstRow - firstRow;

@@ -1,10 +1,10 @@
 package dev.p2g.render;
 
-import static dev.p2g.field.FieldContract.ANTI_ALIAS_RHO;
 import static dev.p2g.field.FieldContract.Q_CUTOFF;
 
 import dev.p2g.field.GaussianField;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
  * Renders an image stored as tiles, band by band, so that neither its field nor its output
@@ -26,10 +26,11 @@ public final class TiledRender {
   private final CpuRenderer renderer;
   private final int lrWidth;
   private final int lrHeight;
-  private final Scale scale;
+  private final SampleGrid grid;
   private final double margin;
   private final RenderBand band;
   private final RowSink sink;
+  private final RowResampler reducer;
   private final byte[] rowBuffer;
   private int written;
   private int currentTileRow = -1;
@@ -43,21 +44,19 @@ public final class TiledRender {
     this.renderer = renderer;
     this.lrWidth = lrWidth;
     this.lrHeight = lrHeight;
-    this.scale = scale;
-    int outW = scale.outputWidth(lrWidth);
-    int outH = scale.outputHeight(lrHeight);
-    double ry = (double) outH / lrHeight;
-    double aaSigma = ry < 1 ? ANTI_ALIAS_RHO / ry : 0;
-    // the anti-aliasing footprint widens each Gaussian's box by at most sqrt(Q_CUTOFF) sigma;
-    // one more pixel covers the rounding of box edges to output rows
-    this.margin = reach + Math.sqrt(Q_CUTOFF) * aaSigma + 1;
-    int rows = (int) Math.min(outH, Math.ceil((maxTileHeight + 2 * margin) * ry) + 2);
-    this.band = new RenderBand(outW, 0, Math.max(1, rows));
+    this.grid = renderer.grid(lrWidth, lrHeight, scale);
+    double ry = (double) grid.height() / lrHeight;
+    // a filter footprint widens each Gaussian's box by at most sqrt(Q_CUTOFF) sigma; one more
+    // pixel covers the rounding of box edges to sample rows
+    this.margin = reach + Math.sqrt(Q_CUTOFF) * renderer.footprintSigma(ry) + 1;
+    int rows = (int) Math.min(grid.height(), Math.ceil((maxTileHeight + 2 * margin) * ry) + 2);
+    this.band = new RenderBand(grid.width(), 0, Math.max(1, rows));
     this.sink = sink;
-    this.rowBuffer = new byte[3 * outW];
+    this.rowBuffer = new byte[3 * grid.outWidth()];
+    this.reducer = grid.reduces() ? grid.reducer(this::reducedRow) : null;
   }
 
-  /** Output rows a band holds at once: what bounds this render's memory (12 bytes per pixel of width). */
+  /** Sample rows a band holds at once: what bounds this render's memory (12 bytes per sample of width). */
   public int bandRows() {
     return band.rows();
   }
@@ -69,10 +68,10 @@ public final class TiledRender {
     }
     if (tile.y() > currentTileRow) {
       currentTileRow = tile.y();
-      double ry = (double) scale.outputHeight(lrHeight) / lrHeight;
+      double ry = (double) grid.height() / lrHeight;
       flushUntil((int) Math.max(0, Math.ceil((tile.y() - margin) * ry - 0.5)));
     }
-    long outside = renderer.splat(tile.field(), tile.x(), tile.y(), lrWidth, lrHeight, scale, band);
+    long outside = renderer.splat(tile.field(), tile.x(), tile.y(), lrWidth, lrHeight, grid, band);
     if (outside > 0) {
       throw new IllegalStateException(outside + " Gaussians of the tile at (" + tile.x() + ", " + tile.y()
           + ") reach past the rendering band: the tiles' recorded reach is too small");
@@ -81,18 +80,38 @@ public final class TiledRender {
 
   /** Writes the rest of the image; call once after the last tile. */
   public void finish() throws IOException {
-    flushUntil(scale.outputHeight(lrHeight));
+    flushUntil(grid.height());
   }
 
+  /** Sends the sample rows above row to the sink, through the reduction where the level has one. */
   private void flushUntil(int row) throws IOException {
-    int end = Math.min(row, scale.outputHeight(lrHeight));
+    int end = Math.min(row, grid.height());
     while (written < end) {
       int stop = Math.min(end, band.firstRow() + band.rows());
       for (; written < stop; written++) {
-        band.rowAsRgb8(written, rowBuffer);
-        sink.row(rowBuffer);
+        if (reducer == null) {
+          band.rowAsRgb8(written, rowBuffer);
+          sink.row(rowBuffer);
+        } else {
+          try {
+            reducer.push(band.data(), band.offset(written));
+          } catch (UncheckedIOException e) {
+            throw e.getCause();
+          }
+        }
       }
       band.moveTo(written);
+    }
+  }
+
+  private void reducedRow(int v, float[] rgb) {
+    for (int i = 0; i < rgb.length; i++) {
+      rowBuffer[i] = (byte) ImageEncoding.quantize(rgb[i]);
+    }
+    try {
+      sink.row(rowBuffer);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.p2g.field.GaussianField;
 import dev.p2g.io.HadoopFiles;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Renderer;
+import dev.p2g.render.SampleGrid;
 import dev.p2g.render.Scale;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -30,8 +31,9 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
   /** The column of levels already done, beside the fields/ columns. */
   public static final String DONE = "done";
   /**
-   * At most this many output pixels (at the largest scale) in one batch: 32 M pixels are 384 MB
-   * of float RGB, on the host and on the GPU. A larger single image is still rendered alone.
+   * At most this many output pixels or samples (at the largest level; a level below scale 1
+   * samples its LR pixels, SampleGrid) in one batch: 32 M pixels are 384 MB of float RGB, on the
+   * host and on the GPU. A larger single image is still rendered alone.
    */
   private static final long MAX_BATCH_OUTPUT_PIXELS = 32L << 20;
 
@@ -59,14 +61,14 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
     });
   }
 
-  /** The largest output of a field row, to bound what a batch holds at once. */
+  /** The largest output or sample grid of a field row, to bound what a batch holds at once. */
   private long outputPixels(Row row) {
     try {
       int w = row.getInt(row.fieldIndex("width"));
       int h = row.getInt(row.fieldIndex("height"));
       long most = 0;
       for (Scale s : settings.scales()) {
-        most = Math.max(most, (long) s.outputWidth(w) * s.outputHeight(h));
+        most = Math.max(most, SampleGrid.of(w, h, s).samples());
       }
       return most;
     } catch (RuntimeException e) {

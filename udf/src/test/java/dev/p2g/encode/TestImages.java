@@ -27,7 +27,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 
 /** Builds test images in memory with known samples, encodes them, and checks decoded floats. */
-final class TestImages {
+public final class TestImages {
   static final int MAX8 = 255;
   static final int MAX16 = 65535;
 
@@ -244,7 +244,7 @@ final class TestImages {
     return segment;
   }
 
-  static byte[] insertAfterSoi(byte[] jpeg, byte[] segment) {
+  public static byte[] insertAfterSoi(byte[] jpeg, byte[] segment) {
     assertTrue((jpeg[0] & 0xFF) == 0xFF && (jpeg[1] & 0xFF) == 0xD8, "not a JPEG");
     byte[] out = new byte[jpeg.length + segment.length];
     System.arraycopy(jpeg, 0, out, 0, 2);
@@ -254,7 +254,7 @@ final class TestImages {
   }
 
   /** An APP1 Exif segment whose TIFF block holds one IFD with one entry: Orientation (SHORT). */
-  static byte[] exifOrientation(int orientation, boolean littleEndian) {
+  public static byte[] exifOrientation(int orientation, boolean littleEndian) {
     ByteArrayOutputStream tiff = new ByteArrayOutputStream();
     Endian out = new Endian(tiff, littleEndian);
     tiff.writeBytes(ascii(littleEndian ? "II" : "MM"));

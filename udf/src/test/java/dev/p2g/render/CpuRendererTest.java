@@ -37,19 +37,8 @@ class CpuRendererTest {
 
     assertEquals(want[0][0].length, got.width(), "output width");
     assertEquals(want[0].length, got.height(), "output height");
-    double maxDiff = 0;
-    int interior = 0;
-    for (int c = 0; c < 3; c++) {
-      for (int v = 0; v < got.height(); v++) {
-        for (int u = 0; u < got.width(); u++) {
-          double w = want[c][v][u];
-          maxDiff = Math.max(maxDiff, Math.abs(got.get(c, u, v) - w));
-          if (w > 0.02 && w < 0.98) {
-            interior++;
-          }
-        }
-      }
-    }
+    double maxDiff = ReferenceRenderer.maxAbsDiff(got, want);
+    int interior = ReferenceRenderer.unclamped(want);
     System.out.printf("cpu vs float64 reference, k=%d scale %-5s %3dx%-3d max |diff| %.2e%n",
         k, scaleText, got.width(), got.height(), maxDiff);
     assertTrue(maxDiff <= MAX_ABS_DIFF, "max |cpu - reference| = " + maxDiff);

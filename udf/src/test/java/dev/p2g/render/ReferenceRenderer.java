@@ -1,25 +1,29 @@
 package dev.p2g.render;
 
+import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
 
 /**
- * The judge: DESIGN.md's field equation in float64, written from the text alone, by brute
- * force (every Gaussian at every pixel, no culling). Independent of CpuRenderer's scatter, its
- * bounding boxes and its float32 accumulation. Small fields only.
+ * The judge: the field equation of docs/design.md in float64, written from the text alone, by
+ * brute force (every Gaussian at every sample, every LR pixel in every reduction weight, no
+ * culling, no windows). Independent of CpuRenderer's scatter, its bounding boxes, its weight
+ * tables and its float32 accumulation. Small fields only.
  */
 public final class ReferenceRenderer {
   private static final double TAU = 1.0 / 255.0;
-  private static final double RHO = 0.5;
+  /** The reduction kernel is Lanczos3 stretched by 1.05 beyond the ratio n / m. */
+  private static final double STRETCH = 1.05;
 
   private ReferenceRenderer() {}
 
-  /** Unclamped sums, [channel][v][u]; {@link #clamp} applies the final clamp. */
-  public static double[][][] sums(GaussianField f, double scaleX, double scaleY, boolean antiAlias) {
-    int w2 = (int) Math.max(1, Math.floor(f.width() * scaleX + 0.5));
-    int h2 = (int) Math.max(1, Math.floor(f.height() * scaleY + 0.5));
-    double sx = (double) w2 / f.width();
-    double sy = (double) h2 / f.height();
-    double[][][] out = new double[3][h2][w2];
+  /**
+   * Unclamped sums of the field equation at the samples of a w x h grid over the LR image
+   * (sample (u, v) at ((u + 0.5) W / w, (v + 0.5) H / h)), [channel][v][u].
+   */
+  public static double[][][] sums(GaussianField f, int w, int h) {
+    double sx = (double) w / f.width();
+    double sy = (double) h / f.height();
+    double[][][] out = new double[3][h][w];
     int k = f.k();
     int gw = k * f.width();
     int n = f.count();
@@ -38,26 +42,16 @@ public final class ReferenceRenderer {
       double s00 = l11 * l11;
       double s01 = l11 * l21;
       double s11 = l21 * l21 + l22 * l22;
-      double detBefore = s00 * s11 - s01 * s01;
-      if (antiAlias && sx < 1) {
-        s00 += (RHO / sx) * (RHO / sx);
-      }
-      if (antiAlias && sy < 1) {
-        s11 += (RHO / sy) * (RHO / sy);
-      }
       double det = s00 * s11 - s01 * s01;
-      double colourGain = Math.sqrt(detBefore / det);
-      double[] c = {f.get(5, g) * colourGain, f.get(6, g) * colourGain, f.get(7, g) * colourGain};
-      for (int v = 0; v < h2; v++) {
-        for (int u = 0; u < w2; u++) {
+      for (int v = 0; v < h; v++) {
+        for (int u = 0; u < w; u++) {
           double dx = (u + 0.5) / sx - mx;
           double dy = (v + 0.5) / sy - my;
           // d^T Sigma^-1 d with Sigma^-1 = [[s11, -s01], [-s01, s00]] / det
           double q = (s11 * dx * dx - 2 * s01 * dx * dy + s00 * dy * dy) / det;
-          double e = Math.exp(-0.5 * q);
-          double weight = Math.max(0, e - TAU) / (1 - TAU);
+          double weight = Math.max(0, Math.exp(-0.5 * q) - TAU) / (1 - TAU);
           for (int ch = 0; ch < 3; ch++) {
-            out[ch][v][u] += c[ch] * weight;
+            out[ch][v][u] += f.get(5 + ch, g) * weight;
           }
         }
       }
@@ -65,8 +59,96 @@ public final class ReferenceRenderer {
     return out;
   }
 
+  /**
+   * The level at scale (scaleX, scaleY): W' = max(1, floor(W s + 1/2)) per axis; an axis with
+   * W' >= W is sampled at its output pixels, an axis with W' < W at its LR pixel centres, and the
+   * clamped samples are then reduced by Lanczos3 (stretched by 1.05) on the reduced axes and
+   * clamped again.
+   */
   public static double[][][] render(GaussianField f, double scaleX, double scaleY) {
-    return clamp(sums(f, scaleX, scaleY, true));
+    int outW = (int) Math.max(1, Math.floor(f.width() * scaleX + 0.5));
+    int outH = (int) Math.max(1, Math.floor(f.height() * scaleY + 0.5));
+    int w = Math.max(outW, f.width());
+    int h = Math.max(outH, f.height());
+    double[][][] samples = clamp(sums(f, w, h));
+    if (w == outW && h == outH) {
+      return samples;
+    }
+    double[][] across = lanczos3(w, outW);
+    double[][] down = lanczos3(h, outH);
+    double[][][] out = new double[3][outH][outW];
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < outH; v++) {
+        for (int u = 0; u < outW; u++) {
+          double sum = 0;
+          for (int j = 0; j < h; j++) {
+            for (int i = 0; i < w; i++) {
+              sum += down[v][j] * across[u][i] * samples[c][j][i];
+            }
+          }
+          out[c][v][u] = sum;
+        }
+      }
+    }
+    return clamp(out);
+  }
+
+  /**
+   * Weights [u][i] of an axis of n samples resized to m: identity when m = n; when m < n, output
+   * u centred at c = (u + 0.5) n / m takes input i (centre i + 0.5) with weight
+   * L3((i + 0.5 - c) m / (1.05 n)), L3(t) = sinc(t) sinc(t / 3) for |t| < 3, else 0, normalised
+   * to sum 1.
+   */
+  public static double[][] lanczos3(int n, int m) {
+    double[][] wts = new double[m][n];
+    for (int u = 0; u < m; u++) {
+      if (m == n) {
+        wts[u][u] = 1;
+        continue;
+      }
+      double c = (u + 0.5) * n / m;
+      double total = 0;
+      for (int i = 0; i < n; i++) {
+        double t = (i + 0.5 - c) * m / (STRETCH * n);
+        wts[u][i] = Math.abs(t) < 3 ? sinc(t) * sinc(t / 3) : 0;
+        total += wts[u][i];
+      }
+      for (int i = 0; i < n; i++) {
+        wts[u][i] /= total;
+      }
+    }
+    return wts;
+  }
+
+  private static double sinc(double t) {
+    return t == 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t);
+  }
+
+  /** Largest |got - want| over every value (NaN when got holds one). */
+  public static double maxAbsDiff(FloatImage got, double[][][] want) {
+    double max = 0;
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < got.height(); v++) {
+        for (int u = 0; u < got.width(); u++) {
+          double d = Math.abs(got.get(c, u, v) - want[c][v][u]);
+          max = Double.isNaN(d) ? Double.NaN : Math.max(max, d);
+        }
+      }
+    }
+    return max;
+  }
+
+  /** How many values lie inside (0.02, 0.98): a comparison of two clamped images says little. */
+  public static int unclamped(double[][][] img) {
+    int n = 0;
+    for (double[][] plane : img) {
+      for (double[] row : plane) {
+        for (double x : row) {
+          n += x > 0.02 && x < 0.98 ? 1 : 0;
+        }
+      }
+    }
+    return n;
   }
 
   public static double[][][] clamp(double[][][] img) {

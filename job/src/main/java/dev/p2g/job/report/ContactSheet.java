@@ -5,14 +5,15 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.first;
 
 import dev.p2g.encode.AlphaPolicy;
-import dev.p2g.encode.DecodedImage;
 import dev.p2g.encode.ImageDecoder;
 import dev.p2g.io.HadoopFiles;
+import dev.p2g.field.FloatImage;
 import dev.p2g.render.ImageEncoding;
+import dev.p2g.render.Resample;
+import dev.p2g.render.ResampleFilter;
 import dev.p2g.spark.FieldTable;
 import dev.p2g.spark.ManifestTable;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -30,21 +31,23 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The report's contact sheet: for a few images, the same window of each pyramid level as p2g
- * rendered it and as a plain bicubic resample of the source to the same size gives it. Windows
+ * rendered it and as Lanczos3 and bicubic resizes of the source to the same size give it (the
+ * antialiased resizes of image libraries: Resample). The references start from the source as the
+ * encoder saw it: decoded upright (EXIF orientation) and alpha-composited the same way. Windows
  * are shown at their own pixels (no thumbnails), because the difference is in the detail.
  */
 final class ContactSheet {
   /** The window's side, in output pixels. */
   static final int WINDOW = 160;
-  /** Sources decoded on the driver for the bicubic column stay small. */
+  /** Sources decoded on the driver for the reference columns stay small. */
   static final long MAX_SOURCE_PIXELS = 16_000_000L;
   private static final long MAX_FILE_BYTES = 1L << 28;
   /** Complete images looked up per sample: some may be too large to show. */
   private static final int CANDIDATES_PER_SAMPLE = 4;
 
-  /** One level of a sample: the window's place and both renderings of it as PNG data URIs. */
-  record Level(String level, int width, int height, int x, int y, int w, int h, String p2g, String bicubic,
-      String note) {}
+  /** One level of a sample: the window's place and its three renderings as PNG data URIs. */
+  record Level(String level, int width, int height, int x, int y, int w, int h, String p2g, String lanczos3,
+      String bicubic, String note) {}
 
   record Sample(String key, String sourceUri, List<Level> levels) {}
 
@@ -77,7 +80,7 @@ final class ContactSheet {
     }
     List<Sample> out = new ArrayList<>();
     for (Row p : picked) {
-      // the bicubic column starts from what the model saw: the same alpha compositing
+      // the reference columns start from what the model saw: the same alpha compositing
       AlphaPolicy alpha = "over-white".equals(p.getString(2)) ? AlphaPolicy.WHITE : AlphaPolicy.BLACK;
       out.add(sample(p.getString(0), p.getString(1), alpha, levels.get(p.getString(0)), f.levels, hadoop));
     }
@@ -86,12 +89,12 @@ final class ContactSheet {
 
   private static Sample sample(String key, String sourceUri, AlphaPolicy alpha, Map<String, Row> rows,
       List<String> order, Configuration hadoop) {
-    BufferedImage source = null;
+    FloatImage source = null;
     String sourceNote = null;
     try {
-      DecodedImage decoded = new ImageDecoder(MAX_SOURCE_PIXELS, alpha)
-          .decode(HadoopFiles.read(sourceUri, hadoop, MAX_FILE_BYTES), key);
-      source = ImageEncoding.toRgb8(decoded.rgb());
+      // upright: the decoder applies EXIF orientation, as it did for the encoder
+      source = new ImageDecoder(MAX_SOURCE_PIXELS, alpha)
+          .decode(HadoopFiles.read(sourceUri, hadoop, MAX_FILE_BYTES), key).rgb();
     } catch (Exception e) {
       sourceNote = "source not readable now: " + e.getMessage();
     }
@@ -113,20 +116,18 @@ final class ContactSheet {
       } catch (IOException | RuntimeException e) {
         note = "pyramid file not readable: " + e.getMessage();
       }
-      String theirs = source == null ? null : dataUri(bicubicWindow(source, width, height, x, y, w, h));
-      levels.add(new Level(level, width, height, x, y, w, h, ours, theirs, note));
+      String lanczos3 = reference(source, width, height, x, y, w, h, ResampleFilter.LANCZOS3);
+      String bicubic = reference(source, width, height, x, y, w, h, ResampleFilter.BICUBIC);
+      levels.add(new Level(level, width, height, x, y, w, h, ours, lanczos3, bicubic, note));
     }
     return new Sample(key, sourceUri, levels);
   }
 
-  /** The window [x, x + w) x [y, y + h) of the source resampled bicubically to width x height. */
-  static BufferedImage bicubicWindow(BufferedImage src, int width, int height, int x, int y, int w, int h) {
-    BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-    Graphics2D g = out.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-    g.drawImage(src, -x, -y, width, height, null);
-    g.dispose();
-    return out;
+  /** The window [x, x + w) x [y, y + h) of the source resized to width x height, as a data URI; null without a source. */
+  static String reference(FloatImage source, int width, int height, int x, int y, int w, int h,
+      ResampleFilter filter) {
+    return source == null ? null
+        : dataUri(ImageEncoding.toRgb8(Resample.window(source, width, height, x, y, w, h, filter)));
   }
 
   private static BufferedImage copy(BufferedImage img, int x, int y, int w, int h) {

@@ -75,7 +75,8 @@ final class ReportPage {
   private static void contactSheet(StringBuilder b, List<ContactSheet.Sample> samples) {
     b.append("<h2>Contact sheet</h2>\n<p class=\"sub\">The centre of each level at its own pixels (at most ")
         .append(ContactSheet.WINDOW).append(" x ").append(ContactSheet.WINDOW)
-        .append("): the field rendered by p2g, and a plain bicubic resample of the source to the same size.</p>\n");
+        .append("): the field rendered by p2g, and Lanczos3 and bicubic resizes of the upright source to the same size"
+            + " (antialiased, as image libraries resize).</p>\n");
     if (samples.isEmpty()) {
       b.append("<p>No image has every level of this run yet.</p>\n");
     }
@@ -85,6 +86,7 @@ final class ReportPage {
         b.append("<figure>\n<figcaption>").append(esc(l.level())).append(" &middot; ").append(l.width()).append('x')
             .append(l.height()).append("</figcaption>\n<div class=\"pair\">");
         image(b, l.p2g(), "p2g", s.key() + " at " + l.level() + ", p2g");
+        image(b, l.lanczos3(), "lanczos3", s.key() + " at " + l.level() + ", lanczos3");
         image(b, l.bicubic(), "bicubic", s.key() + " at " + l.level() + ", bicubic");
         b.append("</div>\n");
         if (l.note() != null) {

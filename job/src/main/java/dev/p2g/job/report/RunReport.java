@@ -18,7 +18,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * report/summary.json and report/index.html under the output root: what the run made and what
  * failed, read back from the manifest (so the numbers are what is on disk, not what was meant),
- * and a contact sheet of a few images beside a bicubic resample of their sources.
+ * and a contact sheet of a few images beside Lanczos3 and bicubic resizes of their sources.
  */
 public final class RunReport {
   public static final String FOLDER = "report";

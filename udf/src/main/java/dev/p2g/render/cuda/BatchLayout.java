@@ -3,6 +3,7 @@ package dev.p2g.render.cuda;
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.render.SampleGrid;
 import dev.p2g.render.Scale;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,48 +12,73 @@ import java.util.List;
 
 /**
  * How a batch of fields at one scale lies in the kernels' buffers (p2g_job in p2g_field.h): the
- * upload is the jobs (48 bytes each) followed by every field's 8 parameter planes; the download
- * is every field's R, G, B output planes, in batch order. Kept apart from the JCuda calls so
- * that CudaBatchHostTest can check it against a host run of the kernels' code.
+ * upload is the jobs (72 bytes each) followed by every field's 8 parameter planes; the download
+ * is every field's R, G, B output planes, in batch order. A batch with a level below scale 1
+ * also has device-only buffers for the samples and the planes reduced across (SampleGrid);
+ * otherwise the samples are the output. Kept apart from the JCuda calls so that
+ * CudaBatchHostTest can check it against a host run of the kernels' code.
  */
 final class BatchLayout {
-  /** sizeof(p2g_job): three int64 offsets, six int32. */
-  static final int JOB_BYTES = 48;
+  /** sizeof(p2g_job): five int64 offsets, eight int32. */
+  static final int JOB_BYTES = 72;
   /** sizeof(p2g_gaussian): eight floats. */
   static final int GAUSSIAN_BYTES = 32;
 
   final int count;
   final long paramFloats;
   final long gaussianCount;
+  /** Whether any field's level is reduced: then the samples and mid buffers are used. */
+  final boolean reduces;
+  final long sampleFloats;
+  final long midFloats;
   final long outFloats;
   final long maxGaussians;
+  final int maxSampleWidth;
+  final int maxSampleHeight;
   final int maxOutWidth;
   final int maxOutHeight;
   private final List<GaussianField> fields;
-  private final Scale scale;
+  private final List<SampleGrid> grids;
 
   BatchLayout(List<GaussianField> fields, Scale scale) {
     this.fields = fields;
-    this.scale = scale;
     this.count = fields.size();
+    this.grids = new ArrayList<>(count);
     long params = 0;
     long gaussians = 0;
+    long samples = 0;
+    long mids = 0;
     long outs = 0;
     long most = 0;
+    int sw = 0;
+    int sh = 0;
     int w = 0;
     int h = 0;
+    boolean reduced = false;
     for (GaussianField f : fields) {
+      SampleGrid g = SampleGrid.of(f.width(), f.height(), scale);
+      grids.add(g);
       params += (long) FieldContract.PARAMS * f.count();
       gaussians += f.count();
-      outs += 3L * scale.outputWidth(f.width()) * scale.outputHeight(f.height());
+      samples += 3L * g.width() * g.height();
+      mids += 3L * g.outWidth() * g.height();
+      outs += 3L * g.outWidth() * g.outHeight();
       most = Math.max(most, f.count());
-      w = Math.max(w, scale.outputWidth(f.width()));
-      h = Math.max(h, scale.outputHeight(f.height()));
+      sw = Math.max(sw, g.width());
+      sh = Math.max(sh, g.height());
+      w = Math.max(w, g.outWidth());
+      h = Math.max(h, g.outHeight());
+      reduced |= g.reduces();
     }
     this.paramFloats = params;
     this.gaussianCount = gaussians;
+    this.reduces = reduced;
+    this.sampleFloats = reduced ? samples : 0;
+    this.midFloats = reduced ? mids : 0;
     this.outFloats = outs;
     this.maxGaussians = most;
+    this.maxSampleWidth = sw;
+    this.maxSampleHeight = sh;
     this.maxOutWidth = w;
     this.maxOutHeight = h;
   }
@@ -74,15 +100,20 @@ final class BatchLayout {
     up.order(ByteOrder.LITTLE_ENDIAN);
     long params = 0;
     long gaussians = 0;
+    long samples = 0;
+    long mids = 0;
     long outs = 0;
-    for (GaussianField f : fields) {
-      int outW = scale.outputWidth(f.width());
-      int outH = scale.outputHeight(f.height());
-      up.putLong(params).putLong(gaussians).putLong(outs)
-          .putInt(f.width()).putInt(f.height()).putInt(f.k()).putInt(outW).putInt(outH).putInt(1);
+    for (int i = 0; i < count; i++) {
+      GaussianField f = fields.get(i);
+      SampleGrid g = grids.get(i);
+      up.putLong(params).putLong(gaussians).putLong(reduces ? samples : outs).putLong(mids).putLong(outs)
+          .putInt(f.width()).putInt(f.height()).putInt(f.k())
+          .putInt(g.width()).putInt(g.height()).putInt(g.outWidth()).putInt(g.outHeight()).putInt(0);
       params += (long) FieldContract.PARAMS * f.count();
       gaussians += f.count();
-      outs += 3L * outW * outH;
+      samples += 3L * g.width() * g.height();
+      mids += 3L * g.outWidth() * g.height();
+      outs += 3L * g.outWidth() * g.outHeight();
     }
     for (GaussianField f : fields) {
       up.asFloatBuffer().put(f.params());
@@ -94,8 +125,8 @@ final class BatchLayout {
   List<FloatImage> readDownload(ByteBuffer down) {
     down.order(ByteOrder.LITTLE_ENDIAN);
     List<FloatImage> images = new ArrayList<>(count);
-    for (GaussianField f : fields) {
-      FloatImage image = FloatImage.blank(scale.outputWidth(f.width()), scale.outputHeight(f.height()));
+    for (SampleGrid g : grids) {
+      FloatImage image = FloatImage.blank(g.outWidth(), g.outHeight());
       float[] data = image.data();
       down.asFloatBuffer().get(data);
       down.position(down.position() + 4 * data.length);

@@ -32,7 +32,8 @@ public final class CudaDevices {
   private static final Map<Integer, Device> DEVICES = new HashMap<>();
 
   /** A device's context and the kernels in it. */
-  public record Device(int ordinal, CUcontext context, CUfunction prepare, CUfunction render) {
+  public record Device(int ordinal, CUcontext context, CUfunction prepare, CUfunction render,
+      CUfunction reduceAcross, CUfunction reduceDown) {
     /** Makes the context current on the calling thread (CUDA contexts are per thread). */
     public void makeCurrent() {
       cuCtxSetCurrent(context);
@@ -80,7 +81,11 @@ public final class CudaDevices {
     cuModuleGetFunction(prepare, module, "p2g_prepare_kernel");
     CUfunction render = new CUfunction();
     cuModuleGetFunction(render, module, "p2g_render_kernel");
-    d = new Device(ordinal, ctx, prepare, render);
+    CUfunction reduceAcross = new CUfunction();
+    cuModuleGetFunction(reduceAcross, module, "p2g_reduce_across_kernel");
+    CUfunction reduceDown = new CUfunction();
+    cuModuleGetFunction(reduceDown, module, "p2g_reduce_down_kernel");
+    d = new Device(ordinal, ctx, prepare, render, reduceAcross, reduceDown);
     DEVICES.put(ordinal, d);
     return d;
   }

@@ -26,7 +26,8 @@ import jcuda.driver.CUstream_flags;
 /**
  * Renders fields with the CUDA kernels of src/main/cuda on one GPU: one per task, on its own
  * stream, reusing its device buffers and pinned host buffers from one batch to the next (they
- * only grow). A batch of fields at one scale is two kernel launches, whatever its size.
+ * only grow). A batch of fields at one scale is two kernel launches, whatever its size, and two
+ * more (the Lanczos3 reduction) for a level below scale 1.
  * Not thread-safe: a task's thread uses it.
  */
 public final class CudaRenderer implements Renderer, AutoCloseable {
@@ -39,6 +40,8 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
   private final Buffer params = new Buffer();
   private final Buffer gaussians = new Buffer();
   private final Buffer reach = new Buffer();
+  private final Buffer samples = new Buffer();
+  private final Buffer mid = new Buffer();
   private final Buffer out = new Buffer();
   private final PinnedBuffer hostUp = new PinnedBuffer();
   private final PinnedBuffer hostDown = new PinnedBuffer();
@@ -65,7 +68,7 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
     return renderAll(List.of(field), scale).get(0);
   }
 
-  /** The fields at one scale, in one upload, two launches and one download. */
+  /** The fields at one scale, in one upload, two (or four) launches and one download. */
   @Override
   public List<FloatImage> renderAll(List<GaussianField> fields, Scale scale) {
     device.makeCurrent();
@@ -78,6 +81,9 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
     gaussians.ensure(BatchLayout.GAUSSIAN_BYTES * batch.gaussianCount);
     reach.ensure(4L * batch.count);
     out.ensure(batch.downloadBytes());
+    samples.ensure(4 * batch.sampleFloats);
+    mid.ensure(4 * batch.midFloats);
+    CUdeviceptr sampled = batch.reduces ? samples.ptr : out.ptr;
 
     cuMemcpyHtoDAsync(jobs.ptr, hostUp.ptr, batch.jobBytes(), stream);
     cuMemcpyHtoDAsync(params.ptr, hostUp.ptr.withByteOffset(batch.jobBytes()), 4 * batch.paramFloats, stream);
@@ -86,20 +92,32 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
         batch.count, 1, PREPARE_THREADS, 1, 1, 0, stream,
         Pointer.to(Pointer.to(jobs.ptr), Pointer.to(params.ptr), Pointer.to(gaussians.ptr), Pointer.to(reach.ptr)),
         null);
-    cuLaunchKernel(device.render(), (batch.maxOutWidth + TILE - 1) / TILE, (batch.maxOutHeight + TILE - 1) / TILE,
+    cuLaunchKernel(device.render(), blocks(batch.maxSampleWidth), blocks(batch.maxSampleHeight),
         batch.count, TILE, TILE, 1, 0, stream,
-        Pointer.to(Pointer.to(jobs.ptr), Pointer.to(gaussians.ptr), Pointer.to(reach.ptr), Pointer.to(out.ptr)),
+        Pointer.to(Pointer.to(jobs.ptr), Pointer.to(gaussians.ptr), Pointer.to(reach.ptr), Pointer.to(sampled)),
         null);
+    if (batch.reduces) {
+      cuLaunchKernel(device.reduceAcross(), blocks(batch.maxOutWidth), blocks(batch.maxSampleHeight), batch.count,
+          TILE, TILE, 1, 0, stream,
+          Pointer.to(Pointer.to(jobs.ptr), Pointer.to(samples.ptr), Pointer.to(mid.ptr)), null);
+      cuLaunchKernel(device.reduceDown(), blocks(batch.maxOutWidth), blocks(batch.maxOutHeight), batch.count,
+          TILE, TILE, 1, 0, stream,
+          Pointer.to(Pointer.to(jobs.ptr), Pointer.to(mid.ptr), Pointer.to(out.ptr)), null);
+    }
     cuMemcpyDtoHAsync(hostDown.ptr, out.ptr, batch.downloadBytes(), stream);
     cuStreamSynchronize(stream);
     return batch.readDownload(hostDown.ptr.getByteBuffer(0, batch.downloadBytes()));
+  }
+
+  private static int blocks(int threads) {
+    return (threads + TILE - 1) / TILE;
   }
 
   @Override
   public void close() {
     device.makeCurrent();
     cuStreamSynchronize(stream);
-    for (Buffer b : new Buffer[] {jobs, params, gaussians, reach, out}) {
+    for (Buffer b : new Buffer[] {jobs, params, gaussians, reach, samples, mid, out}) {
       b.free();
     }
     hostUp.free();

@@ -1,0 +1,117 @@
+package dev.p2g.render;
+
+/**
+ * One axis of a separable resize from in to out samples: for output sample u, the input samples
+ * [first(u), first(u) + count(u)) and their normalised weights. Output u is centred at
+ * (u + 0.5) in / out input pixels and input i at i + 0.5; the kernel is stretched by
+ * max(1, in / out), and the weights of the inputs that exist are normalised to sum to 1 (the
+ * image edge takes no made-up pixels). This is the antialiased resize of Pillow and libvips, so a
+ * LANCZOS3 level equals what users call "a Lanczos3 downscale" (ResampleTest checks it against
+ * Pillow's own output).
+ */
+public final class AxisWeights {
+  private final int in;
+  private final int out;
+  private final int[] first;
+  private final int[] count;
+  private final int stride;
+  private final float[] weights;
+
+  private AxisWeights(int in, int out, int[] first, int[] count, int stride, float[] weights) {
+    this.in = in;
+    this.out = out;
+    this.first = first;
+    this.count = count;
+    this.stride = stride;
+    this.weights = weights;
+  }
+
+  /** The weights of a library's resize from in to out; an axis that keeps its size is left as it is. */
+  public static AxisWeights of(ResampleFilter filter, int in, int out) {
+    return of(filter, in, out, 1);
+  }
+
+  /**
+   * The same with the kernel of a reduction (out < in) stretched by a further factor (the
+   * renderer's FieldContract.REDUCTION_STRETCH); upscales are not affected.
+   */
+  public static AxisWeights of(ResampleFilter filter, int in, int out, double reductionStretch) {
+    if (in <= 0 || out <= 0) {
+      throw new IllegalArgumentException("resize of " + in + " samples to " + out);
+    }
+    if (in == out) {
+      return identity(in);
+    }
+    double scale = (double) in / out;
+    double stretch = scale > 1 ? scale * reductionStretch : 1;
+    double support = filter.support() * stretch;
+    int stride = (int) Math.ceil(2 * support) + 2;
+    int[] first = new int[out];
+    int[] count = new int[out];
+    float[] weights = new float[out * stride];
+    double[] w = new double[stride];
+    for (int u = 0; u < out; u++) {
+      double centre = (u + 0.5) * scale;
+      int lo = Math.max(0, (int) Math.floor(centre - support + 0.5));
+      int hi = Math.min(in, (int) Math.floor(centre + support + 0.5));
+      double sum = 0;
+      for (int i = lo; i < hi; i++) {
+        w[i - lo] = filter.weight((i + 0.5 - centre) / stretch);
+        sum += w[i - lo];
+      }
+      first[u] = lo;
+      count[u] = hi - lo;
+      for (int i = lo; i < hi; i++) {
+        weights[u * stride + i - lo] = (float) (sum == 0 ? 0 : w[i - lo] / sum);
+      }
+    }
+    return new AxisWeights(in, out, first, count, stride, weights);
+  }
+
+  /** An axis that is not resized: each output sample is its input sample. */
+  private static AxisWeights identity(int size) {
+    int[] first = new int[size];
+    int[] count = new int[size];
+    float[] weights = new float[size];
+    for (int u = 0; u < size; u++) {
+      first[u] = u;
+      count[u] = 1;
+      weights[u] = 1;
+    }
+    return new AxisWeights(size, size, first, count, 1, weights);
+  }
+
+  public int in() {
+    return in;
+  }
+
+  public int out() {
+    return out;
+  }
+
+  public int first(int u) {
+    return first[u];
+  }
+
+  public int count(int u) {
+    return count[u];
+  }
+
+  /** The weight of input first(u) + t in output u. */
+  public float weight(int u, int t) {
+    return weights[u * stride + t];
+  }
+
+  /** The most inputs any output takes: how many rows a streaming vertical pass must hold. */
+  public int maxCount() {
+    int most = 1;
+    for (int c : count) {
+      most = Math.max(most, c);
+    }
+    return most;
+  }
+
+  boolean isIdentity() {
+    return in == out && stride == 1;
+  }
+}
