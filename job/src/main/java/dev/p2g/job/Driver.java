@@ -11,7 +11,7 @@ import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.cuda.CudaDevices;
 import dev.p2g.spark.EncodeSettings;
 import dev.p2g.spark.RenderSettings;
-import dev.p2g.spark.SerializableHadoopConf;
+import org.apache.spark.util.SerializableConfiguration;
 import dev.p2g.spark.SparkMasters;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -52,8 +52,8 @@ final class Driver {
   private int execute(OutputCommitters committers) throws SystemicException {
     config = qualified(config);
     String device = resolveDevice();
-    Broadcast<SerializableHadoopConf> conf =
-        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new SerializableHadoopConf(hadoop));
+    Broadcast<SerializableConfiguration> conf =
+        JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new SerializableConfiguration(hadoop));
     long started = System.nanoTime();
     long images = 0;
     Timestamp runStarted = new Timestamp(System.currentTimeMillis());
@@ -191,7 +191,7 @@ final class Driver {
 
   private String storedDistinct(String column) {
     return String.join(", ", spark.read().schema(dev.p2g.spark.FieldTable.SCHEMA).parquet(config.fields())
-        .select(column).distinct().limit(3).collectAsList().stream().map(r -> r.getString(0)).sorted().toList());
+        .select(column).distinct().limit(3).collectAsList().stream().map(r -> r.<String>getAs(column)).sorted().toList());
   }
 
   private void reportCleanup(String table, boolean leftovers, long superseded) {

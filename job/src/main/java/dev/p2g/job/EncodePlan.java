@@ -8,7 +8,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.FieldTable;
 import dev.p2g.spark.HashSources;
-import dev.p2g.spark.SerializableHadoopConf;
+import org.apache.spark.util.SerializableConfiguration;
 import dev.p2g.spark.SourceCheckTable;
 import java.sql.Timestamp;
 import java.util.Arrays;
@@ -49,7 +49,7 @@ final class EncodePlan {
   /** images: the listing (EncodePartition.INPUT); count: its size; fieldsExist: whether fields/ is there yet. */
   static Pending plan(SparkSession spark, Dataset<Row> images, long count, boolean fieldsExist, boolean checksExist,
       String fieldsUri, String modelId, boolean verify, Timestamp runStarted, long maxFileBytes,
-      Broadcast<SerializableHadoopConf> conf, LongAccumulator sourceBytes) {
+      Broadcast<SerializableConfiguration> conf, LongAccumulator sourceBytes) {
     if (!fieldsExist) {
       return new Pending(images, count, 0, 0, 0, () -> {});
     }
@@ -71,9 +71,9 @@ final class EncodePlan {
     Dataset<Row> classified = joined
         .withColumn(CLASS, when(col(DONE_SHA).isNull(), NEW).when(unchanged, UNCHANGED).otherwise(CHECK))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    Row counts = classified.agg(countOf(NEW), countOf(UNCHANGED), countOf(CHECK)).first();
-    long toCheck = counts.isNullAt(2) ? 0 : counts.getLong(2);
-    long unchangedCount = counts.isNullAt(1) ? 0 : counts.getLong(1);
+    Row counts = classified.agg(countOf(UNCHANGED).as("unchanged"), countOf(CHECK).as("check")).first();
+    long toCheck = counts.isNullAt(counts.fieldIndex("check")) ? 0 : counts.<Long>getAs("check");
+    long unchangedCount = counts.isNullAt(counts.fieldIndex("unchanged")) ? 0 : counts.<Long>getAs("unchanged");
     Dataset<Row> todo = classified.filter(col(CLASS).equalTo(NEW));
     long changed = 0;
     Runnable release = classified::unpersist;

@@ -6,7 +6,7 @@ import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.EncodeSettings;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.FieldTable;
-import dev.p2g.spark.SerializableHadoopConf;
+import org.apache.spark.util.SerializableConfiguration;
 import dev.p2g.spark.SourceCheckTable;
 import dev.p2g.spark.StageAccumulators;
 import java.io.IOException;
@@ -73,7 +73,7 @@ final class EncodeStage {
   private EncodeStage() {}
 
   static Result run(SparkSession spark, ImageListing.Listing listing, EncodeSettings settings, String fieldsUri,
-      int partitionsOption, long commitEvery, boolean verifySources, Broadcast<SerializableHadoopConf> conf,
+      int partitionsOption, long commitEvery, boolean verifySources, Broadcast<SerializableConfiguration> conf,
       ErrorLog errors, ProgressReporter progress) throws SystemicException {
     spark.sparkContext().setJobGroup("p2g-encode", "p2g encode stage", false);
     try {
@@ -86,8 +86,8 @@ final class EncodeStage {
 
   private static Result encode(SparkSession spark, ImageListing.Listing listing, EncodeSettings settings,
       String fieldsUri, int partitionsOption, long commitEvery, boolean verifySources,
-      Broadcast<SerializableHadoopConf> conf, ErrorLog errors, ProgressReporter progress) throws SystemicException {
-    Configuration hadoop = conf.value().get();
+      Broadcast<SerializableConfiguration> conf, ErrorLog errors, ProgressReporter progress) throws SystemicException {
+    Configuration hadoop = conf.value().value();
     boolean leftovers = Leftovers.clear(fieldsUri, hadoop);
     leftovers |= Leftovers.clear(SourceCheckTable.uri(fieldsUri), hadoop);
     long superseded = LatestRows.compact(spark, table(fieldsUri), hadoop); // a killed run's, first

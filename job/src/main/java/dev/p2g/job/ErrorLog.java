@@ -75,8 +75,8 @@ final class ErrorLog {
           return read().filter(col(ErrorRecord.STAGE).equalTo(stage))
               .withColumn(TableRewrite.FILE, input_file_name())
               .groupBy(TableRewrite.FILE)
-              .agg(count(lit(1)).as("rows"), sum(when(going, 1L).otherwise(0L)).as("going"))
-              .filter(col("going").gt(0));
+              .agg(count(lit(1)).as(TableRewrite.ROWS), sum(when(going, 1L).otherwise(0L)).as(TableRewrite.GOING))
+              .filter(col(TableRewrite.GOING).gt(0));
         }
 
         @Override
@@ -130,21 +130,21 @@ final class ErrorLog {
       mine = mine.or(col(ErrorRecord.STAGE).equalTo(ErrorRecord.RENDER).and(col("level").isin(levels.toArray())));
     }
     Dataset<Row> rows = read().filter(mine);
-    Row totals = rows.agg(countDistinct(col("key")), count(lit(1))).first();
+    Row totals = rows.agg(countDistinct(col("key")).as("images"), count(lit(1)).as("rows")).first();
     Map<String, Long> byClass = new TreeMap<>();
     for (Row r : rows.groupBy("error_class").count().collectAsList()) {
-      byClass.put(r.getString(0), r.getLong(1));
+      byClass.put(r.getAs("error_class"), r.getAs("count"));
     }
     Map<String, Long> byLevel = new TreeMap<>();
     for (Row r : rows.filter(col("level").isNotNull()).groupBy("level").count().collectAsList()) {
-      byLevel.put(r.getString(0), r.getLong(1));
+      byLevel.put(r.getAs("level"), r.getAs("count"));
     }
     List<ErrorRecord> examples = new ArrayList<>();
     for (Row r : rows.withColumn("n", row_number().over(Window.partitionBy("error_class").orderBy("key", "level")))
         .filter(col("n").leq(RunFacts.EXAMPLES_PER_CLASS)).orderBy("error_class", "key", "level").collectAsList()) {
       examples.add(ErrorRecord.fromRow(r));
     }
-    return new Summary(totals.getLong(0), totals.getLong(1), byClass, byLevel, examples);
+    return new Summary(totals.getAs("images"), totals.getAs("rows"), byClass, byLevel, examples);
   }
 
   private Dataset<Row> read() {

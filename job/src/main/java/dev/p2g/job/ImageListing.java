@@ -10,7 +10,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.ListFiles;
-import dev.p2g.spark.SerializableHadoopConf;
+import org.apache.spark.util.SerializableConfiguration;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ final class ImageListing {
 
   private ImageListing() {}
 
-  static Listing list(SparkSession spark, List<String> inputs, Broadcast<SerializableHadoopConf> conf)
+  static Listing list(SparkSession spark, List<String> inputs, Broadcast<SerializableConfiguration> conf)
       throws SystemicException {
     List<Row> roots = new ArrayList<>();
     List<Row> rootFiles = new ArrayList<>();
@@ -120,11 +120,11 @@ final class ImageListing {
   }
 
   /** The roots are the only paths the driver looks at: a folder to list, or a file given by name. */
-  private static void root(String input, Broadcast<SerializableHadoopConf> conf, List<Row> roots,
+  private static void root(String input, Broadcast<SerializableConfiguration> conf, List<Row> roots,
       List<Row> rootFiles) throws SystemicException {
     Path path = new Path(input);
     try {
-      FileSystem fs = path.getFileSystem(conf.value().get());
+      FileSystem fs = path.getFileSystem(conf.value().value());
       FileStatus status = fs.getFileStatus(path);
       Path qualified = fs.makeQualified(path);
       if (status.isDirectory()) {

@@ -95,7 +95,8 @@ final class LatestRows {
     return new TableRewrite.Removal() {
       @Override
       public Dataset<Row> perFile() {
-        return stale.groupBy(TableRewrite.FILE).agg(max(col("rows")).as("rows"), count("*").as("stale"));
+        return stale.groupBy(TableRewrite.FILE).agg(max(col("rows")).as(TableRewrite.ROWS),
+            count("*").as(TableRewrite.GOING));
       }
 
       @Override

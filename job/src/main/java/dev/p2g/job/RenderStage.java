@@ -19,7 +19,7 @@ import dev.p2g.spark.FieldTable;
 import dev.p2g.spark.ManifestTable;
 import dev.p2g.spark.RenderPartition;
 import dev.p2g.spark.RenderSettings;
-import dev.p2g.spark.SerializableHadoopConf;
+import org.apache.spark.util.SerializableConfiguration;
 import dev.p2g.spark.StageAccumulators;
 import dev.p2g.spark.TiledRenderPartition;
 import java.io.IOException;
@@ -92,7 +92,7 @@ final class RenderStage {
    * band by band in chunks of images. Returns how many such images there are and the chunks run.
    */
   private static Tiled renderTiled(SparkSession spark, Dataset<Row> tiles, String manifestUri,
-      RenderSettings settings, long perChunk, Broadcast<SerializableHadoopConf> conf, StageAccumulators counters,
+      RenderSettings settings, long perChunk, Broadcast<SerializableConfiguration> conf, StageAccumulators counters,
       ErrorLog errors, java.util.function.LongConsumer found) throws SystemicException {
     List<String> imageColumns = List.of("key", "width", "height", "source_uri", "source_sha256", "model_id");
     Dataset<Row> images = tiles.withColumn("file", input_file_name())
@@ -100,7 +100,7 @@ final class RenderStage {
         .agg(collect_set("file").as("files"), max("reach").as("reach"),
             max("tile_height").as("max_tile_height"), count(lit(1)).as("tiles"));
     List<String> levels = settings.scales().stream().map(Scale::level).toList();
-    if (exists(manifestUri, conf.value().get())) {
+    if (exists(manifestUri, conf.value().value())) {
       Dataset<Row> done = spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
           .filter(col(ManifestTable.LEVEL).isin(levels.toArray())
               .and(col("format").equalTo(settings.format().extension())))
@@ -140,7 +140,7 @@ final class RenderStage {
       for (int i = 0; i < chunks; i++) {
         spark.sparkContext().setJobDescription(String.format("p2g render: tiled images, part %d of %d at %s",
             i + 1, chunks, settings.scales()));
-        LatestRows.appending(table(manifestUri), conf.value().get());
+        LatestRows.appending(table(manifestUri), conf.value().value());
         images.filter(functions.pmod(functions.hash(col("key")), lit(chunks)).equalTo(i))
             .repartition((int) Math.max(1, Math.min(2L * slots, (count + chunks - 1) / chunks)))
             .mapPartitions(new TiledRenderPartition(settings, conf, counters),
@@ -160,7 +160,7 @@ final class RenderStage {
   }
 
   static Result run(SparkSession spark, String fieldsUri, RenderSettings settings, long commitEvery,
-      Broadcast<SerializableHadoopConf> conf, ErrorLog errors, ProgressReporter progress) throws SystemicException {
+      Broadcast<SerializableConfiguration> conf, ErrorLog errors, ProgressReporter progress) throws SystemicException {
     spark.sparkContext().setJobGroup("p2g-render", "p2g render stage at " + settings.scales(), false);
     try {
       return render(spark, fieldsUri, settings, commitEvery, conf, errors, progress);
@@ -170,8 +170,8 @@ final class RenderStage {
   }
 
   private static Result render(SparkSession spark, String fieldsUri, RenderSettings settings, long commitEvery,
-      Broadcast<SerializableHadoopConf> conf, ErrorLog errors, ProgressReporter progress) throws SystemicException {
-    Configuration hadoop = conf.value().get();
+      Broadcast<SerializableConfiguration> conf, ErrorLog errors, ProgressReporter progress) throws SystemicException {
+    Configuration hadoop = conf.value().value();
     readFields(spark, fieldsUri);
     LatestRows.compact(spark, EncodeStage.table(fieldsUri), hadoop); // one field per image before rendering
     String manifestUri = settings.layout().manifest();
@@ -234,13 +234,13 @@ final class RenderStage {
    * Superseded manifest rows and the pyramid files only they name, removed; nothing to do (not a
    * row read) while the manifest's marker says nothing was appended since its last compaction.
    */
-  private static long compactManifest(SparkSession spark, String manifestUri, Broadcast<SerializableHadoopConf> conf)
+  private static long compactManifest(SparkSession spark, String manifestUri, Broadcast<SerializableConfiguration> conf)
       throws SystemicException {
-    if (LatestRows.isCompacted(table(manifestUri), conf.value().get())) {
+    if (LatestRows.isCompacted(table(manifestUri), conf.value().value())) {
       return 0;
     }
     removeOrphanedImages(spark, manifestUri, conf);
-    return LatestRows.compact(spark, table(manifestUri), conf.value().get());
+    return LatestRows.compact(spark, table(manifestUri), conf.value().value());
   }
 
   /** A chunk has committed: its failures go to errors/, and the driver forgets them. */
@@ -289,11 +289,11 @@ final class RenderStage {
             sum(when(whole, 0L).otherwise(1L)).as("tiles"))
         .orderBy("file")
         .collectAsList()) {
-      long rows = r.getLong(1);
+      long rows = r.getAs("rows");
       wholeFields += rows;
-      tileRows += r.getLong(4);
-      if (r.getLong(2) < rows) {
-        files.add(new FieldsFile(TableRewrite.hadoopPath(r.getString(0)), rows, r.getLong(3) > 0));
+      tileRows += r.<Long>getAs("tiles");
+      if (r.<Long>getAs("complete") < rows) {
+        files.add(new FieldsFile(TableRewrite.hadoopPath(r.getAs("file")), rows, r.<Long>getAs("touched") > 0));
       }
     }
     return new Plan(files, wholeFields, tileRows);
@@ -323,8 +323,8 @@ final class RenderStage {
    * format): removed before their rows, so a run killed in between finds them again next time.
    */
   private static void removeOrphanedImages(SparkSession spark, String manifestUri,
-      Broadcast<SerializableHadoopConf> conf) throws SystemicException {
-    Configuration hadoop = conf.value().get();
+      Broadcast<SerializableConfiguration> conf) throws SystemicException {
+    Configuration hadoop = conf.value().value();
     if (!exists(manifestUri, hadoop)) {
       return;
     }

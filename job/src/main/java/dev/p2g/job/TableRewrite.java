@@ -39,6 +39,9 @@ final class TableRewrite {
   static final String WORK_DIR = "_p2g_compaction";
   /** The column naming a row's file in Removal.perFile (input_file_name()). */
   static final String FILE = "_p2g_file";
+  /** Removal.perFile's count of a file's rows, and of those that go. */
+  static final String ROWS = "rows";
+  static final String GOING = "going";
   static final String JOURNAL = "journal";
   private static final String HEADER = "rewrite";
   private static final String DELETE = "delete";
@@ -49,7 +52,10 @@ final class TableRewrite {
   /** A table: its URI, schema and partition columns. */
   record Table(String uri, StructType schema, List<String> partitions) {}
 
-  /** Which rows go: per file (FILE, its rows, its rows that go; files with none left out), and a filter keeping the rest. */
+  /**
+   * Which rows go: per file (columns FILE, ROWS: its rows, GOING: its rows that go; files with
+   * none going left out), and a filter keeping the rest.
+   */
   interface Removal {
     Dataset<Row> perFile();
 
@@ -71,9 +77,9 @@ final class TableRewrite {
     long removed = 0;
     long kept = 0;
     for (Row file : r.perFile().collectAsList()) {
-      String path = hadoopPath(file.getString(0));
-      long rows = file.getLong(1);
-      long going = file.getLong(2);
+      String path = hadoopPath(file.getAs(FILE));
+      long rows = file.getAs(ROWS);
+      long going = file.getAs(GOING);
       removed += going;
       replaced.add(path);
       if (going < rows) {

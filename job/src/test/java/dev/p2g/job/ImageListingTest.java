@@ -2,7 +2,7 @@ package dev.p2g.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.p2g.spark.SerializableHadoopConf;
+import org.apache.spark.util.SerializableConfiguration;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,8 +35,8 @@ class ImageListingTest {
     }
     write(in.resolve("empty.png"), new byte[0]);
     SparkSession spark = SparkTestSession.get();
-    Broadcast<SerializableHadoopConf> conf = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .broadcast(new SerializableHadoopConf(spark.sparkContext().hadoopConfiguration()));
+    Broadcast<SerializableConfiguration> conf = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
 
     ImageListing.Listing listing = ImageListing.list(spark,
         List.of(in.toString(), in.resolve("other/solo.webp").toString()), conf);

@@ -10,7 +10,7 @@ import dev.p2g.render.Scale;
 import dev.p2g.spark.FieldTable;
 import dev.p2g.spark.ManifestTable;
 import dev.p2g.spark.RenderSettings;
-import dev.p2g.spark.SerializableHadoopConf;
+import org.apache.spark.util.SerializableConfiguration;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -53,8 +53,8 @@ public final class PlanBenchmark {
     SyntheticFileSystem.settings().forEach((k, v) -> builder.config("spark.hadoop." + k, v));
     SparkSession spark = builder.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
-    Broadcast<SerializableHadoopConf> conf = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .broadcast(new SerializableHadoopConf(spark.sparkContext().hadoopConfiguration()));
+    Broadcast<SerializableConfiguration> conf = JavaSparkContext.fromSparkContext(spark.sparkContext())
+        .broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
     String input = SyntheticFileSystem.SCHEME + "://" + images + "/";
     Timestamp now = new Timestamp(System.currentTimeMillis());
     System.out.printf("%,d synthetic images, %,d rows a fields/ file, local[2], max heap %d MiB, %d cores%n", images,

@@ -45,14 +45,6 @@ public final class ImageDecoder {
     this.lazyAbove = lazyAbove;
   }
 
-  public long maxPixels() {
-    return maxPixels;
-  }
-
-  public AlphaPolicy alphaPolicy() {
-    return alphaPolicy;
-  }
-
   /** Decodes the first image in the bytes; nameHint (may be null) is used in messages only. */
   public DecodedImage decode(byte[] bytes, String nameHint) throws ImageDecodeException {
     if (bytes == null || bytes.length == 0) {

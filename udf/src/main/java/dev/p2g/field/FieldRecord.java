@@ -24,11 +24,6 @@ public record FieldRecord(
     double reach,
     byte[] params) implements Serializable {
 
-  /** True when this row is one tile of a larger image, not the whole image. */
-  public boolean isTile() {
-    return tileWidth != width || tileHeight != height;
-  }
-
   public GaussianField decodeField() {
     return FieldCodecs.byName(codec).decode(params, tileWidth, tileHeight, k);
   }

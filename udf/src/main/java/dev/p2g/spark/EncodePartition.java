@@ -22,6 +22,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Stage 1 as Spark calls it: listed images (uri, key and what the listing said of the file) in,
@@ -38,10 +39,10 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       .add(FieldTable.SOURCE_ETAG, DataTypes.StringType, true);
 
   private final EncodeSettings settings;
-  private final Broadcast<SerializableHadoopConf> conf;
+  private final Broadcast<SerializableConfiguration> conf;
   private final StageAccumulators counters;
 
-  public EncodePartition(EncodeSettings settings, Broadcast<SerializableHadoopConf> conf,
+  public EncodePartition(EncodeSettings settings, Broadcast<SerializableConfiguration> conf,
       StageAccumulators counters) {
     this.settings = settings;
     this.conf = conf;
@@ -50,14 +51,15 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    Configuration hadoop = conf.value().get();
+    Configuration hadoop = conf.value().value();
     FieldEncoder[] encoder = {null};
     // what the listing said of each image in flight, for its rows: a few batches' worth at most
     Map<String, SourceStat> listed = new HashMap<>();
     Iterator<FieldEncoder.Tiles> decoded = new LazyFlatMap<>(input, row -> {
-      String key = row.getString(1);
-      listed.put(key, new SourceStat(row.getLong(2), row.getLong(3), row.getString(4)));
-      List<FieldEncoder.Tiles> tiles = start(encoder, hadoop, row.getString(0), key);
+      String key = row.getAs("key");
+      listed.put(key, new SourceStat(row.getAs(FieldTable.SOURCE_SIZE), row.getAs(FieldTable.SOURCE_MODIFIED),
+          row.getAs(FieldTable.SOURCE_ETAG)));
+      List<FieldEncoder.Tiles> tiles = start(encoder, hadoop, row.getAs("uri"), key);
       if (tiles.isEmpty()) {
         listed.remove(key);
       }

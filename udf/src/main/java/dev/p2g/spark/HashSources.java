@@ -11,6 +11,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Hashes the sources a re-run cannot call unchanged from their listing alone (their size,
@@ -20,12 +21,12 @@ import org.apache.spark.util.LongAccumulator;
  * counts as changed, so encode meets the problem again and records it.
  */
 public final class HashSources implements MapPartitionsFunction<Row, Row> {
-  private final Broadcast<SerializableHadoopConf> conf;
+  private final Broadcast<SerializableConfiguration> conf;
   private final long maxFileBytes;
   private final Timestamp checkedAt;
   private final LongAccumulator bytesRead;
 
-  public HashSources(Broadcast<SerializableHadoopConf> conf, long maxFileBytes, Timestamp checkedAt,
+  public HashSources(Broadcast<SerializableConfiguration> conf, long maxFileBytes, Timestamp checkedAt,
       LongAccumulator bytesRead) {
     this.conf = conf;
     this.maxFileBytes = maxFileBytes;
@@ -35,18 +36,18 @@ public final class HashSources implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    Configuration hadoop = conf.value().get();
+    Configuration hadoop = conf.value().value();
     return new LazyFlatMap<>(input, row -> {
       String sha = null;
       try {
-        byte[] bytes = HadoopFiles.read(row.getString(0), hadoop, maxFileBytes);
+        byte[] bytes = HadoopFiles.read(row.<String>getAs("uri"), hadoop, maxFileBytes);
         bytesRead.add(bytes.length);
         sha = HadoopFiles.sha256Hex(bytes);
       } catch (IOException | RuntimeException e) {
         // changed as far as this stage can tell: encode reads it again and records what is wrong
       }
-      return List.of(RowFactory.create(row.getString(1), row.getString(0), row.get(2), row.get(3), row.get(4), sha,
-          checkedAt));
+      return List.of(RowFactory.create(row.getAs("key"), row.getAs("uri"), row.getAs(FieldTable.SOURCE_SIZE),
+          row.getAs(FieldTable.SOURCE_MODIFIED), row.getAs(FieldTable.SOURCE_ETAG), sha, checkedAt));
     });
   }
 }

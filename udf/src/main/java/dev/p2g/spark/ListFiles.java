@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -20,6 +19,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Lists one folder of the input on an executor, so that the listing of millions of files is
@@ -40,10 +40,10 @@ public final class ListFiles implements FlatMapFunction<Row, Row> {
       .add(FieldTable.SOURCE_MODIFIED, DataTypes.LongType, false)
       .add(FieldTable.SOURCE_ETAG, DataTypes.StringType, true);
 
-  private final Broadcast<SerializableHadoopConf> conf;
+  private final Broadcast<SerializableConfiguration> conf;
   private final boolean deep;
 
-  public ListFiles(Broadcast<SerializableHadoopConf> conf, boolean deep) {
+  public ListFiles(Broadcast<SerializableConfiguration> conf, boolean deep) {
     this.conf = conf;
     this.deep = deep;
   }
@@ -70,9 +70,9 @@ public final class ListFiles implements FlatMapFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Row folder) throws IOException {
-    String root = folder.getString(0);
-    Path dir = new Path(folder.getString(1));
-    FileSystem fs = dir.getFileSystem(conf.value().get());
+    String root = folder.getAs("root");
+    Path dir = new Path(folder.<String>getAs("uri"));
+    FileSystem fs = dir.getFileSystem(conf.value().value());
     List<Row> out = new ArrayList<>();
     try {
       if (deep) {

@@ -1,8 +1,5 @@
 package dev.p2g.spark;
 
-import java.sql.Timestamp;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -38,11 +35,4 @@ public final class ManifestTable {
   });
 
   private ManifestTable() {}
-
-  public static Row row(String key, String scale, double sx, double sy, String path, int width, int height,
-      String format, long bytes, double renderMs, String device, String sha, String modelId, Timestamp renderedAt,
-      String level) {
-    return RowFactory.create(key, scale, sx, sy, path, width, height, format, bytes, renderMs, device, sha,
-        modelId, renderedAt, level);
-  }
 }

@@ -2,21 +2,19 @@ package dev.p2g.spark;
 
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.GaussianField;
-import dev.p2g.io.HadoopFiles;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Renderer;
 import dev.p2g.render.SampleGrid;
 import dev.p2g.render.Scale;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Stage 2 as Spark calls it: fields/ rows in, each with the levels the manifest already holds for
@@ -38,10 +36,10 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
   private static final long MAX_BATCH_OUTPUT_PIXELS = 32L << 20;
 
   private final RenderSettings settings;
-  private final Broadcast<SerializableHadoopConf> conf;
+  private final Broadcast<SerializableConfiguration> conf;
   private final StageAccumulators counters;
 
-  public RenderPartition(RenderSettings settings, Broadcast<SerializableHadoopConf> conf,
+  public RenderPartition(RenderSettings settings, Broadcast<SerializableConfiguration> conf,
       StageAccumulators counters) {
     this.settings = settings;
     this.conf = conf;
@@ -50,12 +48,12 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
-    Configuration hadoop = conf.value().get();
     Renderer renderer = TaskRenderers.open(settings.device());
+    LevelWriter writer = new LevelWriter(settings, conf.value().value(), renderer.device(), counters);
     int batch = settings.batch() > 0 ? settings.batch() : renderer.preferredBatch();
     return new LazyFlatMap<>(new Batches<>(input, batch, MAX_BATCH_OUTPUT_PIXELS, this::outputPixels), rows -> {
       long started = System.nanoTime();
-      List<Row> out = renderBatch(renderer, hadoop, rows);
+      List<Row> out = renderBatch(renderer, writer, rows);
       counters.busyNanos().add(System.nanoTime() - started);
       return out;
     });
@@ -76,7 +74,7 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
     }
   }
 
-  private List<Row> renderBatch(Renderer renderer, Configuration hadoop, List<Row> rows) {
+  private List<Row> renderBatch(Renderer renderer, LevelWriter writer, List<Row> rows) {
     List<FieldRecord> records = new ArrayList<>(rows.size());
     List<GaussianField> fields = new ArrayList<>(rows.size());
     List<Set<String>> done = new ArrayList<>(rows.size());
@@ -90,8 +88,8 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
       } catch (RuntimeException e) {
         String key = row.getString(row.fieldIndex("key"));
         for (Scale s : settings.scales()) {
-          counters.fail(new ErrorRecord(key, null, ErrorRecord.RENDER, s.level(), "render.field",
-              "unreadable field row: " + e.getMessage()));
+          writer.fail(new LevelWriter.Image(key, null, null, null), s, "render.field",
+              "unreadable field row: " + e.getMessage());
         }
       }
     }
@@ -120,38 +118,29 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
       }
       for (int i = 0; i < todo.size(); i++) {
         FieldRecord record = todo.get(i);
+        LevelWriter.Image image = new LevelWriter.Image(record.key(), record.sourceUri(), record.sourceSha256(),
+            record.modelId());
+        BufferedImage pixels;
+        double renderMs;
         try {
-          BufferedImage image;
-          double renderMs;
           if (images != null) {
-            image = images.get(i);
+            pixels = images.get(i);
             renderMs = batchMs;
           } else {
             long start = System.nanoTime();
-            image = renderer.renderRgb8(todoFields.get(i), scale);
+            pixels = renderer.renderRgb8(todoFields.get(i), scale);
             renderMs = (System.nanoTime() - start) / NANOS_PER_MS;
           }
-          out.add(writeLevel(renderer, hadoop, record, image, renderMs, scale));
-          counters.written().add(1);
-        } catch (IOException e) {
-          counters.fail(new ErrorRecord(record.key(), record.sourceUri(), ErrorRecord.RENDER, scale.level(),
-              "render.write", "cannot write the rendered image: " + e));
         } catch (RuntimeException e) {
-          counters.fail(new ErrorRecord(record.key(), record.sourceUri(), ErrorRecord.RENDER, scale.level(),
-              "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage())));
+          writer.fail(image, scale, "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+          continue;
+        }
+        Row written = writer.writeImage(image, scale, pixels, renderMs);
+        if (written != null) {
+          out.add(written);
         }
       }
     }
     return out;
-  }
-
-  private Row writeLevel(Renderer renderer, Configuration hadoop, FieldRecord record, BufferedImage image,
-      double renderMs, Scale scale) throws IOException {
-    byte[] bytes = ImageEncoding.encode(image, settings.format());
-    String path = settings.layout().pyramidFile(scale.level(), record.key(), settings.format().extension());
-    HadoopFiles.write(path, bytes, hadoop);
-    return ManifestTable.row(record.key(), scale.canonical(), scale.x(), scale.y(), path, image.getWidth(),
-        image.getHeight(), settings.format().extension(), bytes.length, renderMs, renderer.device(),
-        record.sourceSha256(), record.modelId(), settings.runStarted(), scale.level());
   }
 }

@@ -65,7 +65,7 @@ final class ContactSheet {
     // the smallest keys with every level, a few more than needed: only those are looked up in fields/
     Object[] candidates = manifest.groupBy("key").agg(countDistinct(col(ManifestTable.LEVEL)).as("n"))
         .filter(col("n").equalTo(f.levels.size())).orderBy("key").limit(CANDIDATES_PER_SAMPLE * n).select("key")
-        .collectAsList().stream().map(r -> r.getString(0)).toArray();
+        .collectAsList().stream().map(r -> r.getAs("key")).toArray();
     List<Row> picked = candidates.length == 0 ? List.of() : fields.filter(col("key").isin(candidates))
         .groupBy("key").agg(first("source_uri").as("source_uri"), first("width").as("width"),
             first("height").as("height"), first("alpha").as("alpha"))
@@ -73,16 +73,17 @@ final class ContactSheet {
         .orderBy("key").limit(n).select("key", "source_uri", "alpha").collectAsList();
     Map<String, Map<String, Row>> levels = new LinkedHashMap<>();
     if (!picked.isEmpty()) {
-      for (Row r : manifest.filter(col("key").isin(picked.stream().map(p -> p.getString(0)).toArray()))
+      for (Row r : manifest.filter(col("key").isin(picked.stream().map(p -> p.getAs("key")).toArray()))
           .select("key", ManifestTable.LEVEL, "path", "width", "height").collectAsList()) {
-        levels.computeIfAbsent(r.getString(0), k -> new LinkedHashMap<>()).put(r.getString(1), r);
+        levels.computeIfAbsent(r.getAs("key"), k -> new LinkedHashMap<>()).put(r.getAs(ManifestTable.LEVEL), r);
       }
     }
     List<Sample> out = new ArrayList<>();
     for (Row p : picked) {
       // the reference columns start from what the model saw: the same alpha compositing
-      AlphaPolicy alpha = "over-white".equals(p.getString(2)) ? AlphaPolicy.WHITE : AlphaPolicy.BLACK;
-      out.add(sample(p.getString(0), p.getString(1), alpha, levels.get(p.getString(0)), f.levels, hadoop));
+      AlphaPolicy alpha = "over-white".equals(p.getAs("alpha")) ? AlphaPolicy.WHITE : AlphaPolicy.BLACK;
+      String key = p.getAs("key");
+      out.add(sample(key, p.getAs("source_uri"), alpha, levels.get(key), f.levels, hadoop));
     }
     return out;
   }
@@ -101,8 +102,8 @@ final class ContactSheet {
     List<Level> levels = new ArrayList<>();
     for (String level : order) {
       Row r = rows.get(level);
-      int width = r.getInt(3);
-      int height = r.getInt(4);
+      int width = r.getAs("width");
+      int height = r.getAs("height");
       int w = Math.min(WINDOW, width);
       int h = Math.min(WINDOW, height);
       int x = (width - w) / 2;
@@ -111,7 +112,7 @@ final class ContactSheet {
       String note = sourceNote;
       try {
         BufferedImage rendered = ImageIO.read(new ByteArrayInputStream(
-            HadoopFiles.read(r.getString(2), hadoop, MAX_FILE_BYTES)));
+            HadoopFiles.read(r.<String>getAs("path"), hadoop, MAX_FILE_BYTES)));
         ours = dataUri(copy(rendered, x, y, w, h));
       } catch (IOException | RuntimeException e) {
         note = "pyramid file not readable: " + e.getMessage();

@@ -37,11 +37,12 @@ public record LevelCounts(long images, long bytes, List<String> devices, long wr
       for (Row r : spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
           .filter(col(ManifestTable.LEVEL).isin(levels.toArray()))
           .groupBy(ManifestTable.LEVEL)
-          .agg(count(lit(1)), sum("bytes"), collect_set("device"),
-              sum(when(col(ManifestTable.RENDERED_AT).equalTo(lit(runStarted)), 1L).otherwise(0L)))
+          .agg(count(lit(1)).as("images"), sum("bytes").as("bytes"), collect_set("device").as("devices"),
+              sum(when(col(ManifestTable.RENDERED_AT).equalTo(lit(runStarted)), 1L).otherwise(0L)).as("this_run"))
           .collectAsList()) {
-        found.put(r.getString(0), new LevelCounts(r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2),
-            new ArrayList<>(r.<String>getList(3)), r.getLong(4)));
+        found.put(r.getAs(ManifestTable.LEVEL), new LevelCounts(r.getAs("images"),
+            r.isNullAt(r.fieldIndex("bytes")) ? 0 : r.<Long>getAs("bytes"),
+            new ArrayList<>(r.<String>getList(r.fieldIndex("devices"))), r.getAs("this_run")));
       }
     }
     Map<String, LevelCounts> out = new LinkedHashMap<>();
