@@ -50,6 +50,11 @@ typedef struct {
   float ox, oy, ia, ib, ic, cr, cg, cb;
 } p2g_gaussian;
 
+/* Half-width, on an axis of the given variance, of the box around a Gaussian's centre outside
+ * which its weight is 0 (the q = Q_CUTOFF ellipse's bounding box): the one definition of a
+ * Gaussian's reach, FieldContract.boxHalfWidth on the Java side. */
+P2G_HD double p2g_box_half_width(double variance) { return sqrt(P2G_Q_CUTOFF * variance); }
+
 /* Gaussian i of a field of n Gaussians stored as planes (params[plane * n + i]). reach_out
  * receives the distance from its anchor, in LR pixels, beyond which its weight is 0. */
 P2G_HD p2g_gaussian p2g_prepare(const float* params, long n, long i, double* reach_out) {
@@ -76,10 +81,10 @@ P2G_HD p2g_gaussian p2g_prepare(const float* params, long n, long i, double* rea
   g.cr = params[P2G_R * n + i];
   g.cg = params[P2G_G * n + i];
   g.cb = params[P2G_B * n + i];
-  /* The q = Q_CUTOFF ellipse lies within sqrt(Q_CUTOFF * largest eigenvalue) of the centre. */
-  double half = 0.5 * (sxx - syy);
-  double lambda = 0.5 * (sxx + syy) + sqrt(half * half + sxy * sxy);
-  *reach_out = sqrt((double)g.ox * g.ox + (double)g.oy * g.oy) + sqrt(P2G_Q_CUTOFF * lambda);
+  /* The gather's window is square: the reach is the farther side of the box, from the anchor. */
+  const double reach_x = fabs((double)g.ox) + p2g_box_half_width(sxx);
+  const double reach_y = fabs((double)g.oy) + p2g_box_half_width(syy);
+  *reach_out = reach_x > reach_y ? reach_x : reach_y;
   return g;
 }
 

@@ -27,6 +27,16 @@ public final class FieldContract {
   public static final double Q_CUTOFF = 2.0 * Math.log(255.0);
 
   /**
+   * Half-width, on an axis where a Gaussian's variance is variance, of the box around its centre
+   * outside which its weight is 0 (the e = TAU ellipse's bounding box): the one definition of a
+   * Gaussian's reach that renderers and GaussianField.reach use (p2g_box_half_width in the CUDA
+   * header).
+   */
+  public static double boxHalfWidth(double variance) {
+    return Math.sqrt(Q_CUTOFF * variance);
+  }
+
+  /**
    * How much wider than a library's Lanczos3 the kernel that reduces levels below scale 1 is
    * (docs/design.md, "Downscales"): its cut-off sits at 1/1.05 of the output's Nyquist frequency.
    * The field's scale-1 samples differ from the source by the model's error; on a zone plate that

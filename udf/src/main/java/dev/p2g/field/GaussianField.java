@@ -107,7 +107,7 @@ public final class GaussianField {
   /**
    * How far past the field's own rectangle (0, 0, width, height) any of its Gaussians reaches, in
    * LR pixels: the largest distance from the rectangle to a corner of a Gaussian's e = TAU box
-   * (before anti-aliasing, which a renderer adds). Tiled rendering keeps this much of a margin.
+   * (FieldContract.boxHalfWidth). Tiled rendering keeps this much of a margin.
    */
   public double reach() {
     double most = 0;
@@ -116,8 +116,8 @@ public final class GaussianField {
       double l11 = params[FieldContract.L11 * n + i];
       double l21 = params[FieldContract.L21 * n + i];
       double l22 = params[FieldContract.L22 * n + i];
-      double hx = Math.sqrt(FieldContract.Q_CUTOFF * l11 * l11);
-      double hy = Math.sqrt(FieldContract.Q_CUTOFF * (l21 * l21 + l22 * l22));
+      double hx = FieldContract.boxHalfWidth(l11 * l11);
+      double hy = FieldContract.boxHalfWidth(l21 * l21 + l22 * l22);
       double mx = anchorX(i) + params[FieldContract.DX * n + i];
       double my = anchorY(i) + params[FieldContract.DY * n + i];
       most = Math.max(most, Math.max(Math.max(-(mx - hx), mx + hx - width), Math.max(-(my - hy), my + hy - height)));
