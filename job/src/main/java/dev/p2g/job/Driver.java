@@ -6,6 +6,7 @@ import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.io.OutputLayout;
 import dev.p2g.job.report.RunFacts;
+import dev.p2g.job.report.RunSummary;
 import dev.p2g.job.report.RunReport;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.cuda.CudaDevices;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.Timestamp;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -105,11 +105,8 @@ final class Driver {
       }
       reportCleanup(config.fields(), encoded.leftoversRemoved(), encoded.superseded());
       double encodeSeconds = seconds(t1);
-      stageFacts(facts.encode, encoded.written(), encoded.skipped(), encoded.failed(), encodeSeconds,
-          encoded.busySeconds());
-      facts.encode.put("sources_hashed", encoded.hashed());
-      facts.encode.put("sources_changed", encoded.changed());
-      facts.encode.put("source_bytes_read", encoded.sourceBytes());
+      facts.encode = new RunSummary.Stage(encoded.written(), encoded.skipped(), encoded.failed(), encodeSeconds,
+          encoded.busySeconds()).withSources(encoded.hashed(), encoded.changed(), encoded.sourceBytes());
       out.printf("p2g: encode wrote %d fields to %s in %d chunks, skipped %d images already encoded with this model,"
           + " %d failed, in %.1f s%s%n", encoded.written(), config.fields(), encoded.chunks(), encoded.skipped(),
           encoded.failed(), encodeSeconds, busyShare(encoded.busySeconds(), encodeSeconds));
@@ -133,7 +130,7 @@ final class Driver {
       }
       reportCleanup(layout.manifest(), rendered.leftoversRemoved(), rendered.superseded());
       double renderSeconds = seconds(t2);
-      stageFacts(facts.render, rendered.written(), rendered.skipped(), rendered.failed(), renderSeconds,
+      facts.render = new RunSummary.Stage(rendered.written(), rendered.skipped(), rendered.failed(), renderSeconds,
           rendered.busySeconds());
       out.printf("p2g: render of %d fields at %s wrote %d images in %d chunks, skipped %d already rendered,"
           + " %d failed, in %.1f s%s; images per level: %s%n", rendered.fields(), config.scales(), rendered.written(),
@@ -164,15 +161,6 @@ final class Driver {
     }
     return String.format(" (tasks on images %.1f s, %.0f%% of %d slots x %.1f s)", busySeconds,
         100 * busySeconds / (slots * wallSeconds), slots, wallSeconds);
-  }
-
-  private static void stageFacts(Map<String, Object> stage, long written, long skipped, long failed, double seconds,
-      double busySeconds) {
-    stage.put("written", written);
-    stage.put("skipped", skipped);
-    stage.put("failed", failed);
-    stage.put("seconds", RunReport.round(seconds));
-    stage.put("busy_seconds", RunReport.round(busySeconds));
   }
 
   /** The report is about outputs already committed: failing to write it is a warning, not a failed run. */

@@ -17,13 +17,13 @@ final class ReportPage {
 
   private ReportPage() {}
 
-  static String html(RunFacts f, Map<String, Object> summary, List<ContactSheet.Sample> samples) {
+  static String html(RunFacts f, RunSummary summary, List<ContactSheet.Sample> samples) {
     StringBuilder b = new StringBuilder(64 * 1024);
     b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<title>p2g report: ").append(esc(f.output)).append("</title>\n<style>\n").append(STYLE)
         .append("</style>\n</head>\n<body>\n");
     b.append("<h1>p2g ").append(esc(f.command)).append(" report</h1>\n<p class=\"sub\">")
-        .append(esc(f.output)).append(" &middot; started ").append(esc(String.valueOf(summary.get("started_at"))))
+        .append(esc(f.output)).append(" &middot; started ").append(esc(summary.startedAt()))
         .append(" &middot; ").append(String.format(Locale.ROOT, "%.1f s", f.wallSeconds)).append("</p>\n");
     b.append("<p id=\"load-warning\" class=\"warn\" hidden></p>\n");
     overview(b, f, summary);
@@ -34,41 +34,38 @@ final class ReportPage {
     return b.toString();
   }
 
-  private static void overview(StringBuilder b, RunFacts f, Map<String, Object> s) {
+  private static void overview(StringBuilder b, RunFacts f, RunSummary s) {
     b.append("<h2>Run</h2>\n<table class=\"kv\">\n");
     row(b, "model", f.modelName == null ? f.modelId : f.modelName + " (" + shortId(f.modelId) + "), k=" + f.modelK);
     row(b, "codec", f.codec);
     row(b, "format", f.format);
-    row(b, "device", "requested " + f.requestedDevice + ", used " + s.get("devices_used"));
+    row(b, "device", "requested " + f.requestedDevice + ", used " + s.devicesUsed());
     if (f.listedImages >= 0) {
       row(b, "images listed", String.valueOf(f.listedImages));
     }
     stage(b, "encode", f.encode);
     stage(b, "render", f.render);
-    Map<?, ?> bytes = (Map<?, ?>) s.get("bytes_stored");
-    row(b, "stored", mb(bytes.get("fields")) + " of fields, " + mb(bytes.get("pyramid")) + " of pyramid images");
+    row(b, "stored", mb(s.bytesStored().fields()) + " of fields, " + mb(s.bytesStored().pyramid())
+        + " of pyramid images");
     b.append("</table>\n");
   }
 
-  private static void stage(StringBuilder b, String name, Map<String, Object> numbers) {
-    if (numbers.isEmpty()) {
+  private static void stage(StringBuilder b, String name, RunSummary.Stage numbers) {
+    if (numbers == null) {
       return;
     }
     List<String> parts = new ArrayList<>();
-    numbers.forEach((k, v) -> parts.add(k.replace('_', ' ') + " " + v));
+    numbers.named().forEach((k, v) -> parts.add(k.replace('_', ' ') + " " + v));
     row(b, name, String.join(", ", parts));
   }
 
-  private static void levels(StringBuilder b, Map<String, Object> s) {
+  private static void levels(StringBuilder b, RunSummary s) {
     b.append("<h2>Pyramid levels</h2>\n<table>\n<tr><th>level</th><th>images</th><th>written this run</th>")
         .append("<th>failed this run</th><th>bytes</th><th>devices</th></tr>\n");
-    ((Map<?, ?>) s.get("levels")).forEach((level, v) -> {
-      Map<?, ?> l = (Map<?, ?>) v;
-      b.append("<tr><td>").append(esc(level.toString())).append("</td><td>").append(l.get("images"))
-          .append("</td><td>").append(l.get("written_this_run")).append("</td><td>").append(l.get("failed_this_run"))
-          .append("</td><td>").append(mb(l.get("bytes"))).append("</td><td>").append(esc(l.get("devices").toString()))
-          .append("</td></tr>\n");
-    });
+    s.levels().forEach((level, l) -> b.append("<tr><td>").append(esc(level)).append("</td><td>").append(l.images())
+        .append("</td><td>").append(l.writtenThisRun()).append("</td><td>").append(l.failedThisRun())
+        .append("</td><td>").append(mb(l.bytes())).append("</td><td>").append(esc(l.devices().toString()))
+        .append("</td></tr>\n"));
     b.append("</table>\n");
   }
 
@@ -140,8 +137,8 @@ final class ReportPage {
     b.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(value)).append("</td></tr>\n");
   }
 
-  private static String mb(Object bytes) {
-    return String.format(Locale.ROOT, "%.2f MB", ((Number) bytes).longValue() / 1e6);
+  private static String mb(long bytes) {
+    return String.format(Locale.ROOT, "%.2f MB", bytes / 1e6);
   }
 
   private static String shortId(String id) {

@@ -2,13 +2,11 @@ package dev.p2g.job.report;
 
 import dev.p2g.spark.ErrorRecord;
 import java.sql.Timestamp;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the driver learnt during a run, for its report: filled in as the stages finish. Stage
- * maps hold the numbers of summary.json ("written", "skipped", "failed", "seconds", ...).
+ * What the driver learnt during a run, for its report: filled in as the stages finish.
  */
 public final class RunFacts {
   /** Error rows shown per class; the rest are in errors/. */
@@ -26,8 +24,9 @@ public final class RunFacts {
   public String format;
   public List<String> levels = List.of();
   public long listedImages = -1;
-  public final Map<String, Object> encode = new LinkedHashMap<>();
-  public final Map<String, Object> render = new LinkedHashMap<>();
+  /** Each stage's numbers; null for a stage the command does not run. */
+  public RunSummary.Stage encode;
+  public RunSummary.Stage render;
   /** This run's errors/ rows, summed up by Spark: per class, per level, and a few examples of each class. */
   public Map<String, Long> errorsByClass = Map.of();
   public Map<String, Long> failedPerLevel = Map.of();

@@ -1,7 +1,5 @@
 package dev.p2g.job.report;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.p2g.io.HadoopFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,74 +28,38 @@ public final class RunReport {
   /** Writes both files; returns the page's URI. */
   public static String write(SparkSession spark, RunFacts facts, Configuration hadoop) throws IOException {
     String root = facts.output.replaceAll("/+$", "") + "/" + FOLDER;
-    Map<String, Object> summary = summary(spark, facts, hadoop);
-    ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    HadoopFiles.write(root + "/summary.json", json.writeValueAsBytes(summary), hadoop);
+    RunSummary summary = summary(spark, facts, hadoop);
+    HadoopFiles.write(root + "/summary.json", summary.toJson(), hadoop);
     List<ContactSheet.Sample> samples = ContactSheet.samples(spark, facts, hadoop, SAMPLES);
     String page = ReportPage.html(facts, summary, samples);
     HadoopFiles.write(root + "/index.html", page.getBytes(StandardCharsets.UTF_8), hadoop);
     return root + "/index.html";
   }
 
-  static Map<String, Object> summary(SparkSession spark, RunFacts f, Configuration hadoop) throws IOException {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("command", f.command);
-    s.put("started_at", f.started.toInstant().toString());
-    s.put("wall_seconds", round(f.wallSeconds));
-    s.put("output", f.output);
-    Map<String, Object> model = new LinkedHashMap<>();
-    model.put("id", f.modelId);
-    model.put("name", f.modelName);
-    model.put("k", f.modelK);
-    s.put("model", model);
-    s.put("codec", f.codec);
-    s.put("format", f.format);
-    s.put("device_requested", f.requestedDevice);
-    if (f.listedImages >= 0) {
-      s.put("images_listed", f.listedImages);
-    }
-    if (!f.encode.isEmpty()) {
-      s.put("encode", f.encode);
-    }
-    s.put("render", f.render);
-    Map<String, Object> levels = levels(spark, f, hadoop);
-    s.put("levels", levels);
+  static RunSummary summary(SparkSession spark, RunFacts f, Configuration hadoop) throws IOException {
+    Map<String, RunSummary.Level> levels = levels(spark, f, hadoop);
     List<String> devices = new ArrayList<>();
-    for (Object level : levels.values()) {
-      for (Object d : (List<?>) ((Map<?, ?>) level).get("devices")) {
-        if (!devices.contains(d.toString())) {
-          devices.add(d.toString());
-        }
-      }
-    }
-    s.put("devices_used", devices);
-    s.put("errors_by_class", new TreeMap<>(f.errorsByClass));
-    Map<String, Object> bytes = new LinkedHashMap<>();
-    bytes.put("fields", length(f.fields, hadoop));
     long pyramid = 0;
-    for (Object level : levels.values()) {
-      pyramid += (Long) ((Map<?, ?>) level).get("bytes");
+    for (RunSummary.Level level : levels.values()) {
+      level.devices().stream().filter(d -> !devices.contains(d)).forEach(devices::add);
+      pyramid += level.bytes();
     }
-    bytes.put("pyramid", pyramid);
-    s.put("bytes_stored", bytes);
-    return s;
+    return new RunSummary(f.command, f.started.toInstant().toString(), RunSummary.round(f.wallSeconds), f.output,
+        new RunSummary.Model(f.modelId, f.modelName, f.modelK), f.codec, f.format, f.requestedDevice,
+        f.listedImages >= 0 ? f.listedImages : null, f.encode, f.render, levels, devices,
+        new TreeMap<>(f.errorsByClass), new RunSummary.BytesStored(length(f.fields, hadoop), pyramid));
   }
 
   /** Per level, from the manifest: images, bytes, devices, and how many this run wrote. */
-  private static Map<String, Object> levels(SparkSession spark, RunFacts f, Configuration hadoop)
+  private static Map<String, RunSummary.Level> levels(SparkSession spark, RunFacts f, Configuration hadoop)
       throws IOException {
     Map<String, LevelCounts> counts = f.levelCounts != null ? f.levelCounts : LevelCounts.of(spark,
         f.output.replaceAll("/+$", "") + "/" + dev.p2g.io.OutputLayout.MANIFEST, f.levels, f.started, hadoop);
-    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, RunSummary.Level> out = new LinkedHashMap<>();
     for (String level : f.levels) {
       LevelCounts c = counts.getOrDefault(level, LevelCounts.NONE);
-      Map<String, Object> l = new LinkedHashMap<>();
-      l.put("images", c.images());
-      l.put("written_this_run", c.writtenThisRun());
-      l.put("bytes", c.bytes());
-      l.put("devices", c.devices());
-      l.put("failed_this_run", f.failedPerLevel.getOrDefault(level, 0L));
-      out.put(level, l);
+      out.put(level, new RunSummary.Level(c.images(), c.writtenThisRun(), c.bytes(), List.copyOf(c.devices()),
+          f.failedPerLevel.getOrDefault(level, 0L)));
     }
     return out;
   }
@@ -129,9 +91,5 @@ public final class RunReport {
       total += s.isDirectory() ? dataBytes(fs, s.getPath()) : s.getLen();
     }
     return total;
-  }
-
-  public static double round(double v) {
-    return Math.round(v * 100) / 100.0;
   }
 }
