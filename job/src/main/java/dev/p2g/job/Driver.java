@@ -6,13 +6,12 @@ import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.io.OutputLayout;
 import dev.p2g.job.report.RunFacts;
-import dev.p2g.job.report.RunSummary;
 import dev.p2g.job.report.RunReport;
+import dev.p2g.job.report.RunSummary;
 import dev.p2g.render.DevicePolicy;
-import dev.p2g.render.cuda.CudaDevices;
+import dev.p2g.spark.Devices;
 import dev.p2g.spark.EncodeSettings;
 import dev.p2g.spark.RenderSettings;
-import org.apache.spark.util.SerializableConfiguration;
 import dev.p2g.spark.SparkMasters;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,6 +27,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
 
 /** Runs one command on a session: checks everything systemic first, then the stages, then the summary. */
 final class Driver {
@@ -220,11 +220,7 @@ final class Driver {
     if (config.device().equals(DevicePolicy.CUDA)) {
       SparkConf conf = spark.sparkContext().getConf();
       if (SparkMasters.isLocal(conf.get("spark.master", "local"))) {
-        Optional<String> problem = CudaDevices.problem(0);
-        if (problem.isEmpty() && config.command() != JobConfig.Command.RENDER) {
-          problem = OnnxSessions.cudaProblem(0)
-              .map(p -> p + " (the default build has the CPU runtime; build with -Pgpu for onnxruntime_gpu)");
-        }
+        Optional<String> problem = Devices.localCudaProblem(config.command() != JobConfig.Command.RENDER);
         if (problem.isPresent()) {
           throw new SystemicException("--device cuda: CUDA cannot start on GPU 0: " + problem.get()
               + "; use --device auto or cpu");

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.when;
 import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.FieldTable;
 import dev.p2g.spark.HashSources;
-import org.apache.spark.util.SerializableConfiguration;
 import dev.p2g.spark.SourceCheckTable;
 import java.sql.Timestamp;
 import java.util.Arrays;
@@ -22,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Which listed images encode must do, as joins (the driver sees counts only). An image is done

@@ -6,7 +6,6 @@ import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.EncodeSettings;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.FieldTable;
-import org.apache.spark.util.SerializableConfiguration;
 import dev.p2g.spark.SourceCheckTable;
 import dev.p2g.spark.StageAccumulators;
 import java.io.IOException;
@@ -21,6 +20,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Stage 1 on the driver. fields/ is append-only: images that already have a field for this model

@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.when;
 import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.ListFiles;
-import org.apache.spark.util.SerializableConfiguration;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -24,9 +23,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Lists the images under the input URIs as Spark work: the driver looks at the roots only; the

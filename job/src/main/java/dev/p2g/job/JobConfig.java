@@ -3,6 +3,7 @@ package dev.p2g.job;
 import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.ModelSource;
 import dev.p2g.field.FieldCodecs;
+import dev.p2g.io.OutputLayout;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.Scale;
 import java.util.ArrayList;
@@ -127,21 +128,21 @@ public record JobConfig(
       case RUN -> {
         require(!inputs.isEmpty(), "run needs --input");
         require(output != null, "run needs --output");
-        fields = output.replaceAll("/+$", "") + "/fields";
-        errors = output.replaceAll("/+$", "") + "/errors";
+        fields = new OutputLayout(output).fields();
+        errors = new OutputLayout(output).errors();
       }
       case ENCODE -> {
         require(!inputs.isEmpty(), "encode needs --input");
         require(fields != null, "encode needs --fields");
         if (errors == null) {
-          errors = siblingOf(fields, "errors");
+          errors = siblingOf(fields, OutputLayout.ERRORS);
         }
       }
       case RENDER -> {
         require(fields != null, "render needs --fields");
         require(output != null, "render needs --output");
         require(o.containsKey("scales"), "render needs --scales");
-        errors = output.replaceAll("/+$", "") + "/errors";
+        errors = new OutputLayout(output).errors();
       }
       default -> throw new AssertionError(command);
     }

@@ -19,7 +19,6 @@ import dev.p2g.spark.FieldTable;
 import dev.p2g.spark.ManifestTable;
 import dev.p2g.spark.RenderPartition;
 import dev.p2g.spark.RenderSettings;
-import org.apache.spark.util.SerializableConfiguration;
 import dev.p2g.spark.StageAccumulators;
 import dev.p2g.spark.TiledRenderPartition;
 import java.io.IOException;
@@ -37,10 +36,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Stage 2 on the driver: renders stored fields at every scale into pyramid/ and manifest/. The

@@ -10,7 +10,6 @@ import dev.p2g.render.Scale;
 import dev.p2g.spark.FieldTable;
 import dev.p2g.spark.ManifestTable;
 import dev.p2g.spark.RenderSettings;
-import org.apache.spark.util.SerializableConfiguration;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -23,6 +22,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Planning at scale without a model (issue 15): a synthetic listing of N images

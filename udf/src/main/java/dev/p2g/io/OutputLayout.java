@@ -8,6 +8,7 @@ public record OutputLayout(String root) implements Serializable {
   public static final String PYRAMID = "pyramid";
   public static final String MANIFEST = "manifest";
   public static final String ERRORS = "errors";
+  public static final String REPORT = "report";
 
   public OutputLayout {
     while (root.length() > 1 && root.endsWith("/")) {
@@ -25,6 +26,10 @@ public record OutputLayout(String root) implements Serializable {
 
   public String errors() {
     return root + "/" + ERRORS;
+  }
+
+  public String report() {
+    return root + "/" + REPORT;
   }
 
   public String pyramid() {

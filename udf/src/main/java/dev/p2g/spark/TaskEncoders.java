@@ -23,8 +23,8 @@ public final class TaskEncoders {
   private TaskEncoders() {}
 
   public static ModelSession session(ModelRef cpuRef, String policy, Configuration hadoop) throws ModelLoadException {
-    Optional<String> gpu = TaskGpus.assigned();
-    DevicePolicy.Choice choice = DevicePolicy.choose(policy, gpu, TaskGpus.localMode(), OnnxSessions::cudaProblem);
+    Optional<String> gpu = Devices.assigned();
+    DevicePolicy.Choice choice = DevicePolicy.choose(policy, gpu, Devices.localMode(), OnnxSessions::cudaProblem);
     if (choice.gpu().isPresent()) {
       return OnnxSessions.get(cpuRef.on(ModelRef.cuda(choice.gpu().get())), hadoop);
     }

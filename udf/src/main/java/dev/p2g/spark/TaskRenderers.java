@@ -25,8 +25,8 @@ public final class TaskRenderers {
 
   public static Renderer open(String policy) {
     TaskContext task = TaskContext.get();
-    Optional<String> gpu = TaskGpus.assigned();
-    boolean local = TaskGpus.localMode();
+    Optional<String> gpu = Devices.assigned();
+    boolean local = Devices.localMode();
     DevicePolicy.Choice choice = DevicePolicy.choose(policy, gpu, local, CudaDevices::problem);
     if (choice.gpu().isPresent()) {
       try {

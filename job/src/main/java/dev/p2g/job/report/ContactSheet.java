@@ -6,8 +6,9 @@ import static org.apache.spark.sql.functions.first;
 
 import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.ImageDecoder;
-import dev.p2g.io.HadoopFiles;
 import dev.p2g.field.FloatImage;
+import dev.p2g.io.HadoopFiles;
+import dev.p2g.io.OutputLayout;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Resample;
 import dev.p2g.render.ResampleFilter;
@@ -55,11 +56,11 @@ final class ContactSheet {
 
   /** Up to n images with every level of this run, smallest keys first, sources under 16 MP. */
   static List<Sample> samples(SparkSession spark, RunFacts f, Configuration hadoop, int n) throws IOException {
-    String root = f.output.replaceAll("/+$", "");
-    if (!RunReport.exists(root + "/manifest", hadoop) || !RunReport.exists(f.fields, hadoop)) {
+    String manifestUri = new OutputLayout(f.output).manifest();
+    if (!RunReport.exists(manifestUri, hadoop) || !RunReport.exists(f.fields, hadoop)) {
       return List.of(); // nothing rendered, nothing to show
     }
-    Dataset<Row> manifest = spark.read().schema(ManifestTable.SCHEMA).parquet(root + "/manifest")
+    Dataset<Row> manifest = spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
         .filter(col(ManifestTable.LEVEL).isin(f.levels.toArray()).and(col("format").equalTo(f.format)));
     Dataset<Row> fields = spark.read().schema(FieldTable.SCHEMA).parquet(f.fields);
     // the smallest keys with every level, a few more than needed: only those are looked up in fields/

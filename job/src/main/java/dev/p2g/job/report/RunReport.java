@@ -1,6 +1,7 @@
 package dev.p2g.job.report;
 
 import dev.p2g.io.HadoopFiles;
+import dev.p2g.io.OutputLayout;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,7 +20,6 @@ import org.apache.spark.sql.SparkSession;
  * and a contact sheet of a few images beside Lanczos3 and bicubic resizes of their sources.
  */
 public final class RunReport {
-  public static final String FOLDER = "report";
   /** Images on the contact sheet: enough to judge, few enough for a page of a few MB. */
   static final int SAMPLES = 4;
 
@@ -27,7 +27,7 @@ public final class RunReport {
 
   /** Writes both files; returns the page's URI. */
   public static String write(SparkSession spark, RunFacts facts, Configuration hadoop) throws IOException {
-    String root = facts.output.replaceAll("/+$", "") + "/" + FOLDER;
+    String root = new OutputLayout(facts.output).report();
     RunSummary summary = summary(spark, facts, hadoop);
     HadoopFiles.write(root + "/summary.json", summary.toJson(), hadoop);
     List<ContactSheet.Sample> samples = ContactSheet.samples(spark, facts, hadoop, SAMPLES);
@@ -54,7 +54,7 @@ public final class RunReport {
   private static Map<String, RunSummary.Level> levels(SparkSession spark, RunFacts f, Configuration hadoop)
       throws IOException {
     Map<String, LevelCounts> counts = f.levelCounts != null ? f.levelCounts : LevelCounts.of(spark,
-        f.output.replaceAll("/+$", "") + "/" + dev.p2g.io.OutputLayout.MANIFEST, f.levels, f.started, hadoop);
+        new OutputLayout(f.output).manifest(), f.levels, f.started, hadoop);
     Map<String, RunSummary.Level> out = new LinkedHashMap<>();
     for (String level : f.levels) {
       LevelCounts c = counts.getOrDefault(level, LevelCounts.NONE);
