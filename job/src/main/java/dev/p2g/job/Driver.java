@@ -73,7 +73,7 @@ final class Driver {
     facts.started = runStarted;
     facts.output = config.output();
     facts.fields = config.fields();
-    facts.requestedDevice = config.device();
+    facts.requestedDevice = config.device().cliName();
     facts.format = config.format().extension();
     facts.levels = config.scales().stream().map(s -> s.level()).toList();
     if (encodes) {
@@ -217,7 +217,7 @@ final class Driver {
     } catch (IllegalArgumentException e) {
       throw new SystemicException(e.getMessage(), e);
     }
-    if (config.device().equals(DevicePolicy.CUDA)) {
+    if (config.device() == DevicePolicy.CUDA) {
       SparkConf conf = spark.sparkContext().getConf();
       if (SparkMasters.isLocal(conf.get("spark.master", "local"))) {
         Optional<String> problem = Devices.localCudaProblem(config.command() != JobConfig.Command.RENDER);

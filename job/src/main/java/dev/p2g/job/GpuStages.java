@@ -28,8 +28,8 @@ final class GpuStages {
 
   private GpuStages() {}
 
-  static Optional<ResourceProfile> profile(SparkConf conf, String device) {
-    if (device.equals(DevicePolicy.CPU)
+  static Optional<ResourceProfile> profile(SparkConf conf, DevicePolicy device) {
+    if (device == DevicePolicy.CPU
         || SparkMasters.isLocal(conf.get("spark.master", "local"))
         || conf.getDouble("spark.executor.resource.gpu.amount", 0) <= 0
         || conf.contains("spark.task.resource.gpu.amount")

@@ -4,6 +4,7 @@ import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.ModelSource;
 import dev.p2g.field.FieldCodecs;
 import dev.p2g.io.OutputLayout;
+import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.Scale;
 import java.util.ArrayList;
@@ -24,11 +25,11 @@ public record JobConfig(
     String errors,
     String model,
     List<Scale> scales,
-    String device,
+    DevicePolicy device,
     OutputFormat format,
     long maxPixels,
     double maxErrorFraction,
-    String alpha,
+    AlphaPolicy alpha,
     String codec,
     int ortThreads,
     int partitions,
@@ -71,7 +72,6 @@ public record JobConfig(
   /** A tile must hold more than its halo: smaller tiles would do most of their work twice. */
   static final int MIN_TILE = 32;
 
-  static final List<String> DEVICES = List.of("auto", "cpu", "cuda");
   /** Often enough to see a run move, rarely enough that hours of it stay readable. */
   public static final int DEFAULT_PROGRESS_SECONDS = 10;
   /** Where --config defaults from (bin/p2g points it at conf/p2g.properties). */
@@ -148,8 +148,12 @@ public record JobConfig(
     }
     List<Scale> scales = parseScales(
         o.containsKey("scales") ? String.join(",", o.get("scales")) : DEFAULT_SCALES);
-    String device = CommandLineOptions.single(o, "device", "auto").toLowerCase(Locale.ROOT);
-    require(DEVICES.contains(device), "unknown --device '" + device + "'; use auto, cpu or cuda");
+    DevicePolicy device;
+    try {
+      device = DevicePolicy.parse(CommandLineOptions.single(o, "device", DevicePolicy.AUTO.cliName()));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
     OutputFormat format;
     try {
       format = OutputFormat.parse(CommandLineOptions.single(o, "format", "png"));
@@ -158,9 +162,9 @@ public record JobConfig(
     }
     long maxPixels = CommandLineOptions.positiveLong(o, "max-pixels", DEFAULT_MAX_PIXELS);
     double maxErrorFraction = CommandLineOptions.fraction(o, "max-error-fraction", DEFAULT_MAX_ERROR_FRACTION);
-    String alpha = CommandLineOptions.single(o, "alpha", "black");
+    AlphaPolicy alpha;
     try {
-      AlphaPolicy.parse(alpha);
+      alpha = AlphaPolicy.parse(CommandLineOptions.single(o, "alpha", AlphaPolicy.DEFAULT.cliName()));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

@@ -3,6 +3,7 @@ package dev.p2g.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2g.render.DevicePolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ class DeployFilesTest {
     List<String> jobArgs = argv.subList(cls + 3, argv.size());
     JobConfig config = JobConfig.parse(jobArgs.toArray(String[]::new));
     assertEquals(JobConfig.Command.RUN, config.command());
-    assertEquals("cpu", config.device(), "extra arguments reach the job");
+    assertEquals(DevicePolicy.CPU, config.device(), "extra arguments reach the job");
     if (!script.equals("local.sh")) {
       assertEquals(List.of("s3a://bucket/in"), config.inputs());
     }
@@ -72,7 +73,7 @@ class DeployFilesTest {
     list.group(1).lines().forEach(l -> arguments.add(l.substring("    - ".length()).trim()));
     JobConfig config = assertDoesNotThrowUsage(arguments);
     if (manifest.contains("gpu")) {
-      assertEquals("cuda", config.device());
+      assertEquals(DevicePolicy.CUDA, config.device());
       assertEquals(DISCOVERY_IN_IMAGE, value(yaml, "spark.executor.resource.gpu.discoveryScript"));
       assertTrue(yaml.contains("nvidia.com/gpu"));
     }

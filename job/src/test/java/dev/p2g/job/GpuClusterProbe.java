@@ -1,5 +1,6 @@
 package dev.p2g.job;
 
+import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.Renderer;
 import dev.p2g.spark.TaskRenderers;
 import java.util.Arrays;
@@ -51,10 +52,10 @@ public final class GpuClusterProbe {
           .map(i -> {
             ResourceInformation gpu = TaskContext.get().resourcesJMap().get("gpu");
             String address = gpu == null ? "none" : String.join(",", gpu.addresses());
-            Renderer auto = TaskRenderers.open("auto");
+            Renderer auto = TaskRenderers.open(DevicePolicy.AUTO);
             String cuda;
             try {
-              cuda = "ok:" + TaskRenderers.open("cuda").device();
+              cuda = "ok:" + TaskRenderers.open(DevicePolicy.CUDA).device();
             } catch (IllegalStateException e) {
               cuda = "refused:" + e.getMessage().replace(' ', '_');
             }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2g.render.DevicePolicy;
 import org.apache.spark.SparkConf;
 import org.apache.spark.resource.ResourceProfile;
 import org.junit.jupiter.api.Test;
@@ -20,33 +21,33 @@ class GpuStagesTest {
 
   @Test
   void aGpuClusterSharesEachGpuAmongItsCores() {
-    ResourceProfile p = GpuStages.profile(gpuCluster(), "auto").orElseThrow();
+    ResourceProfile p = GpuStages.profile(gpuCluster(), DevicePolicy.AUTO).orElseThrow();
     assertEquals(0.125, gpuShare(p), 1e-12);
     assertTrue(p.executorResources().isEmpty(), "task-only: the executors stay as configured");
   }
 
   @Test
   void theShareCanBeSet() {
-    assertEquals(0.5, gpuShare(GpuStages.profile(gpuCluster().set(GpuStages.PER_TASK, "0.5"), "cuda").orElseThrow()),
+    assertEquals(0.5, gpuShare(GpuStages.profile(gpuCluster().set(GpuStages.PER_TASK, "0.5"), DevicePolicy.CUDA).orElseThrow()),
         1e-12);
     assertThrows(IllegalArgumentException.class,
-        () -> GpuStages.profile(gpuCluster().set(GpuStages.PER_TASK, "1.5"), "auto"));
+        () -> GpuStages.profile(gpuCluster().set(GpuStages.PER_TASK, "1.5"), DevicePolicy.AUTO));
   }
 
   @Test
   void nothingIsAskedWhereItCannotOrNeedNotBe() {
-    assertTrue(GpuStages.profile(gpuCluster(), "cpu").isEmpty(), "cpu");
-    assertTrue(GpuStages.profile(gpuCluster().set("spark.master", "local[4]"), "auto").isEmpty(), "local mode");
-    assertTrue(GpuStages.profile(gpuCluster().remove("spark.executor.resource.gpu.amount"), "auto").isEmpty(),
+    assertTrue(GpuStages.profile(gpuCluster(), DevicePolicy.CPU).isEmpty(), "cpu");
+    assertTrue(GpuStages.profile(gpuCluster().set("spark.master", "local[4]"), DevicePolicy.AUTO).isEmpty(), "local mode");
+    assertTrue(GpuStages.profile(gpuCluster().remove("spark.executor.resource.gpu.amount"), DevicePolicy.AUTO).isEmpty(),
         "executors without GPUs");
-    assertTrue(GpuStages.profile(gpuCluster().set("spark.task.resource.gpu.amount", "0.25"), "auto").isEmpty(),
+    assertTrue(GpuStages.profile(gpuCluster().set("spark.task.resource.gpu.amount", "0.25"), DevicePolicy.AUTO).isEmpty(),
         "static task GPUs already apply");
-    assertTrue(GpuStages.profile(gpuCluster().set("spark.dynamicAllocation.enabled", "true"), "auto").isEmpty(),
+    assertTrue(GpuStages.profile(gpuCluster().set("spark.dynamicAllocation.enabled", "true"), DevicePolicy.AUTO).isEmpty(),
         "task-only profiles need dynamic allocation off");
   }
 
   @Test
   void localClusterIsACluster() {
-    assertTrue(GpuStages.profile(gpuCluster().set("spark.master", "local-cluster[1,2,1024]"), "auto").isPresent());
+    assertTrue(GpuStages.profile(gpuCluster().set("spark.master", "local-cluster[1,2,1024]"), DevicePolicy.AUTO).isPresent());
   }
 }

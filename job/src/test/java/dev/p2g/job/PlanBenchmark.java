@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.p2g.io.OutputLayout;
+import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.Scale;
 import dev.p2g.spark.FieldTable;
@@ -89,7 +90,7 @@ public final class PlanBenchmark {
       long toRender = 0;
       if (fieldsExist) {
         RenderSettings settings = new RenderSettings(SCALES, OutputFormat.parse("png"), new OutputLayout(work),
-            "cpu", 0, now);
+            DevicePolicy.CPU, 0, now);
         Dataset<Row> stored = spark.read().schema(FieldTable.SCHEMA).parquet(fields);
         toRender = RenderStage.plan(stored, RenderStage.doneLevels(spark, manifest, settings,
             spark.sparkContext().hadoopConfiguration()), settings).files().stream()

@@ -1,5 +1,6 @@
 package dev.p2g.render;
 
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -7,10 +8,27 @@ import java.util.Optional;
  * is assigned (in local mode, where Spark assigns none, GPU 0) and CUDA initialises, else the CPU
  * with a warning; {@code cuda} requires a working GPU; {@code cpu} never touches CUDA.
  */
-public final class DevicePolicy {
-  public static final String AUTO = "auto";
-  public static final String CPU = "cpu";
-  public static final String CUDA = "cuda";
+public enum DevicePolicy {
+  AUTO, CPU, CUDA;
+
+  /** The name on the command line and in messages: auto, cpu, cuda. */
+  public String cliName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  @Override
+  public String toString() {
+    return cliName();
+  }
+
+  public static DevicePolicy parse(String name) {
+    for (DevicePolicy p : values()) {
+      if (p.cliName().equals(name == null ? null : name.trim().toLowerCase(Locale.ROOT))) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException("unknown --device '" + name + "'; use auto, cpu or cuda");
+  }
 
   /** Where a task renders, and why not on the GPU when it could have. */
   public record Choice(Optional<Integer> gpu, Optional<String> warning) {
@@ -23,23 +41,18 @@ public final class DevicePolicy {
     }
   }
 
-  private DevicePolicy() {}
-
   /**
-   * @param requested auto, cpu or cuda
+   * @param requested the policy
    * @param assignedGpu the task's GPU address from TaskContext.resources(), if any
    * @param localMode whether Spark runs in local mode (tasks get no resources there)
    * @param cudaProblem why CUDA cannot start on this device, or empty when it can; only asked
    *     when a GPU would be used
    * @throws IllegalStateException for {@code cuda} without a working GPU
    */
-  public static Choice choose(String requested, Optional<String> assignedGpu, boolean localMode,
+  public static Choice choose(DevicePolicy requested, Optional<String> assignedGpu, boolean localMode,
       java.util.function.IntFunction<Optional<String>> cudaProblem) {
-    if (requested.equals(CPU)) {
+    if (requested == CPU) {
       return Choice.cpu(null);
-    }
-    if (!requested.equals(AUTO) && !requested.equals(CUDA)) {
-      throw new IllegalArgumentException("unknown device '" + requested + "'; use auto, cpu or cuda");
     }
     Optional<Integer> gpu;
     try {
@@ -58,8 +71,8 @@ public final class DevicePolicy {
     return Choice.cuda(gpu.get());
   }
 
-  private static Choice refuse(String requested, String why) {
-    if (requested.equals(CUDA)) {
+  private static Choice refuse(DevicePolicy requested, String why) {
+    if (requested == CUDA) {
       throw new IllegalStateException("--device cuda: " + why);
     }
     return Choice.cpu(why);

@@ -1,6 +1,5 @@
 package dev.p2g.spark;
 
-import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.FieldEncoder;
 import dev.p2g.encode.ImageDecoder;
 import dev.p2g.encode.ModelLoadException;
@@ -181,7 +180,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     try {
       ModelSession session = TaskEncoders.session(settings.model(), settings.device(), hadoop);
       return new FieldEncoder(
-          new ImageDecoder(settings.maxPixels(), AlphaPolicy.parse(settings.alphaPolicy())),
+          new ImageDecoder(settings.maxPixels(), settings.alphaPolicy()),
           session, FieldCodecs.byName(settings.codec()), settings.tile(), settings.batchFor(session.device()));
     } catch (ModelLoadException e) {
       throw new ModelUnusable(e);

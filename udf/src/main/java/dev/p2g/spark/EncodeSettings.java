@@ -1,6 +1,8 @@
 package dev.p2g.spark;
 
+import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.ModelRef;
+import dev.p2g.render.DevicePolicy;
 import java.io.Serializable;
 import java.sql.Timestamp;
 
@@ -10,8 +12,8 @@ import java.sql.Timestamp;
  * in one model run (larger images are tiled); batch the most same-sized model inputs per run, 0
  * for the device's default; runStarted stamps the rows.
  */
-public record EncodeSettings(ModelRef model, long maxPixels, long maxFileBytes, String alphaPolicy, String codec,
-    String device, int tile, int batch, Timestamp runStarted) implements Serializable {
+public record EncodeSettings(ModelRef model, long maxPixels, long maxFileBytes, AlphaPolicy alphaPolicy, String codec,
+    DevicePolicy device, int tile, int batch, Timestamp runStarted) implements Serializable {
 
   /**
    * One input per run on the CPU, where batching measured no gain (docs/benchmarks.md, "Encoder

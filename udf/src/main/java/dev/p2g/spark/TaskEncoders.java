@@ -22,7 +22,7 @@ public final class TaskEncoders {
 
   private TaskEncoders() {}
 
-  public static ModelSession session(ModelRef cpuRef, String policy, Configuration hadoop) throws ModelLoadException {
+  public static ModelSession session(ModelRef cpuRef, DevicePolicy policy, Configuration hadoop) throws ModelLoadException {
     Optional<String> gpu = Devices.assigned();
     DevicePolicy.Choice choice = DevicePolicy.choose(policy, gpu, Devices.localMode(), OnnxSessions::cudaProblem);
     if (choice.gpu().isPresent()) {

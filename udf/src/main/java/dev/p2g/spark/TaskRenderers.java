@@ -23,7 +23,7 @@ public final class TaskRenderers {
 
   private TaskRenderers() {}
 
-  public static Renderer open(String policy) {
+  public static Renderer open(DevicePolicy policy) {
     TaskContext task = TaskContext.get();
     Optional<String> gpu = Devices.assigned();
     boolean local = Devices.localMode();
@@ -36,7 +36,7 @@ public final class TaskRenderers {
         }
         return cuda;
       } catch (IOException | RuntimeException e) {
-        if (policy.equals(DevicePolicy.CUDA)) {
+        if (policy == DevicePolicy.CUDA) {
           throw new IllegalStateException("--device cuda: the CUDA renderer cannot start on GPU "
               + choice.gpu().get() + ": " + e.getMessage(), e);
         }

@@ -18,7 +18,7 @@ class DevicePolicyTest {
   @Test
   void cpuNeverAsksCuda() {
     List<Integer> asked = new ArrayList<>();
-    Choice c = DevicePolicy.choose("cpu", Optional.of("3"), true, gpu -> {
+    Choice c = DevicePolicy.choose(DevicePolicy.CPU, Optional.of("3"), true, gpu -> {
       asked.add(gpu);
       return Optional.empty();
     });
@@ -30,7 +30,7 @@ class DevicePolicyTest {
   @Test
   void autoTakesTheTasksGpu() {
     List<Integer> asked = new ArrayList<>();
-    Choice c = DevicePolicy.choose("auto", Optional.of("3"), false, gpu -> {
+    Choice c = DevicePolicy.choose(DevicePolicy.AUTO, Optional.of("3"), false, gpu -> {
       asked.add(gpu);
       return Optional.empty();
     });
@@ -40,19 +40,19 @@ class DevicePolicyTest {
 
   @Test
   void autoInLocalModeTriesGpuZero() {
-    assertEquals(Optional.of(0), DevicePolicy.choose("auto", Optional.empty(), true, WORKS).gpu());
+    assertEquals(Optional.of(0), DevicePolicy.choose(DevicePolicy.AUTO, Optional.empty(), true, WORKS).gpu());
   }
 
   @Test
   void autoOnAClusterWithoutAGpuRendersOnTheCpuAndSaysWhy() {
-    Choice c = DevicePolicy.choose("auto", Optional.empty(), false, WORKS);
+    Choice c = DevicePolicy.choose(DevicePolicy.AUTO, Optional.empty(), false, WORKS);
     assertEquals(Optional.empty(), c.gpu());
     assertTrue(c.warning().orElseThrow().contains("no GPU is assigned"), c.toString());
   }
 
   @Test
   void autoFallsBackWhenCudaCannotStart() {
-    Choice c = DevicePolicy.choose("auto", Optional.of("1"), false, BROKEN);
+    Choice c = DevicePolicy.choose(DevicePolicy.AUTO, Optional.of("1"), false, BROKEN);
     assertEquals(Optional.empty(), c.gpu());
     assertTrue(c.warning().orElseThrow().contains("CUDA cannot start on GPU 1: no NVIDIA driver here"), c.toString());
   }
@@ -60,29 +60,29 @@ class DevicePolicyTest {
   @Test
   void cudaRefusesWithTheReason() {
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> DevicePolicy.choose("cuda", Optional.of("0"), false, BROKEN));
+        () -> DevicePolicy.choose(DevicePolicy.CUDA, Optional.of("0"), false, BROKEN));
     assertTrue(e.getMessage().startsWith("--device cuda: CUDA cannot start on GPU 0: no NVIDIA driver here"),
         e.getMessage());
     IllegalStateException none = assertThrows(IllegalStateException.class,
-        () -> DevicePolicy.choose("cuda", Optional.empty(), false, WORKS));
+        () -> DevicePolicy.choose(DevicePolicy.CUDA, Optional.empty(), false, WORKS));
     assertTrue(none.getMessage().contains("no GPU is assigned"), none.getMessage());
   }
 
   @Test
   void cudaWithAWorkingGpuUsesIt() {
-    assertEquals(Optional.of(2), DevicePolicy.choose("cuda", Optional.of(" 2 "), false, WORKS).gpu());
+    assertEquals(Optional.of(2), DevicePolicy.choose(DevicePolicy.CUDA, Optional.of(" 2 "), false, WORKS).gpu());
   }
 
   @Test
   void aGpuAddressThatIsNotAnOrdinalIsNotGuessed() {
-    Choice c = DevicePolicy.choose("auto", Optional.of("GPU-5f3c"), false, WORKS);
+    Choice c = DevicePolicy.choose(DevicePolicy.AUTO, Optional.of("GPU-5f3c"), false, WORKS);
     assertEquals(Optional.empty(), c.gpu());
     assertTrue(c.warning().orElseThrow().contains("not a device ordinal"), c.toString());
-    assertThrows(IllegalStateException.class, () -> DevicePolicy.choose("cuda", Optional.of("GPU-5f3c"), false, WORKS));
+    assertThrows(IllegalStateException.class, () -> DevicePolicy.choose(DevicePolicy.CUDA, Optional.of("GPU-5f3c"), false, WORKS));
   }
 
   @Test
   void unknownPolicyIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> DevicePolicy.choose("tpu", Optional.empty(), true, WORKS));
+    assertThrows(IllegalArgumentException.class, () -> DevicePolicy.parse("tpu"));
   }
 }
