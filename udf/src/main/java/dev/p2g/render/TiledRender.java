@@ -9,10 +9,11 @@ import java.io.UncheckedIOException;
 /**
  * Renders an image stored as tiles, band by band, so that neither its field nor its output
  * exists whole in memory. Tiles must come in raster order (rows of tiles top to bottom). When a
- * new row of tiles starts at LR row y, no Gaussian of it or of any later row reaches an output
- * row sampled above y - reach, so those rows are final and go to the sink; the band then holds
- * only about (tile height + 2 reach) LR rows of output. The same Gaussians are summed as in a
- * whole-image render, in another order: the pixels agree to float rounding.
+ * new row of tiles starts at LR row y, no Gaussian of it or of any later row reaches a sample
+ * row (SampleGrid) above y - reach, so those rows are final and go to the sink, through the
+ * streaming Lanczos3 reduction for a level below scale 1; the band then holds only about
+ * (tile height + 2 reach) LR rows of samples. The same Gaussians are summed as in a whole-image
+ * render, in another order: the pixels agree to float rounding.
  */
 public final class TiledRender {
   /** One tile's field and where its rectangle starts in the LR image. */
