@@ -112,7 +112,7 @@ public final class LevelQuality {
     return 10 * Math.log10(Math.max(variance, 1e-12) / plate);
   }
 
-  public static double luma(FloatImage a8, int u, int v) {
+  static double luma(FloatImage a8, int u, int v) {
     return 16 + (65.481 * a8.get(0, u, v) + 128.553 * a8.get(1, u, v) + 24.966 * a8.get(2, u, v)) / 255.0;
   }
 
