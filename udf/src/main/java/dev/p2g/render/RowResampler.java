@@ -57,11 +57,6 @@ public final class RowResampler {
     }
   }
 
-  /** Whether every output row has been given. */
-  public boolean done() {
-    return emitted == down.out();
-  }
-
   private void resizeAcross(float[] to) {
     if (across.isIdentity()) {
       System.arraycopy(clamped, 0, to, 0, clamped.length);

@@ -13,6 +13,7 @@ import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Resample;
 import dev.p2g.render.ResampleFilter;
 import dev.p2g.spark.FieldTable;
+import dev.p2g.spark.ManifestRecord;
 import dev.p2g.spark.ManifestTable;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -72,11 +73,12 @@ final class ContactSheet {
             first("height").as("height"), first("alpha").as("alpha"))
         .filter(col("width").cast("long").multiply(col("height")).leq(MAX_SOURCE_PIXELS))
         .orderBy("key").limit(n).select("key", "source_uri", "alpha").collectAsList();
-    Map<String, Map<String, Row>> levels = new LinkedHashMap<>();
+    Map<String, Map<String, ManifestRecord>> levels = new LinkedHashMap<>();
     if (!picked.isEmpty()) {
       for (Row r : manifest.filter(col("key").isin(picked.stream().map(p -> p.getAs("key")).toArray()))
-          .select("key", ManifestTable.LEVEL, "path", "width", "height").collectAsList()) {
-        levels.computeIfAbsent(r.getAs("key"), k -> new LinkedHashMap<>()).put(r.getAs(ManifestTable.LEVEL), r);
+          .collectAsList()) {
+        ManifestRecord m = ManifestRecord.fromRow(r);
+        levels.computeIfAbsent(m.key(), k -> new LinkedHashMap<>()).put(m.scale().level(), m);
       }
     }
     List<Sample> out = new ArrayList<>();
@@ -89,7 +91,7 @@ final class ContactSheet {
     return out;
   }
 
-  private static Sample sample(String key, String sourceUri, AlphaPolicy alpha, Map<String, Row> rows,
+  private static Sample sample(String key, String sourceUri, AlphaPolicy alpha, Map<String, ManifestRecord> rows,
       List<String> order, Configuration hadoop) {
     FloatImage source = null;
     String sourceNote = null;
@@ -102,9 +104,9 @@ final class ContactSheet {
     }
     List<Level> levels = new ArrayList<>();
     for (String level : order) {
-      Row r = rows.get(level);
-      int width = r.getAs("width");
-      int height = r.getAs("height");
+      ManifestRecord r = rows.get(level);
+      int width = r.width();
+      int height = r.height();
       int w = Math.min(WINDOW, width);
       int h = Math.min(WINDOW, height);
       int x = (width - w) / 2;
@@ -113,7 +115,7 @@ final class ContactSheet {
       String note = sourceNote;
       try {
         BufferedImage rendered = ImageIO.read(new ByteArrayInputStream(
-            HadoopFiles.read(r.<String>getAs("path"), hadoop, MAX_FILE_BYTES)));
+            HadoopFiles.read(r.path(), hadoop, MAX_FILE_BYTES)));
         ours = dataUri(copy(rendered, x, y, w, h));
       } catch (IOException | RuntimeException e) {
         note = "pyramid file not readable: " + e.getMessage();
