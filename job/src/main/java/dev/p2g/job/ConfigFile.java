@@ -43,7 +43,7 @@ final class ConfigFile {
         }
         continue;
       }
-      OptionTable.Option option = OptionTable.find(key);
+      Option<?> option = OptionTable.find(key);
       if (option == null || key.equals("config")) {
         throw new UsageException(file + ": unknown key '" + key + "' (keys are option names: scales, device, ...;"
             + " conf.KEY for Spark settings)");

@@ -82,7 +82,7 @@ final class Driver {
       facts.modelId = model.id();
       facts.modelName = model.name();
       facts.modelK = model.k();
-      facts.codec = config.codec();
+      facts.codec = config.codec().name();
       out.printf("p2g: model %s (%s), k=%d, device %s%n", model.name(), model.id().substring(0, 12), model.k(),
           config.device());
       long t0 = System.nanoTime();
@@ -256,10 +256,7 @@ final class Driver {
 
   /** Output URIs fully qualified (file:/..., s3a://...): the manifest records paths anyone can open. */
   private JobConfig qualified(JobConfig c) throws SystemicException {
-    return new JobConfig(c.command(), c.inputs(), qualify(c.output()), qualify(c.fields()), qualify(c.errors()),
-        c.model(), c.scales(), c.device(), c.format(), c.maxPixels(), c.maxErrorFraction(), c.alpha(), c.codec(),
-        c.ortThreads(), c.partitions(), c.renderBatch(), c.encodeBatch(), c.commitEvery(), c.tile(),
-        c.progressSeconds(), c.report(), c.verifySources(), c.master(), c.sparkConf());
+    return c.withPaths(qualify(c.output()), qualify(c.fields()), qualify(c.errors()));
   }
 
   private String qualify(String uri) throws SystemicException {

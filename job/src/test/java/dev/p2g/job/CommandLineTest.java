@@ -47,7 +47,7 @@ class CommandLineTest {
   void helpPrintsEveryOption(String args) {
     JobRun run = JobRun.of(args.split(" "));
     assertEquals(Main.OK, run.exitCode());
-    for (OptionTable.Option o : OptionTable.OPTIONS) {
+    for (Option<?> o : OptionTable.OPTIONS) {
       assertTrue(run.out().contains("--" + o.name() + " "), "--help lacks --" + o.name() + ":\n" + run.out());
     }
   }

@@ -58,9 +58,11 @@ class ConfigFileTest {
   void theShippedFileDocumentsEveryOption() throws Exception {
     Path shipped = Path.of("../conf/p2g.properties");
     String text = Files.readString(shipped);
-    for (OptionTable.Option o : OptionTable.OPTIONS) {
+    for (Option<?> o : OptionTable.OPTIONS) {
       if (!o.name().equals("config") && !o.name().equals("conf")) {
-        assertTrue(text.contains("\n#" + o.name() + " ="), "conf/p2g.properties lacks the key " + o.name());
+        String shown = o.defaultValue() == null ? "" : " " + o.defaultValue();
+        assertTrue(text.contains("\n#" + o.name() + " =" + shown + "\n"),
+            "conf/p2g.properties lacks the key " + o.name() + " with its default '" + shown.trim() + "'");
       }
     }
     assertTrue(text.contains("\n#conf."), "conf/p2g.properties shows conf.KEY");

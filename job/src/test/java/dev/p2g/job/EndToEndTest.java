@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.p2g.encode.ModelSource;
+import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.FloatImage;
@@ -158,11 +158,14 @@ class EndToEndTest {
 
   @Test
   void oneOnnxSessionServesTheWholeExecutor() throws IOException {
-    // Five partitions over two task threads all asked for the session; the JVM opened it once.
-    String id = dev.p2g.io.HadoopFiles.sha256Hex(Files.readAllBytes(
-        java.nio.file.Path.of("../sample-data/model/default.onnx")));
-    assertEquals(1, OnnxSessions.creations(id, "cpu"));
-    assertTrue(ModelSource.BUILTIN_DEFAULT.startsWith("builtin"));
+    // Eight tasks over the executor's task threads ask for the session at once: one object serves all.
+    String uri = "../sample-data/model/default.onnx";
+    ModelRef ref = new ModelRef(uri, dev.p2g.io.HadoopFiles.sha256Hex(Files.readAllBytes(
+        java.nio.file.Path.of(uri))), ModelRef.CPU, 1);
+    List<Integer> sessions = spark().range(0, 8, 1, 8).javaRDD()
+        .map(i -> System.identityHashCode(OnnxSessions.get(ref, new org.apache.hadoop.conf.Configuration())))
+        .distinct().collect();
+    assertEquals(1, sessions.size(), "distinct sessions: " + sessions);
   }
 
   @Test

@@ -23,7 +23,6 @@ public final class OnnxSessions {
   private static final Map<String, ModelSession> SESSIONS = new ConcurrentHashMap<>();
   private static final Map<Integer, Optional<String>> CUDA_PROBLEMS = new HashMap<>();
   private static final AtomicInteger CREATED = new AtomicInteger();
-  private static final Map<String, AtomicInteger> CREATIONS = new ConcurrentHashMap<>();
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(OnnxSessions::closeAll, "p2g-onnx-close"));
@@ -50,7 +49,6 @@ public final class OnnxSessions {
       ModelSession created = open(ref, conf);
       SESSIONS.put(ref.sessionKey(), created);
       int n = CREATED.incrementAndGet();
-      CREATIONS.computeIfAbsent(ref.sessionKey(), x -> new AtomicInteger()).incrementAndGet();
       LOG.info("opened ONNX session " + n + " in this JVM: model " + created.info().name() + " ("
           + ModelContract.shortId(ref.id()) + ") on " + ref.device());
       return created;
@@ -63,12 +61,6 @@ public final class OnnxSessions {
     byte[] bytes = readModel(uri, conf);
     String id = HadoopFiles.sha256Hex(bytes);
     return get(new ModelRef(uri, id, device, threads), conf).info();
-  }
-
-  /** Sessions this JVM opened for one model on one device: 1 when its tasks share it, as they must. */
-  public static int creations(String modelId, String device) {
-    AtomicInteger n = CREATIONS.get(new ModelRef("", modelId, device, 1).sessionKey());
-    return n == null ? 0 : n.get();
   }
 
   private static ModelSession open(ModelRef ref, Configuration conf) throws ModelLoadException {

@@ -4,7 +4,6 @@ import dev.p2g.encode.FieldEncoder;
 import dev.p2g.encode.ImageDecoder;
 import dev.p2g.encode.ModelLoadException;
 import dev.p2g.encode.ModelSession;
-import dev.p2g.field.FieldCodecs;
 import dev.p2g.field.ImageFailure;
 import dev.p2g.io.HadoopFiles;
 import dev.p2g.io.SourceStat;
@@ -181,7 +180,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       ModelSession session = TaskEncoders.session(settings.model(), settings.device(), hadoop);
       return new FieldEncoder(
           new ImageDecoder(settings.maxPixels(), settings.alphaPolicy()),
-          session, FieldCodecs.byName(settings.codec()), settings.tile(), settings.batchFor(session.device()));
+          session, settings.codec(), settings.tile(), settings.batchFor(session.device()));
     } catch (ModelLoadException e) {
       throw new ModelUnusable(e);
     }

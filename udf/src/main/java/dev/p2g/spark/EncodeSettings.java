@@ -2,6 +2,7 @@ package dev.p2g.spark;
 
 import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.ModelRef;
+import dev.p2g.field.FieldCodec;
 import dev.p2g.render.DevicePolicy;
 import java.io.Serializable;
 import java.sql.Timestamp;
@@ -12,7 +13,7 @@ import java.sql.Timestamp;
  * in one model run (larger images are tiled); batch the most same-sized model inputs per run, 0
  * for the device's default; runStarted stamps the rows.
  */
-public record EncodeSettings(ModelRef model, long maxPixels, long maxFileBytes, AlphaPolicy alphaPolicy, String codec,
+public record EncodeSettings(ModelRef model, long maxPixels, long maxFileBytes, AlphaPolicy alphaPolicy, FieldCodec codec,
     DevicePolicy device, int tile, int batch, Timestamp runStarted) implements Serializable {
 
   /**
