@@ -16,7 +16,8 @@ import java.util.function.Function;
  * value. --help, the command-line split, the configuration file and {@link JobConfig} all read
  * it, so none of them repeats a name, a default or a check.
  */
-final class Option<T> {
+record Option<T>(String name, String value, Set<Command> commands, String help, Arity arity, Parser<T> parser,
+    Set<Command> requiredBy, String defaultText, boolean defaultIsValue, T absent) {
   /** How many words follow the option on the command line. */
   enum Arity {
     /** One value; the option may appear once. */
@@ -41,87 +42,47 @@ final class Option<T> {
     T parse(String option, String value) throws UsageException;
   }
 
-  private final String name;
-  private final String value;
-  private final Set<Command> commands;
-  private final String help;
-  private final Arity arity;
-  private final Parser<T> parser;
-  private Set<Command> requiredBy = EnumSet.noneOf(Command.class);
-  private String defaultText;
-  private boolean defaultIsValue;
-  private T absent;
-
-  private Option(String name, String value, Set<Command> commands, String help, Arity arity, Parser<T> parser) {
-    this.name = name;
-    this.value = value;
-    this.commands = commands;
-    this.help = help;
-    this.arity = arity;
-    this.parser = parser;
+  private static <T> Option<T> of(String name, String value, Set<Command> commands, String help, Arity arity,
+      Parser<T> parser) {
+    return new Option<>(name, value, commands, help, arity, parser, EnumSet.noneOf(Command.class), null, false, null);
   }
 
   static <T> Option<T> one(String name, String value, Set<Command> commands, String help, ValueParser<T> parser) {
-    return new Option<>(name, value, commands, help, Arity.ONE, (o, vs) -> parser.parse(o, vs.get(vs.size() - 1)));
+    return of(name, value, commands, help, Arity.ONE, (o, vs) -> parser.parse(o, vs.get(vs.size() - 1)));
   }
 
   static <T> Option<T> repeated(String name, String value, Set<Command> commands, String help, Parser<T> parser) {
-    return new Option<>(name, value, commands, help, Arity.REPEATED, parser);
+    return of(name, value, commands, help, Arity.REPEATED, parser);
   }
 
   static <T> Option<T> many(String name, String value, Set<Command> commands, String help, Parser<T> parser) {
-    return new Option<>(name, value, commands, help, Arity.MANY, parser);
+    return of(name, value, commands, help, Arity.MANY, parser);
   }
 
   static Option<Boolean> flag(String name, Set<Command> commands, String help) {
-    Option<Boolean> o = new Option<>(name, "", commands, help, Arity.FLAG, (n, vs) -> {
+    return of(name, "", commands, help, Arity.FLAG, (Parser<Boolean>) (n, vs) -> {
       String v = vs.get(vs.size() - 1).trim().toLowerCase(Locale.ROOT);
       if (!List.of("true", "on", "false", "off").contains(v)) {
         throw new UsageException("--" + n + " takes no value, or true or false in a config file; got '" + v + "'");
       }
       return v.equals("true") || v.equals("on");
-    });
-    return o.defaults("false");
+    }).defaults("false");
   }
 
   /** Absent, the option has this value, shown in --help as "(default TEXT)". */
   Option<T> defaults(String text) {
-    this.defaultText = text;
-    this.defaultIsValue = true;
-    return this;
+    return new Option<>(name, value, commands, help, arity, parser, requiredBy, text, true, null);
   }
 
-  /** Absent, the option is {@code value}; --help says "(default: what)" since the value alone says little. */
-  Option<T> absentMeans(T value, String what) {
-    this.absent = value;
-    this.defaultText = what;
-    return this;
+  /** Absent, the option is {@code fallback}; --help says "(default: what)" since the value alone says little. */
+  Option<T> absentMeans(T fallback, String what) {
+    return new Option<>(name, value, commands, help, arity, parser, requiredBy, what, false, fallback);
   }
 
   /** These commands refuse to start without the option ("run needs --input"). */
   Option<T> requiredBy(Command first, Command... rest) {
-    this.requiredBy = EnumSet.of(first, rest);
-    return this;
-  }
-
-  String name() {
-    return name;
-  }
-
-  String value() {
-    return value;
-  }
-
-  String help() {
-    return help;
-  }
-
-  Arity arity() {
-    return arity;
-  }
-
-  Set<Command> commands() {
-    return commands;
+    return new Option<>(name, value, commands, help, arity, parser, EnumSet.of(first, rest), defaultText,
+        defaultIsValue, absent);
   }
 
   boolean takes(Command command) {
