@@ -5,6 +5,8 @@ import static dev.p2g.job.JobConfig.Command.RENDER;
 import static dev.p2g.job.JobConfig.Command.RUN;
 
 import dev.p2g.encode.AlphaPolicy;
+import dev.p2g.encode.FieldEncoder;
+import dev.p2g.encode.ImageDecoder;
 import dev.p2g.encode.ModelSource;
 import dev.p2g.field.FieldCodec;
 import dev.p2g.field.FieldCodecs;
@@ -36,11 +38,6 @@ final class OptionTable {
   /** A tile must hold more than its halo: smaller tiles would do most of their work twice. */
   static final int MIN_TILE = 32;
   static final int MAX_TILE = 1 << 14;
-  /**
-   * 100 MP (10000 x 10000): large images are tiled, so what grows with the image is the decoded
-   * raster a task holds while it encodes, 3 bytes per pixel at 8 bits (300 MB here) or 6 at 16.
-   */
-  static final long DEFAULT_MAX_PIXELS = 100_000_000L;
 
   static final Option<List<String>> INPUT = Option.many("input", "URI...", ENCODING,
       "image files or folders (recursive); repeatable or comma-separated", Option.commaList())
@@ -62,7 +59,7 @@ final class OptionTable {
       Option.from(OutputFormat::parse)).defaults("png");
   static final Option<Long> MAX_PIXELS = Option.one("max-pixels", "N", ENCODING,
       "refuse larger images before decoding", Option.longIn(1, Long.MAX_VALUE, "a positive integer"))
-      .defaults(Long.toString(DEFAULT_MAX_PIXELS));
+      .defaults(Long.toString(ImageDecoder.DEFAULT_MAX_PIXELS));
   /** Failures above half the images mean something systemic (wrong input, wrong model). */
   static final Option<Double> MAX_ERROR_FRACTION = Option.one("max-error-fraction", "F", ALL,
       "exit 1 if a larger fraction of images fails", Option.fraction()).defaults("0.5");
@@ -84,14 +81,9 @@ final class OptionTable {
       "same-sized images or tiles per model run", Option.intIn(1, MAX_ENCODE_BATCH, "a positive integer"))
       .absentMeans(0, EncodeSettings.DEFAULT_GPU_BATCH + " on a GPU, " + EncodeSettings.DEFAULT_CPU_BATCH
           + " on the CPU");
-  /**
-   * Images wider or taller than this (LR pixels) are encoded and stored as tiles of it, and
-   * rendered band by band: 512 keeps a model run's activations near 70 MB per channel group and
-   * adds 10 % of halo work with the default model's 12-pixel receptive field.
-   */
   static final Option<Integer> TILE = Option.one("tile", "N", ENCODING,
       "encode larger images in tiles of N x N LR pixels, render them in bands",
-      Option.intIn(MIN_TILE, MAX_TILE, "between " + MIN_TILE + " and " + MAX_TILE)).defaults("512");
+      Option.intIn(MIN_TILE, MAX_TILE, "between " + MIN_TILE + " and " + MAX_TILE)).defaults(Integer.toString(FieldEncoder.DEFAULT_TILE));
   static final Option<Boolean> VERIFY_SOURCES = Option.flag("verify-sources", ENCODING,
       "hash every source with a field to find changes, instead of trusting an unchanged listing (size,"
           + " modification time, ETag)");

@@ -28,7 +28,7 @@ class OptionTableTest {
     assertEquals(List.of(Scale.parse("2"), Scale.parse("3"), Scale.parse("4")), c.scales());
     assertEquals(DevicePolicy.AUTO, c.device());
     assertEquals(OutputFormat.PNG, c.format());
-    assertEquals(OptionTable.DEFAULT_MAX_PIXELS, c.maxPixels());
+    assertEquals(dev.p2g.encode.ImageDecoder.DEFAULT_MAX_PIXELS, c.maxPixels());
     assertEquals(0.5, c.maxErrorFraction());
     assertEquals(AlphaPolicy.DEFAULT, c.alpha());
     assertEquals(FieldCodecs.byName(FieldCodecs.DEFAULT), c.codec());

@@ -22,6 +22,11 @@ public final class ImageDecoder {
   private static final int MAX_CAUSES = 4;
 
   /**
+   * 100 MP (10000 x 10000): large images are tiled, so what grows with the image is the decoded
+   * raster a task holds while it encodes, 3 bytes per pixel at 8 bits (300 MB here) or 6 at 16.
+   */
+  public static final long DEFAULT_MAX_PIXELS = 100_000_000L;
+  /**
    * Upright images above this many pixels keep the decoder's raster and are converted to floats
    * region by region (RgbSource.lazy): 4 MP is 48 MB of floats, about what one model run's input
    * and halo need at the default tile size anyway.
