@@ -39,6 +39,17 @@ class ReadmeCommandsTest {
     }
   }
 
+  /** The README's PySpark example is the file CI compiles, so a syntax error in it fails CI. */
+  @Test
+  void theReadmesPythonIsTheExampleCiCompiles() throws Exception {
+    String readme = Files.readString(Path.of("../README.md"));
+    Matcher python = Pattern.compile("```python\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+    assertTrue(python.find(), "the README shows a PySpark example");
+    assertEquals(Files.readString(Path.of("../docs/examples/p2g_functions.py")), python.group(1));
+    assertTrue(Files.readAllLines(Path.of("../.ci/run")).stream().map(String::trim)
+        .anyMatch(l -> l.equals("python3 -m py_compile docs/examples/p2g_functions.py")), ".ci/run compiles it");
+  }
+
   private static void checkSubmit(String command) throws Exception {
     List<String> words = Arrays.asList(command.split("\\s+"));
     assertEquals(Main.class.getName(), words.get(words.indexOf("--class") + 1), command);
