@@ -25,6 +25,7 @@ import org.apache.spark.sql.types.StructType;
  */
 final class GpuStages {
   static final String PER_TASK = "p2g.gpu.perTask";
+  static final double MAX_FRACTION = 0.5;
 
   private GpuStages() {}
 
@@ -39,8 +40,11 @@ final class GpuStages {
     double share = conf.contains(PER_TASK)
         ? conf.getDouble(PER_TASK, 1.0)
         : 1.0 / Math.max(1, conf.getInt("spark.executor.cores", 1));
-    if (!(share > 0 && share <= 1) && !(share > 1 && share == Math.floor(share))) {
-      throw new IllegalArgumentException(PER_TASK + " must be a fraction in (0, 1] or a whole number, got " + share);
+    // Spark's own rule for a task's resource amount: a fraction of at most one half (so that a
+    // GPU is shared by whole tasks), or whole GPUs. Checked here so the job says so before it starts.
+    if (!(share > 0 && share <= MAX_FRACTION) && !(share >= 1 && share == Math.floor(share))) {
+      throw new IllegalArgumentException(PER_TASK + " must be a fraction in (0, " + MAX_FRACTION
+          + "] or a whole number of GPUs, got " + share);
     }
     TaskResourceRequests task = new TaskResourceRequests()
         .cpus(conf.getInt("spark.task.cpus", 1)).resource("gpu", share);

@@ -32,6 +32,21 @@ class GpuStagesTest {
         1e-12);
     assertThrows(IllegalArgumentException.class,
         () -> GpuStages.profile(gpuCluster().set(GpuStages.PER_TASK, "1.5"), DevicePolicy.AUTO));
+    assertEquals(2.0, gpuShare(GpuStages.profile(gpuCluster().set(GpuStages.PER_TASK, "2"), DevicePolicy.AUTO)
+        .orElseThrow()), 1e-12);
+  }
+
+  /**
+   * Spark 3.5's TaskResourceRequest asserts "amount <= 0.5 || amount % 1 == 0" when the profile is
+   * built (4.2 builds it and leaves the rest to its scheduler); the job refuses those shares itself,
+   * before anything starts, on both. A share above one half gives a task a whole GPU anyway.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(doubles = {0.75, 0.51, 1.5})
+  void aShareSparkWouldRefuseIsRefusedFirst(double share) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> GpuStages.profile(gpuCluster().set(GpuStages.PER_TASK, Double.toString(share)), DevicePolicy.AUTO));
+    assertTrue(e.getMessage().contains("p2g.gpu.perTask must be a fraction in (0, 0.5]"), e.getMessage());
   }
 
   @Test
