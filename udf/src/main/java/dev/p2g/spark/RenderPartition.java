@@ -2,6 +2,7 @@ package dev.p2g.spark;
 
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.GaussianField;
+import dev.p2g.render.GpuUnusableException;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Renderer;
 import dev.p2g.render.SampleGrid;
@@ -74,7 +75,7 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
     }
   }
 
-  private List<Row> renderBatch(Renderer renderer, LevelWriter writer, List<Row> rows) {
+  List<Row> renderBatch(Renderer renderer, LevelWriter writer, List<Row> rows) {
     List<FieldRecord> records = new ArrayList<>(rows.size());
     List<GaussianField> fields = new ArrayList<>(rows.size());
     List<Set<String>> done = new ArrayList<>(rows.size());
@@ -112,6 +113,8 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
           long start = System.nanoTime();
           images = renderer.renderAll(todoFields, scale).stream().map(ImageEncoding::toRgb8).toList();
           batchMs = (System.nanoTime() - start) / NANOS_PER_MS / todo.size();
+        } catch (GpuUnusableException e) {
+          throw e; // the GPU, not a field: the task fails and Spark runs it again
         } catch (RuntimeException e) {
           images = null; // render one by one, so that the error lands on the field that caused it
         }
@@ -131,6 +134,8 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
             pixels = renderer.renderRgb8(todoFields.get(i), scale);
             renderMs = (System.nanoTime() - start) / NANOS_PER_MS;
           }
+        } catch (GpuUnusableException e) {
+          throw e;
         } catch (RuntimeException e) {
           writer.fail(image, scale, "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
           continue;

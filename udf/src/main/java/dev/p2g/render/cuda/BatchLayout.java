@@ -83,6 +83,19 @@ final class BatchLayout {
     this.maxOutHeight = h;
   }
 
+  /**
+   * Refuses, before anything is allocated, a batch whose upload or download would not fit one
+   * Java buffer (2 GiB): one output that large (about 178 M pixels of float RGB) is a field's
+   * error, not an overflow that leaves pinned memory behind.
+   */
+  void requireBufferable() {
+    if (downloadBytes() > Integer.MAX_VALUE || uploadBytes() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("the GPU render of " + maxOutWidth + "x" + maxOutHeight + " needs "
+          + (Math.max(downloadBytes(), uploadBytes()) >> 20) + " MB in one buffer, over the 2048 MB a batch can"
+          + " move; render this scale with --device cpu or choose a smaller scale");
+    }
+  }
+
   long jobBytes() {
     return (long) count * JOB_BYTES;
   }

@@ -14,14 +14,18 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.render.GpuUnusableException;
 import dev.p2g.render.Renderer;
 import dev.p2g.render.Scale;
 import java.io.IOException;
 import java.util.List;
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Renders fields with the CUDA kernels of src/main/cuda on one GPU: one per task, on its own
@@ -31,6 +35,7 @@ import jcuda.driver.CUstream_flags;
  * Not thread-safe: a task's thread uses it.
  */
 public final class CudaRenderer implements Renderer, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CudaRenderer.class);
   private static final int PREPARE_THREADS = 256;
   private static final int TILE = 16;
 
@@ -68,11 +73,27 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
     return renderAll(List.of(field), scale).get(0);
   }
 
-  /** The fields at one scale, in one upload, two (or four) launches and one download. */
+  /**
+   * The fields at one scale, in one upload, two (or four) launches and one download.
+   *
+   * @throws GpuUnusableException after a sticky CUDA error, which no later call would survive
+   */
   @Override
   public List<FloatImage> renderAll(List<GaussianField> fields, Scale scale) {
+    try {
+      return launch(fields, scale);
+    } catch (CudaException e) {
+      if (CudaErrors.isSticky(e)) {
+        throw new GpuUnusableException(device(), e);
+      }
+      throw e;
+    }
+  }
+
+  private List<FloatImage> launch(List<GaussianField> fields, Scale scale) {
     device.makeCurrent();
     BatchLayout batch = new BatchLayout(fields, scale);
+    batch.requireBufferable();
     hostUp.ensure(batch.uploadBytes());
     hostDown.ensure(batch.downloadBytes());
     batch.writeUpload(hostUp.ptr.getByteBuffer(0, batch.uploadBytes()));
@@ -113,16 +134,33 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
     return (threads + TILE - 1) / TILE;
   }
 
+  /**
+   * Frees every buffer, each on its own: after a sticky error synchronisation fails, and some
+   * frees may too, but pinned host memory must still go back (it is the executor's, not the GPU's).
+   * The first failure is logged; close never throws, as it runs in a task-completion listener.
+   */
   @Override
   public void close() {
-    device.makeCurrent();
-    cuStreamSynchronize(stream);
+    List<Runnable> steps = new java.util.ArrayList<>();
+    steps.add(device::makeCurrent);
+    steps.add(() -> cuStreamSynchronize(stream));
     for (Buffer b : new Buffer[] {jobs, params, gaussians, reach, samples, mid, out}) {
-      b.free();
+      steps.add(b::free);
     }
-    hostUp.free();
-    hostDown.free();
-    cuStreamDestroy(stream);
+    steps.add(hostUp::free);
+    steps.add(hostDown::free);
+    steps.add(() -> cuStreamDestroy(stream));
+    RuntimeException first = null;
+    for (Runnable step : steps) {
+      try {
+        step.run();
+      } catch (RuntimeException e) {
+        first = first == null ? e : first;
+      }
+    }
+    if (first != null) {
+      LOG.warn("closing the CUDA renderer on {}: {}", device(), first.getMessage());
+    }
   }
 
   /** A device allocation that grows to the largest batch seen. */
@@ -138,10 +176,11 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
       }
     }
 
+    /** Forgets the allocation first, so that a free that throws is never tried twice. */
     void free() {
       if (bytes > 0) {
-        cuMemFree(ptr);
         bytes = 0;
+        cuMemFree(ptr);
       }
     }
   }
@@ -162,8 +201,8 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
 
     void free() {
       if (bytes > 0) {
-        cuMemFreeHost(ptr);
         bytes = 0;
+        cuMemFreeHost(ptr);
       }
     }
   }
