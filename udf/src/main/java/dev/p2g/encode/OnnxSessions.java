@@ -119,6 +119,14 @@ public final class OnnxSessions {
     });
   }
 
+  /**
+   * A GPU whose CUDA session failed to open although the provider started: later tasks of this
+   * executor go straight to the CPU under --device auto instead of failing the same way.
+   */
+  public static synchronized void markCudaUnusable(int ordinal, String why) {
+    CUDA_PROBLEMS.put(ordinal, Optional.of("an ONNX session on it failed: " + why));
+  }
+
   private static byte[] readModel(String uri, Configuration conf) throws ModelLoadException {
     try {
       return ModelSource.read(uri, conf);

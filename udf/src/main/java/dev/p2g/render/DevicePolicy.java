@@ -47,7 +47,7 @@ public enum DevicePolicy {
    * @param localMode whether Spark runs in local mode (tasks get no resources there)
    * @param cudaProblem why CUDA cannot start on this device, or empty when it can; only asked
    *     when a GPU would be used
-   * @throws IllegalStateException for {@code cuda} without a working GPU
+   * @throws DeviceUnavailableException for {@code cuda} without a working GPU
    */
   public static Choice choose(DevicePolicy requested, Optional<String> assignedGpu, boolean localMode,
       java.util.function.IntFunction<Optional<String>> cudaProblem) {
@@ -73,7 +73,7 @@ public enum DevicePolicy {
 
   private static Choice refuse(DevicePolicy requested, String why) {
     if (requested == CUDA) {
-      throw new IllegalStateException("--device cuda: " + why);
+      throw new DeviceUnavailableException("--device cuda: " + why);
     }
     return Choice.cpu(why);
   }

@@ -7,6 +7,7 @@ import dev.p2g.encode.ModelSession;
 import dev.p2g.field.ImageFailure;
 import dev.p2g.io.HadoopFiles;
 import dev.p2g.io.SourceStat;
+import dev.p2g.render.DeviceUnavailableException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -85,8 +86,8 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     } catch (ImageFailure f) {
       counters.fail(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(), f.getMessage()));
       return List.of();
-    } catch (ModelUnusable e) {
-      throw e; // the model, not the image: the task and the job fail
+    } catch (ModelUnusable | DeviceUnavailableException e) {
+      throw e; // the model or the device, not the image: the task and the job fail
     } catch (RuntimeException e) {
       internalError(key, uri, e, "");
       return List.of();

@@ -2,6 +2,7 @@ package dev.p2g.spark;
 
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.DevicePolicy;
+import dev.p2g.render.DeviceUnavailableException;
 import dev.p2g.render.Renderer;
 import dev.p2g.render.cuda.CudaDevices;
 import dev.p2g.render.cuda.CudaRenderer;
@@ -37,7 +38,7 @@ public final class TaskRenderers {
         return cuda;
       } catch (IOException | RuntimeException e) {
         if (policy == DevicePolicy.CUDA) {
-          throw new IllegalStateException("--device cuda: the CUDA renderer cannot start on GPU "
+          throw new DeviceUnavailableException("--device cuda: the CUDA renderer cannot start on GPU "
               + choice.gpu().get() + ": " + e.getMessage(), e);
         }
         warnOnce(gpu.isEmpty(), "the CUDA renderer cannot start on GPU " + choice.gpu().get() + ": " + e.getMessage());
