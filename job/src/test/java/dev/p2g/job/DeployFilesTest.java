@@ -91,6 +91,8 @@ class DeployFilesTest {
       assertTrue(text.contains("COPY deploy/gpu/discover-gpus.sh " + DISCOVERY_IN_IMAGE));
       String defaults = Files.readString(DEPLOY.resolve("gpu/spark-defaults.conf"));
       assertTrue(defaults.contains(DISCOVERY_IN_IMAGE), "spark-defaults.conf names the script where the image has it");
+      assertTrue(defaults.lines().anyMatch(l -> l.matches("spark\\.executor\\.extraJavaOptions\\s+.*-Djava\\.io\\.tmpdir=\\..*")),
+          "each executor extracts native libraries into its own directory");
     }
     for (Matcher m = Pattern.compile("(?m)^COPY (?!--from)(\\S+) ").matcher(text); m.find(); ) {
       String source = m.group(1).replace("p2g-job-*-spark.jar", "");

@@ -27,7 +27,9 @@ import jcuda.driver.JCudaDriver;
  * after that, so the first outcome is remembered.
  */
 public final class CudaDevices {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CudaDevices.class);
   private static final String FATBIN = "/dev/p2g/cuda/p2g_render.fatbin";
+  static final String NO_DRIVER = "no NVIDIA driver here";
   private static Optional<String> initProblem;
   private static final Map<Integer, Device> DEVICES = new HashMap<>();
 
@@ -100,6 +102,12 @@ public final class CudaDevices {
         initProblem = count[0] > 0 ? Optional.empty() : Optional.of("the NVIDIA driver sees no GPU");
       } catch (LinkageError e) {
         initProblem = Optional.of(linkProblem(String.valueOf(e.getMessage())));
+        // No driver is the usual CPU machine; anything else (a half-written extracted library,
+        // a tmpdir without exec rights) needs its whole report, which the one line drops.
+        if (!initProblem.get().startsWith(NO_DRIVER)) {
+          LOG.warn("JCuda's native library cannot be loaded; java.io.tmpdir is {}", System.getProperty("java.io.tmpdir"),
+              e);
+        }
       } catch (CudaException e) {
         initProblem = Optional.of("cuInit failed: " + e.getMessage());
       }
@@ -110,7 +118,7 @@ public final class CudaDevices {
   /** JCuda's message holds an OS report and nested stack traces: one line for people. */
   static String linkProblem(String message) {
     if (message.contains("libcuda.so.1")) {
-      return "no NVIDIA driver here (libcuda.so.1 cannot be loaded)";
+      return NO_DRIVER + " (libcuda.so.1 cannot be loaded)";
     }
     return "JCuda's native library cannot be loaded: " + message.lines().findFirst().orElse(message);
   }
