@@ -106,7 +106,8 @@ final class Driver {
       reportCleanup(config.fields(), encoded.leftoversRemoved(), encoded.superseded());
       double encodeSeconds = seconds(t1);
       facts.encode = new RunSummary.Stage(encoded.written(), encoded.skipped(), encoded.failed(), encodeSeconds,
-          encoded.busySeconds()).withSources(encoded.hashed(), encoded.changed(), encoded.sourceBytes());
+          encoded.busySeconds()).withSources(encoded.hashed(), encoded.changed(), encoded.sourceBytes())
+          .withDevices(encoded.devices());
       out.printf("p2g: encode wrote %d fields to %s in %d chunks, skipped %d images already encoded with this model,"
           + " %d failed, in %.1f s%s%n", encoded.written(), config.fields(), encoded.chunks(), encoded.skipped(),
           encoded.failed(), encodeSeconds, busyShare(encoded.busySeconds(), encodeSeconds));
@@ -131,7 +132,7 @@ final class Driver {
       reportCleanup(layout.manifest(), rendered.leftoversRemoved(), rendered.superseded());
       double renderSeconds = seconds(t2);
       facts.render = new RunSummary.Stage(rendered.written(), rendered.skipped(), rendered.failed(), renderSeconds,
-          rendered.busySeconds());
+          rendered.busySeconds()).withDevices(rendered.devices());
       out.printf("p2g: render of %d fields at %s wrote %d images in %d chunks, skipped %d already rendered,"
           + " %d failed, in %.1f s%s; images per level: %s%n", rendered.fields(), config.scales(), rendered.written(),
           rendered.chunks(), rendered.skipped(), rendered.failed(), renderSeconds,

@@ -68,7 +68,7 @@ final class EncodeStage {
    * errors/ rows are written); superseded: old rows removed; sourceBytes: bytes of sources read.
    */
   record Result(long written, long skipped, long hashed, long changed, long failed, long superseded,
-      boolean leftoversRemoved, int chunks, double busySeconds, long sourceBytes) {}
+      boolean leftoversRemoved, int chunks, double busySeconds, long sourceBytes, List<String> devices) {}
 
   private EncodeStage() {}
 
@@ -106,6 +106,7 @@ final class EncodeStage {
     if (chunks.count() > 0) {
       LatestRows.appending(table(fieldsUri), hadoop);
     }
+    java.util.Set<String> devices = new java.util.TreeSet<>();
     try (ProgressReporter.Stage shown = progress.start("encode", pending.todoCount(), counters)) {
       for (int i = 0; i < chunks.count(); i++) {
         spark.sparkContext().setJobDescription(String.format("p2g encode: images, chunk %d of %d (%d images to encode) to fields",
@@ -118,6 +119,8 @@ final class EncodeStage {
         // the chunk is committed: its failures go to errors/, and the driver forgets them
         errors.append(counters.errors().value());
         counters.errors().reset();
+        devices.addAll(counters.devices().value()); // one entry a task: kept per chunk, deduplicated
+        counters.devices().reset();
       }
     } finally {
       pending.release().run();
@@ -128,7 +131,7 @@ final class EncodeStage {
     }
     return new Result(counters.written().value(), pending.skipped(), pending.hashed(), pending.changed(),
         counters.failed().value() + listing.duplicateCount(), superseded, leftovers, chunks.count(),
-        counters.busyNanos().value() / 1e9, counters.sourceBytes().value());
+        counters.busyNanos().value() / 1e9, counters.sourceBytes().value(), List.copyOf(devices));
   }
 
   static boolean exists(String uri, Configuration hadoop) throws SystemicException {

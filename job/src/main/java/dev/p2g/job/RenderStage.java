@@ -52,7 +52,7 @@ import org.apache.spark.util.SerializableConfiguration;
 final class RenderStage {
   /** written: images rendered by this run; skipped: (field, level) pairs already in the manifest. */
   record Result(long fields, long written, long skipped, long failed, long superseded, boolean leftoversRemoved,
-      int chunks, double busySeconds, Map<String, LevelCounts> levels) {
+      int chunks, double busySeconds, Map<String, LevelCounts> levels, List<String> devices) {
 
     /** Images per level in the manifest now, for the summary line. */
     Map<String, Long> imagesPerLevel() {
@@ -93,7 +93,7 @@ final class RenderStage {
    */
   private static Tiled renderTiled(SparkSession spark, Dataset<Row> tiles, String manifestUri,
       RenderSettings settings, long perChunk, Broadcast<SerializableConfiguration> conf, StageAccumulators counters,
-      ErrorLog errors, java.util.function.LongConsumer found) throws SystemicException {
+      ErrorLog errors, java.util.Set<String> devices, java.util.function.LongConsumer found) throws SystemicException {
     List<String> imageColumns = List.of("key", "width", "height", "source_uri", "source_sha256", "model_id");
     Dataset<Row> images = tiles.withColumn("file", input_file_name())
         .groupBy(imageColumns.stream().map(functions::col).toArray(Column[]::new))
@@ -147,7 +147,7 @@ final class RenderStage {
                 org.apache.spark.sql.Encoders.row(ManifestTable.SCHEMA))
             .repartition(MANIFEST_FILES) // manifest rows are small: one file a level a chunk
             .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
-        commitErrors(counters, errors);
+        commitChunk(counters, errors, devices);
       }
     }
     images.unpersist();
@@ -190,6 +190,7 @@ final class RenderStage {
     long perChunk = Chunks.imagesPerChunk(commitEvery, slots, EncodeStage.IMAGES_PER_PARTITION); // tiled images
     long toRender = plan.files().stream().mapToLong(FieldsFile::rows).sum();
     StageAccumulators counters = StageAccumulators.register(spark, "render");
+    java.util.Set<String> devices = new java.util.TreeSet<>();
     long started = 0;
     int levels = settings.scales().size();
     Tiled tiled = new Tiled(0, 0, 0);
@@ -205,12 +206,12 @@ final class RenderStage {
                 ManifestTable.SCHEMA, GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
             .repartition(MANIFEST_FILES)
             .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
-        commitErrors(counters, errors);
+        commitChunk(counters, errors, devices);
         started += rows;
       }
       if (plan.tileRows() > 0) {
         tiled = renderTiled(spark, fields.filter(functions.not(WHOLE)), manifestUri, settings, perChunk,
-            conf, counters, errors, n -> shown.addToTotal(n * levels));
+            conf, counters, errors, devices, n -> shown.addToTotal(n * levels));
       }
     }
     spark.sparkContext().setJobDescription(null);
@@ -227,7 +228,7 @@ final class RenderStage {
     long written = perLevel.values().stream().mapToLong(LevelCounts::writtenThisRun).sum();
     return new Result(plan.wholeFields() + tiled.images() + tiled.incomplete(), written,
         skippedWholeFiles + counters.skipped().value(), counters.failed().value(), superseded, leftovers,
-        chunks.size() + tiled.chunks(), counters.busyNanos().value() / 1e9, perLevel);
+        chunks.size() + tiled.chunks(), counters.busyNanos().value() / 1e9, perLevel, List.copyOf(devices));
   }
 
   /**
@@ -243,10 +244,16 @@ final class RenderStage {
     return LatestRows.compact(spark, table(manifestUri), conf.value().value());
   }
 
-  /** A chunk has committed: its failures go to errors/, and the driver forgets them. */
-  private static void commitErrors(StageAccumulators counters, ErrorLog errors) throws SystemicException {
+  /**
+   * A chunk has committed: its failures go to errors/, its tasks' devices (one entry a task) into
+   * the stage's set, and the driver forgets both.
+   */
+  private static void commitChunk(StageAccumulators counters, ErrorLog errors, java.util.Set<String> devices)
+      throws SystemicException {
     errors.append(counters.errors().value());
     counters.errors().reset();
+    devices.addAll(counters.devices().value());
+    counters.devices().reset();
   }
 
   /**

@@ -60,6 +60,11 @@ class ReportPageTest {
     }
     assertEquals(bytesOfFiles(out.resolve("fields"), ".parquet"), s.path("bytes_stored").path("fields").asLong());
     assertEquals("cpu", s.path("devices_used").path(0).asText());
+    assertEquals("[\"cpu\"]", s.path("encode").path("devices").toString(), "where the encode tasks ran");
+    assertEquals("[\"cpu\"]", s.path("render").path("devices").toString(), "where the render tasks ran");
+    assertTrue(SparkTestSession.get().read().parquet(out.resolve("fields").toString())
+        .selectExpr("encode_device").distinct().collectAsList().stream()
+        .allMatch(r -> "cpu".equals(r.getString(0))), "every field row says where the model ran");
 
     // render alone knows the model and codec only from the stored fields
     Path again = tmp.resolve("again");

@@ -51,6 +51,11 @@ public final class FieldEncoder {
     this.batch = batch;
   }
 
+  /** Where the model runs: "cpu" or "cuda:N". */
+  public String device() {
+    return session.device();
+  }
+
   public int batch() {
     return batch;
   }

@@ -67,7 +67,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     // The encoder exists by the time an image is grouped: start() opened it.
     Iterator<List<FieldEncoder.Tiles>> groups = new SameSizeGroups(decoded, () -> encoder[0].batch());
     return LazyFlatMap.streaming(groups,
-        group -> group.size() == 1 && group.get(0).count() > 1 ? tileRows(group.get(0), listed)
+        group -> group.size() == 1 && group.get(0).count() > 1 ? tileRows(group.get(0), listed, encoder[0].device())
             : wholeRows(encoder[0], group, listed));
   }
 
@@ -79,6 +79,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       counters.sourceBytes().add(bytes.length);
       if (encoder[0] == null) { // an empty partition need not load the model
         encoder[0] = openEncoder(hadoop);
+        counters.devices().add(encoder[0].device());
       }
       List<FieldEncoder.Tiles> tiles = List.of(encoder[0].start(key, uri, bytes));
       counters.busyNanos().add(System.nanoTime() - started);
@@ -112,7 +113,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     for (FieldEncoder.Outcome o : outcomes) {
       SourceStat source = listed.remove(o.image().key());
       if (o.record() != null) {
-        rows.add(FieldTable.toRow(o.record(), source, settings.runStarted()));
+        rows.add(FieldTable.toRow(o.record(), source, settings.runStarted(), encoder.device()));
         counters.written().add(1);
       } else {
         counters.fail(new ErrorRecord(o.image().key(), o.image().sourceUri(), ErrorRecord.ENCODE, null,
@@ -124,7 +125,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   }
 
   /** A tiled image's rows, made tile by tile (a model run's worth at a time) as Spark's writer takes them. */
-  private Iterator<Row> tileRows(FieldEncoder.Tiles tiles, Map<String, SourceStat> listed) {
+  private Iterator<Row> tileRows(FieldEncoder.Tiles tiles, Map<String, SourceStat> listed, String device) {
     String key = tiles.key();
     String uri = tiles.sourceUri();
     SourceStat source = listed.remove(key);
@@ -139,7 +140,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
           String where = tiles.count() > 1 ? " (tile " + (++index) + " of " + tiles.count() + ")" : "";
           long tileStarted = System.nanoTime();
           try {
-            ahead = FieldTable.toRow(tiles.next(), source, settings.runStarted());
+            ahead = FieldTable.toRow(tiles.next(), source, settings.runStarted(), device);
             counters.busyNanos().add(System.nanoTime() - tileStarted);
             if (!tiles.hasNext()) {
               counters.written().add(1); // the image is complete

@@ -33,6 +33,7 @@ public final class FieldTable {
   public static final String SOURCE_SIZE = "source_size";
   public static final String SOURCE_MODIFIED = "source_modified";
   public static final String SOURCE_ETAG = "source_etag";
+  public static final String ENCODE_DEVICE = "encode_device";
 
   public static final Metadata PARAMS_META = new MetadataBuilder()
       .putLong(VERSION_KEY, FieldContract.VERSION)
@@ -62,17 +63,22 @@ public final class FieldTable {
       DataTypes.createStructField(ENCODED_AT, DataTypes.TimestampType, false),
       DataTypes.createStructField("reach", DataTypes.DoubleType, false),
       DataTypes.createStructField("params", DataTypes.BinaryType, false, PARAMS_META),
+      // where the model ran ("cpu", "cuda:N"); null in rows written before it was recorded
+      DataTypes.createStructField(ENCODE_DEVICE, DataTypes.StringType, true),
   });
 
   private FieldTable() {}
 
-  /** source: what the listing said of the file; null where it is not known (tests of the codec alone). */
-  public static Row toRow(FieldRecord r, SourceStat source, Timestamp encodedAt) {
+  /**
+   * source: what the listing said of the file, null where it is not known (tests of the codec
+   * alone); device: where the model ran.
+   */
+  public static Row toRow(FieldRecord r, SourceStat source, Timestamp encodedAt, String device) {
     return RowFactory.create(r.key(), r.sourceUri(), r.sourceSha256(),
         source == null ? null : source.size(), source == null ? null : source.modifiedMillis(),
         source == null ? null : source.etag(), r.modelId(), FieldContract.VERSION,
         r.width(), r.height(), r.tileX(), r.tileY(), r.tileWidth(), r.tileHeight(), r.k(), r.codec(),
-        r.alpha(), encodedAt, r.reach(), r.params());
+        r.alpha(), encodedAt, r.reach(), r.params(), device);
   }
 
   /** Reads by name, so a file with extra columns (a later version's) still reads. */

@@ -50,6 +50,7 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     Renderer renderer = TaskRenderers.open(settings.device());
+    counters.devices().add(renderer.device());
     LevelWriter writer = new LevelWriter(settings, conf.value().value(), renderer.device(), counters);
     int batch = settings.batch() > 0 ? settings.batch() : renderer.preferredBatch();
     return new LazyFlatMap<>(new Batches<>(input, batch, MAX_BATCH_OUTPUT_PIXELS, this::outputPixels), rows -> {

@@ -12,11 +12,12 @@ import org.apache.spark.util.LongAccumulator;
  * images themselves (decode and model, or render and image writing), to tell it from Spark's;
  * sourceBytes the bytes of source images read (hashing included). errors holds one chunk's
  * failures at a time: the driver writes them to errors/ after each chunk and clears it, so it
- * never holds more than a chunk's worth; failed counts them all.
+ * never holds more than a chunk's worth; failed counts them all. devices: the device of each
+ * task that loaded a model or renderer ("cpu", "cuda:N"), one entry per task.
  */
 public record StageAccumulators(CollectionAccumulator<ErrorRecord> errors, LongAccumulator written,
-    LongAccumulator skipped, LongAccumulator failed, LongAccumulator busyNanos, LongAccumulator sourceBytes)
-    implements Serializable {
+    LongAccumulator skipped, LongAccumulator failed, LongAccumulator busyNanos, LongAccumulator sourceBytes,
+    CollectionAccumulator<String> devices) implements Serializable {
 
   public static StageAccumulators register(SparkSession spark, String stage) {
     return new StageAccumulators(
@@ -25,7 +26,8 @@ public record StageAccumulators(CollectionAccumulator<ErrorRecord> errors, LongA
         spark.sparkContext().longAccumulator("p2g " + stage + " skipped"),
         spark.sparkContext().longAccumulator("p2g " + stage + " failed"),
         spark.sparkContext().longAccumulator("p2g " + stage + " busy nanos"),
-        spark.sparkContext().longAccumulator("p2g " + stage + " source bytes read"));
+        spark.sparkContext().longAccumulator("p2g " + stage + " source bytes read"),
+        spark.sparkContext().collectionAccumulator("p2g " + stage + " devices"));
   }
 
   /** One image (and level) failed: its errors/ row, and the count. */

@@ -53,6 +53,7 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
     Configuration hadoop = conf.value().value();
     CpuRenderer renderer = new CpuRenderer();
     LevelWriter writer = new LevelWriter(settings, hadoop, renderer.device(), counters);
+    counters.devices().add(renderer.device());
     return new LazyFlatMap<>(input, row -> {
       long started = System.nanoTime();
       List<Row> out = renderImage(renderer, hadoop, writer, TiledImage.fromRow(row));

@@ -43,7 +43,8 @@ class EncodeDeviceRefusalTest {
         ImageDecoder.DEFAULT_MAX_PIXELS, 1L << 30, AlphaPolicy.DEFAULT, FieldCodecs.byName(FieldCodecs.DEFAULT),
         DevicePolicy.CUDA, 512, 0, new Timestamp(0));
     StageAccumulators counters = new StageAccumulators(new CollectionAccumulator<>(), new LongAccumulator(),
-        new LongAccumulator(), new LongAccumulator(), new LongAccumulator(), new LongAccumulator());
+        new LongAccumulator(), new LongAccumulator(), new LongAccumulator(), new LongAccumulator(),
+        new CollectionAccumulator<>());
     EncodePartition partition = new EncodePartition(settings, JavaSparkContext.fromSparkContext(spark.sparkContext())
         .broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration())), counters);
     Path image = Path.of("../sample-data/images/test-card.png").toAbsolutePath();

@@ -75,7 +75,7 @@ class RenderPartitionGpuFailureTest {
 
   private static StageAccumulators counters() {
     return new StageAccumulators(new CollectionAccumulator<>(), new LongAccumulator(), new LongAccumulator(),
-        new LongAccumulator(), new LongAccumulator(), new LongAccumulator());
+        new LongAccumulator(), new LongAccumulator(), new LongAccumulator(), new CollectionAccumulator<>());
   }
 
   private static List<Row> rows(int n) {
@@ -84,7 +84,7 @@ class RenderPartitionGpuFailureTest {
       GaussianField field = RandomFields.random(6, 5, 1, i);
       FieldRecord r = new FieldRecord("img" + i + ".png", "file:/img" + i + ".png", "sha" + i, "model", 6, 5, 0, 0,
           6, 5, 1, F32Codec.NAME, "none", field.reach(), new F32Codec().encode(field));
-      Row base = FieldTable.toRow(r, null, new Timestamp(0));
+      Row base = FieldTable.toRow(r, null, new Timestamp(0), "cpu");
       Object[] values = new Object[SCHEMA.size()];
       for (int c = 0; c < base.size(); c++) {
         values[c] = base.get(c);

@@ -30,14 +30,20 @@ public record RunSummary(String command, String startedAt, double wallSeconds, S
   /** One stage's numbers; the source counts are encode's only. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Stage(long written, long skipped, long failed, double seconds, double busySeconds, Long sourcesHashed,
-      Long sourcesChanged, Long sourceBytesRead) {
+      Long sourcesChanged, Long sourceBytesRead, List<String> devices) {
 
     public Stage(long written, long skipped, long failed, double seconds, double busySeconds) {
-      this(written, skipped, failed, round(seconds), round(busySeconds), null, null, null);
+      this(written, skipped, failed, round(seconds), round(busySeconds), null, null, null, null);
     }
 
     public Stage withSources(long hashed, long changed, long bytesRead) {
-      return new Stage(written, skipped, failed, seconds, busySeconds, hashed, changed, bytesRead);
+      return new Stage(written, skipped, failed, seconds, busySeconds, hashed, changed, bytesRead, devices);
+    }
+
+    /** Where the stage's tasks ran ("cpu", "cuda:0"): encode's from its tasks, render's from the manifest. */
+    public Stage withDevices(List<String> used) {
+      return new Stage(written, skipped, failed, seconds, busySeconds, sourcesHashed, sourcesChanged, sourceBytesRead,
+          used);
     }
 
     /** The numbers in summary.json's order and names, for the page. */
