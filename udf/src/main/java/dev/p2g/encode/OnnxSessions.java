@@ -94,7 +94,9 @@ public final class OnnxSessions {
     options.setInterOpNumThreads(1);
     options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
     if (ref.device().startsWith(ModelRef.CUDA_PREFIX)) {
-      options.addCUDA(ModelRef.cudaOrdinal(ref.device()));
+      try (var cuda = CudaProviderSettings.options(ModelRef.cudaOrdinal(ref.device()))) {
+        options.addCUDA(cuda);
+      }
     } else if (!ModelRef.CPU.equals(ref.device())) {
       throw new OrtException("unknown device '" + ref.device() + "'");
     }
@@ -109,8 +111,9 @@ public final class OnnxSessions {
   public static synchronized Optional<String> cudaProblem(int ordinal) {
     return CUDA_PROBLEMS.computeIfAbsent(ordinal, gpu -> {
       OrtEnvironments.get();
-      try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-        options.addCUDA(gpu);
+      try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+          var cuda = CudaProviderSettings.options(gpu)) {
+        options.addCUDA(cuda);
         return Optional.empty();
       } catch (OrtException | RuntimeException | LinkageError e) {
         String m = String.valueOf(e.getMessage());
