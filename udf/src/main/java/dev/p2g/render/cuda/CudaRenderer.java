@@ -1,5 +1,9 @@
 package dev.p2g.render.cuda;
 
+import static jcuda.driver.JCudaDriver.cuEventCreate;
+import static jcuda.driver.JCudaDriver.cuEventDestroy;
+import static jcuda.driver.JCudaDriver.cuEventElapsedTime;
+import static jcuda.driver.JCudaDriver.cuEventRecord;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
 import static jcuda.driver.JCudaDriver.cuMemAllocHost;
@@ -22,6 +26,8 @@ import java.util.List;
 import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
+import jcuda.driver.CUevent;
+import jcuda.driver.CUevent_flags;
 import jcuda.driver.CUstream;
 import jcuda.driver.CUstream_flags;
 import org.slf4j.Logger;
@@ -50,11 +56,24 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
   private final Buffer out = new Buffer();
   private final PinnedBuffer hostUp = new PinnedBuffer();
   private final PinnedBuffer hostDown = new PinnedBuffer();
+  /** Stream marks around the upload, the kernels and the download of the last batch. */
+  private final CUevent[] marks = {new CUevent(), new CUevent(), new CUevent(), new CUevent()};
+  private Timings last;
+
+  /** The last batch's GPU times, from CUDA events on its stream: what the kit reports. */
+  public record Timings(double uploadMs, double kernelMs, double downloadMs) {}
 
   public CudaRenderer(int ordinal) throws IOException {
     this.device = CudaDevices.device(ordinal);
     device.makeCurrent();
     cuStreamCreate(stream, CUstream_flags.CU_STREAM_NON_BLOCKING);
+    for (CUevent e : marks) {
+      cuEventCreate(e, CUevent_flags.CU_EVENT_DEFAULT);
+    }
+  }
+
+  public Timings lastTimings() {
+    return last;
   }
 
   @Override
@@ -106,8 +125,10 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
     mid.ensure(4 * batch.midFloats);
     CUdeviceptr sampled = batch.reduces ? samples.ptr : out.ptr;
 
+    cuEventRecord(marks[0], stream);
     cuMemcpyHtoDAsync(jobs.ptr, hostUp.ptr, batch.jobBytes(), stream);
     cuMemcpyHtoDAsync(params.ptr, hostUp.ptr.withByteOffset(batch.jobBytes()), 4 * batch.paramFloats, stream);
+    cuEventRecord(marks[1], stream);
     cuMemsetD32Async(reach.ptr, 0, batch.count, stream);
     cuLaunchKernel(device.prepare(), (int) ((batch.maxGaussians + PREPARE_THREADS - 1) / PREPARE_THREADS),
         batch.count, 1, PREPARE_THREADS, 1, 1, 0, stream,
@@ -125,9 +146,18 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
           TILE, TILE, 1, 0, stream,
           Pointer.to(Pointer.to(jobs.ptr), Pointer.to(mid.ptr), Pointer.to(out.ptr)), null);
     }
+    cuEventRecord(marks[2], stream);
     cuMemcpyDtoHAsync(hostDown.ptr, out.ptr, batch.downloadBytes(), stream);
+    cuEventRecord(marks[3], stream);
     cuStreamSynchronize(stream);
+    last = new Timings(elapsed(marks[0], marks[1]), elapsed(marks[1], marks[2]), elapsed(marks[2], marks[3]));
     return batch.readDownload(hostDown.ptr.getByteBuffer(0, batch.downloadBytes()));
+  }
+
+  private static double elapsed(CUevent from, CUevent to) {
+    float[] ms = {0};
+    cuEventElapsedTime(ms, from, to);
+    return ms[0];
   }
 
   private static int blocks(int threads) {
@@ -150,6 +180,9 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
     steps.add(hostUp::free);
     steps.add(hostDown::free);
     steps.add(() -> cuStreamDestroy(stream));
+    for (CUevent e : marks) {
+      steps.add(() -> cuEventDestroy(e));
+    }
     RuntimeException first = null;
     for (Runnable step : steps) {
       try {
