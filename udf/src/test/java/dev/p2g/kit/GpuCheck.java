@@ -81,6 +81,7 @@ public final class GpuCheck {
       threads(cases);
       timings(gpu, big);
       batches(gpu);
+      batchSizes(gpu);
       gpu.close();
     } else {
       line("");
@@ -168,6 +169,36 @@ public final class GpuCheck {
     line(String.format("256 fields 64x64 (k=2) at x2 in batches of 32: %.0f fields/s on the GPU (wall, transfers"
         + " and Java included; kernels %.2f ms in all), %.0f fields/s on one CPU thread", 256 / best, kernels,
         cpuPerSecond));
+  }
+
+  /**
+   * Output megapixels per second against the batch's output size, to size the render batch cap
+   * (RenderPartition: 32 M output pixels today, 384 MB of float RGB on the host and the GPU):
+   * the smallest batch that reaches the plateau is the cap to choose.
+   */
+  private void batchSizes(CudaRenderer gpu) {
+    line("");
+    line("| batch output (M pixels) | fields of 256x256 at x2 | wall ms | kernel ms | output MP/s (wall) |");
+    line("|---:|---:|---:|---:|---:|");
+    for (int mp : new int[] {1, 2, 4, 8, 16, 32}) {
+      int n = mp * (1 << 20) / (512 * 512);
+      List<GaussianField> fields = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        fields.add(RandomFields.random(256, 256, 2, 1000 + i));
+      }
+      double best = Double.MAX_VALUE;
+      double kernel = 0;
+      for (int round = 0; round < 5; round++) {
+        long t0 = System.nanoTime();
+        gpu.renderAll(fields, Scale.of(2));
+        double ms = (System.nanoTime() - t0) / 1e6;
+        if (ms < best) {
+          best = ms;
+          kernel = gpu.lastTimings().kernelMs();
+        }
+      }
+      line(String.format("| %d | %d | %.1f | %.2f | %.0f |", mp, n, best, kernel, n * 512.0 * 512 / best / 1e3));
+    }
   }
 
   /** Worst float difference and worst 8-bit difference. */
