@@ -166,7 +166,8 @@ class StandaloneClusterIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
     env.put("SPARK_HOME", home.toString());
-    env.put("SPARK_SCALA_VERSION", "2.13"); // else the launcher looks for a source build
+    // else the launcher looks for a source build
+    env.put("SPARK_SCALA_VERSION", SparkTestSession.scalaBinaryVersion());
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     return pb.start();
   }
@@ -187,7 +188,8 @@ class StandaloneClusterIT {
 
   private static Path shadedJar() throws IOException {
     try (Stream<Path> s = Files.list(Path.of("target"))) {
-      return s.filter(p -> p.getFileName().toString().endsWith("-spark.jar")).findFirst()
+      // p2g-job-<version>-spark.jar, or -spark3.5.jar from the spark35 profile
+      return s.filter(p -> p.getFileName().toString().matches("p2g-job-.*-spark[0-9.]*\\.jar")).findFirst()
           .orElseThrow(() -> new IOException("no shaded jar in job/target: run after mvn package"))
           .toAbsolutePath();
     }
