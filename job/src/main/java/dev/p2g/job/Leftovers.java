@@ -20,8 +20,11 @@ import org.apache.hadoop.fs.s3a.S3AFileSystem;
  */
 final class Leftovers {
   static final String SPARK_STAGING = "_temporary";
-  /** The magic committer's per-job staging folders (Hadoop's CommitConstants.MAGIC_PATH_PREFIX). */
-  static final String MAGIC_STAGING = "__magic_job-*";
+  /**
+   * The magic committer's staging folders: per job (CommitConstants.MAGIC_PATH_PREFIX,
+   * __magic_job-*) since Hadoop 3.4, one __magic folder (CommitConstants.MAGIC) in Hadoop 3.3.
+   */
+  static final String MAGIC_STAGING = "__magic*";
 
   private Leftovers() {}
 
