@@ -17,12 +17,17 @@ final class StoreFiles {
       for (java.nio.file.Path f : files) {
         // a stream copy, not copyFromLocalFile: S3A 3.3.4's fails on a single file ("Cannot get
         // relative path for URI"), which S3A 3.5 fixed
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(f);
-            java.io.OutputStream out = fs.create(new Path(dir + "/" + samples.relativize(f)))) {
-          in.transferTo(out);
-        }
+        upload(fs, f, dir + "/" + samples.relativize(f));
       }
       return files.size();
+    }
+  }
+
+  /** Copies one local file to uri, overwriting. */
+  static void upload(FileSystem fs, java.nio.file.Path file, String uri) throws java.io.IOException {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(file);
+        java.io.OutputStream out = fs.create(new Path(uri), true)) {
+      in.transferTo(out);
     }
   }
 
