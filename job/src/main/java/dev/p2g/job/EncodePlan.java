@@ -60,12 +60,12 @@ final class EncodePlan {
             col(FieldTable.SOURCE_MODIFIED).as(DONE + FieldTable.SOURCE_MODIFIED),
             col(FieldTable.SOURCE_ETAG).as(DONE + FieldTable.SOURCE_ETAG));
     // one join tells new from done, and done from unchanged by the field's own listing
-    Dataset<Row> joined = images.join(done, seq("key"), "left");
+    Dataset<Row> joined = images.join(done, using("key"), "left");
     Column unchanged = verify ? lit(false) : sameListing(DONE);
     if (checksExist && !verify) { // or by a check of an earlier run that vouches for this listing
       Dataset<Row> vouched = images.join(checks(spark, fieldsUri, done), sameListing(CHECKED), "left_semi")
           .select(col("key"), lit(true).as("vouched"));
-      joined = joined.join(vouched, seq("key"), "left");
+      joined = joined.join(vouched, using("key"), "left");
       unchanged = unchanged.or(col("vouched").isNotNull());
     }
     Dataset<Row> classified = joined
@@ -88,7 +88,7 @@ final class EncodePlan {
       checked.write().mode(SaveMode.Append).parquet(SourceCheckTable.uri(fieldsUri));
       // the field's hash is in the (cached) classified rows already: fields/ is not read again
       Dataset<Row> changedImages = classified.filter(col(CLASS).equalTo(CHECK))
-          .join(checked.select(col("key"), col("source_sha256").as("checked_sha256")), seq("key"))
+          .join(checked.select(col("key"), col("source_sha256").as("checked_sha256")), using("key"))
           .filter(col("checked_sha256").isNull().or(col("checked_sha256").notEqual(col(DONE_SHA))))
           .drop("checked_sha256");
       changed = changedImages.count();
@@ -136,7 +136,11 @@ final class EncodePlan {
     return Arrays.stream(EncodePartition.INPUT.fieldNames()).map(functions::col).toArray(Column[]::new);
   }
 
-  static scala.collection.immutable.Seq<String> seq(String... columns) {
-    return scala.jdk.javaapi.CollectionConverters.asScala(Arrays.asList(columns)).toSeq();
+  /**
+   * The columns of a join's USING clause, for Dataset.join(Dataset, String[], String): Spark 3.4+
+   * and 4.x alike, with no Scala collection in p2g's code (Seq is another type in Scala 2.12).
+   */
+  static String[] using(String... columns) {
+    return columns;
   }
 }

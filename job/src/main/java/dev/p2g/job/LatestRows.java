@@ -101,8 +101,7 @@ final class LatestRows {
 
       @Override
       public Dataset<Row> keep(Dataset<Row> rowsOfFiles) {
-        return rowsOfFiles.join(staleKeys, scala.jdk.javaapi.CollectionConverters.asScala(joinOn).toSeq(),
-            "left_anti");
+        return rowsOfFiles.join(staleKeys, joinOn.toArray(String[]::new), "left_anti");
       }
     };
   }

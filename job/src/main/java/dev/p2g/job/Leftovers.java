@@ -7,9 +7,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.s3a.S3AFileSystem;
-import software.amazon.awssdk.services.s3.model.MultipartUpload;
 
 /**
  * What a killed run leaves in a table folder. Spark's file commit protocol stages task output in
@@ -22,8 +20,11 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
  */
 final class Leftovers {
   static final String SPARK_STAGING = "_temporary";
-  /** The magic committer's per-job staging folders (Hadoop's CommitConstants.MAGIC_PATH_PREFIX). */
-  static final String MAGIC_STAGING = "__magic_job-*";
+  /**
+   * The magic committer's staging folders: per job (CommitConstants.MAGIC_PATH_PREFIX,
+   * __magic_job-*) since Hadoop 3.4, one __magic folder (CommitConstants.MAGIC) in Hadoop 3.3.
+   */
+  static final String MAGIC_STAGING = "__magic*";
 
   private Leftovers() {}
 
@@ -51,15 +52,13 @@ final class Leftovers {
     }
   }
 
-  /** Multipart uploads under the table that no commit will complete: this run has written nothing yet. */
+  /**
+   * Multipart uploads under the table that no commit will complete: this run has written nothing yet.
+   * Through WriteOperationHelper, whose signature names no AWS SDK type in either hadoop-aws (3.5 on
+   * SDK v2, 3.3 on SDK v1).
+   */
   private static boolean abortUploads(S3AFileSystem s3, Path table) throws IOException {
     String key = s3.pathToKey(s3.makeQualified(table));
-    RemoteIterator<MultipartUpload> uploads = s3.listUploads(key.endsWith("/") ? key : key + "/");
-    boolean aborted = false;
-    while (uploads.hasNext()) {
-      s3.abortMultipartUpload(uploads.next());
-      aborted = true;
-    }
-    return aborted;
+    return s3.getWriteOperationHelper().abortMultipartUploadsUnderPath(key.endsWith("/") ? key : key + "/") > 0;
   }
 }

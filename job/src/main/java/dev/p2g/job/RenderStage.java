@@ -105,8 +105,7 @@ final class RenderStage {
           .filter(col(ManifestTable.LEVEL).isin(levels.toArray())
               .and(col("format").equalTo(settings.format().extension())))
           .groupBy("key", "source_sha256", "model_id").agg(collect_set(ManifestTable.LEVEL).as("done"));
-      images = images.join(done, scala.jdk.javaapi.CollectionConverters.asScala(
-          List.of("key", "source_sha256", "model_id")).toSeq(), "left");
+      images = images.join(done, EncodePlan.using("key", "source_sha256", "model_id"), "left");
     } else {
       images = images.withColumn("done", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)));
     }
@@ -128,7 +127,7 @@ final class RenderStage {
     }
     incomplete.unpersist();
     images = images.join(counts.filter(col("stored").equalTo(col("expected"))).select("key", "source_sha256"),
-        scala.jdk.javaapi.CollectionConverters.asScala(List.of("key", "source_sha256")).toSeq());
+        EncodePlan.using("key", "source_sha256"));
     images = images.select(java.util.Arrays.stream(TiledRenderPartition.INPUT.fieldNames())
         .map(functions::col).toArray(Column[]::new)).persist();
     long count = images.count();
@@ -284,7 +283,7 @@ final class RenderStage {
     int levels = settings.scales().size();
     Dataset<Row> perField = doneLevels == null
         ? index.withColumn("done", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)))
-        : index.join(doneLevels, seq("key", "source_sha256", "model_id"), "left");
+        : index.join(doneLevels, EncodePlan.using("key", "source_sha256", "model_id"), "left");
     Column whole = col("whole");
     List<FieldsFile> files = new ArrayList<>();
     long wholeFields = 0;
@@ -317,12 +316,9 @@ final class RenderStage {
       return chunkFields.withColumn("done", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)));
     }
     Dataset<Row> mine = doneLevels.join(chunkFields.select("key", "source_sha256", "model_id"),
-        seq("key", "source_sha256", "model_id"), "left_semi");
-    return chunkFields.join(functions.broadcast(mine), seq("key", "source_sha256", "model_id"), "left");
-  }
-
-  private static scala.collection.immutable.Seq<String> seq(String... columns) {
-    return EncodePlan.seq(columns);
+        EncodePlan.using("key", "source_sha256", "model_id"), "left_semi");
+    return chunkFields.join(functions.broadcast(mine), EncodePlan.using("key", "source_sha256", "model_id"),
+        "left");
   }
 
   /**

@@ -102,7 +102,8 @@ class GpuSchedulingClusterTest {
     cmd.addAll(List.of(jobArgs));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("SPARK_HOME", sparkHome.toString());
-    pb.environment().put("SPARK_SCALA_VERSION", "2.13"); // else the launcher looks for a source build
+    // else the launcher looks for a source build
+    pb.environment().put("SPARK_SCALA_VERSION", SparkTestSession.scalaBinaryVersion());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     Path log = tmp.resolve("probe.log");
     pb.redirectError(log.toFile());

@@ -6,6 +6,15 @@ import org.apache.spark.sql.SparkSession;
 final class SparkTestSession {
   private SparkTestSession() {}
 
+  /**
+   * "2.13" or "2.12": the Scala this Spark is built for, as SPARK_SCALA_VERSION wants it in the
+   * environment of Spark JVMs a test launches (else they look for a source build's directories).
+   */
+  static String scalaBinaryVersion() {
+    String[] parts = scala.util.Properties.versionNumberString().split("\\.");
+    return parts[0] + "." + parts[1];
+  }
+
   static synchronized SparkSession get() {
     return SparkSession.getDefaultSession().isDefined()
         ? SparkSession.getDefaultSession().get()

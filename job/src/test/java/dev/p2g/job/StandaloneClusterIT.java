@@ -166,7 +166,8 @@ class StandaloneClusterIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
     env.put("SPARK_HOME", home.toString());
-    env.put("SPARK_SCALA_VERSION", "2.13"); // else the launcher looks for a source build
+    // else the launcher looks for a source build
+    env.put("SPARK_SCALA_VERSION", SparkTestSession.scalaBinaryVersion());
     env.put("SPARK_LOCAL_IP", "127.0.0.1");
     return pb.start();
   }
@@ -186,6 +187,10 @@ class StandaloneClusterIT {
   }
 
   private static Path shadedJar() throws IOException {
+    String built = System.getProperty("p2g.shaded.jar"); // set by job/pom.xml: -spark.jar, or -spark3.5.jar
+    if (built != null && Files.isRegularFile(Path.of(built))) {
+      return Path.of(built).toAbsolutePath();
+    }
     try (Stream<Path> s = Files.list(Path.of("target"))) {
       return s.filter(p -> p.getFileName().toString().endsWith("-spark.jar")).findFirst()
           .orElseThrow(() -> new IOException("no shaded jar in job/target: run after mvn package"))
