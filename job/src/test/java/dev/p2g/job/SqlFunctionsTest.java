@@ -138,12 +138,8 @@ class SqlFunctionsTest {
       "SELECT p2g_encode_with(content, NULL) FROM images            | p2g_encode_with: the model is null",
   })
   void badArgumentsFailTheQueryWithAMessageThatSaysWhatToDo(String query, String expected) {
-    Exception e = assertThrows(Exception.class, () -> spark().sql(query).collectAsList());
-    StringBuilder messages = new StringBuilder();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      messages.append(t.getMessage()).append('\n');
-    }
-    assertTrue(messages.toString().contains(expected), messages.toString());
+    String messages = messages(assertThrows(Exception.class, () -> spark().sql(query).collectAsList()));
+    assertTrue(messages.contains(expected), messages);
   }
 
   @Test
@@ -151,13 +147,18 @@ class SqlFunctionsTest {
     Path big = tmp.resolve("big/wide.png");
     Files.createDirectories(big.getParent());
     ImageIO.write(new BufferedImage(600, 40, BufferedImage.TYPE_INT_RGB), "png", big.toFile());
-    Exception e = assertThrows(Exception.class, () -> spark().read().format("binaryFile").load(big.toString())
-        .selectExpr("p2g_encode(content)").collectAsList());
-    StringBuilder messages = new StringBuilder();
+    String messages = messages(assertThrows(Exception.class, () -> spark().read().format("binaryFile")
+        .load(big.toString()).selectExpr("p2g_encode(content)").collectAsList()));
+    assertTrue(messages.contains("encode it with the encode command"), messages);
+  }
+
+  /** The messages of an exception and its causes: Spark wraps the function's own error. */
+  private static String messages(Throwable e) {
+    StringBuilder b = new StringBuilder();
     for (Throwable t = e; t != null; t = t.getCause()) {
-      messages.append(t.getMessage()).append('\n');
+      b.append(t.getMessage()).append('\n');
     }
-    assertTrue(messages.toString().contains("encode it with the encode command"), messages.toString());
+    return b.toString();
   }
 
   private static Path file(Path root, Scale s, String key, String ext) {
