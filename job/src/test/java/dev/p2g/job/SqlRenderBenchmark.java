@@ -16,7 +16,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * p2g_render (the SQL function, row by row) against the render command on the same fields, in
- * one run: the sample images encoded once, their fields copied to N rows under new keys, then
+ * one run: the sample images encoded once, their fields copied to N rows under new keys
+ * (copyN/KEY: a pyramid file each), then
  * each way renders all N at one scale on the CPU, alternately, best of rounds. The function's
  * images go into a Parquet table (key, png); the command's into pyramid/ files and manifest/.
  *   bin/bench dev.p2g.job.SqlRenderBenchmark [copies of the samples, default 40] [scale, default 2]
@@ -37,7 +38,7 @@ public final class SqlRenderBenchmark {
     Dataset<Row> fields = spark.read().parquet(work.resolve("fields").toString());
     String many = work.resolve("fields-many").toString();
     fields.crossJoin(spark.range(copies).withColumnRenamed("id", "copy"))
-        .withColumn("key", concat(col("key"), lit("-"), col("copy").cast("string")))
+        .withColumn("key", concat(lit("copy"), col("copy").cast("string"), lit("/"), col("key")))
         .drop("copy").repartition(4).write().mode(SaveMode.Overwrite).parquet(many);
     long n = spark.read().parquet(many).count();
     P2gFunctions.register(spark);
