@@ -157,20 +157,30 @@ P2G_HD float p2g_reduce(const float* src, long long stride, int n, int m, int u)
   return total == 0.0 ? 0.0f : (float)(sum / total);
 }
 
-/* One field of a batch (CudaRenderer packs these, 72 bytes each). Offsets count floats of the
+/* One field of a batch (CudaRenderer packs these, 88 bytes each). Offsets count floats of the
  * batch's buffers (gaussian_offset: p2g_gaussians). A level that reduces samples a
  * sample_width x sample_height grid into the samples buffer, reduces across into the
  * out_width x sample_height planes at mid_offset, then down into the output; one that does not
- * samples straight into the output (its sample_offset is its out_offset in that buffer). */
+ * samples straight into the output (its sample_offset is its out_offset in that buffer).
+ *
+ * A job may also be a band of a larger image (a tiled image, rendered strip by strip): the field
+ * is then the image's LR rows [origin_y, origin_y + height) at full width, and the job samples
+ * rows [row0, row0 + sample_height) of the image's grid_height-row sample grid, whose rows are
+ * spaced for an image_height-row LR image. A whole field has origin_y = row0 = 0,
+ * image_height = height and grid_height = sample_height. Bands are never reduced on the GPU. */
 typedef struct {
   long long params_offset;   /* float: the 8 parameter planes of this field */
   long long gaussian_offset; /* p2g_gaussian: this field's prepared Gaussians */
   long long sample_offset;   /* float: R, G, B planes of the samples */
   long long mid_offset;      /* float: R, G, B planes reduced across */
   long long out_offset;      /* float: R, G, B planes of the output */
-  int width, height, k;      /* LR size and anchors per LR pixel per axis */
+  int width, height, k;      /* LR size of the field and anchors per LR pixel per axis */
   int sample_width, sample_height;
   int out_width, out_height;
+  int origin_y;              /* LR row of the image where the field's first row lies */
+  int image_height;          /* LR rows of the whole image */
+  int grid_height;           /* sample rows of the whole image */
+  int row0;                  /* the image's sample row of this job's first sample row */
   int unused;                /* keeps the size a multiple of 8 on every compiler */
 } p2g_job;
 
@@ -188,10 +198,10 @@ P2G_HD void p2g_render_job(p2g_job job, const p2g_gaussian* gaussians, double re
                            int v) {
   if (u >= job.sample_width || v >= job.sample_height) return;
   const double rx = (double)job.sample_width / job.width;
-  const double ry = (double)job.sample_height / job.height;
+  const double ry = (double)job.grid_height / job.image_height;
   float rgb[3];
   p2g_sample(gaussians + job.gaussian_offset, job.width * job.k, job.height * job.k, job.k,
-             (u + 0.5) / rx, (v + 0.5) / ry, reach, rgb);
+             (u + 0.5) / rx, (job.row0 + v + 0.5) / ry - job.origin_y, reach, rgb);
   const long long plane = (long long)job.sample_width * job.sample_height;
   const long long o = job.sample_offset + (long long)v * job.sample_width + u;
   samples[o] = rgb[0];

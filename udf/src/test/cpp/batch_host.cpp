@@ -13,7 +13,7 @@
 
 #include "p2g_field.h"
 
-static_assert(sizeof(p2g_job) == 72, "BatchLayout.JOB_BYTES");
+static_assert(sizeof(p2g_job) == 88, "BatchLayout.JOB_BYTES");
 static_assert(sizeof(p2g_gaussian) == 32, "BatchLayout.GAUSSIAN_BYTES");
 
 static void grow(size_t& size, long long end) {

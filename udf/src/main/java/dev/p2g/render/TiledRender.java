@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
  * (tile height + 2 reach) LR rows of samples. The same Gaussians are summed as in a whole-image
  * render, in another order: the pixels agree to float rounding.
  */
-public final class TiledRender {
+public final class TiledRender implements TileRender {
   /** One tile's field and where its rectangle starts in the LR image. */
   public record Tile(GaussianField field, int x, int y) {}
 
@@ -54,7 +54,7 @@ public final class TiledRender {
     this.band = new RenderBand(grid.width(), 0, Math.max(1, rows));
     this.sink = sink;
     this.rowBuffer = new byte[3 * grid.outWidth()];
-    this.reducer = grid.reduces() ? grid.reducer(this::reducedRow) : null;
+    this.reducer = grid.reduces() ? grid.reducer(new Rgb8Rows(sink, grid.outWidth())) : null;
   }
 
   /** Sample rows a band holds at once: what bounds this render's memory (12 bytes per sample of width). */
@@ -62,6 +62,7 @@ public final class TiledRender {
     return band.rows();
   }
 
+  @Override
   public void add(Tile tile) throws IOException {
     if (tile.y() < currentTileRow) {
       throw new IllegalArgumentException("tiles out of raster order: a tile at LR row " + tile.y()
@@ -79,7 +80,7 @@ public final class TiledRender {
     }
   }
 
-  /** Writes the rest of the image; call once after the last tile. */
+  @Override
   public void finish() throws IOException {
     flushUntil(grid.height());
   }
@@ -102,17 +103,6 @@ public final class TiledRender {
         }
       }
       band.moveTo(written);
-    }
-  }
-
-  private void reducedRow(int v, float[] rgb) {
-    for (int i = 0; i < rgb.length; i++) {
-      rowBuffer[i] = (byte) ImageEncoding.quantize(rgb[i]);
-    }
-    try {
-      sink.row(rowBuffer);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

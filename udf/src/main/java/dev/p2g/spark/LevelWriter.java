@@ -1,6 +1,7 @@
 package dev.p2g.spark;
 
 import dev.p2g.io.HadoopFiles;
+import dev.p2g.render.GpuUnusableException;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.PngRowWriter;
@@ -82,6 +83,8 @@ public final class LevelWriter {
       fail(image, scale, "render.write", "cannot write the rendered image: " + e);
     } catch (TooLarge e) {
       fail(image, scale, "render.too-large", e.getMessage());
+    } catch (GpuUnusableException e) {
+      throw e; // the GPU is gone for every later image too: the task must fail and be retried
     } catch (RuntimeException e) {
       fail(image, scale, "render.tiles", String.valueOf(e.getMessage()));
     }

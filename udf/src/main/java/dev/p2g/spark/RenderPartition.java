@@ -32,9 +32,10 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
   /**
    * At most this many output pixels or samples (at the largest level; a level below scale 1
    * samples its LR pixels, SampleGrid) in one batch: 32 M pixels are 384 MB of float RGB, on the
-   * host and on the GPU. A larger single image is still rendered alone.
+   * host and on the GPU. A larger single image is still rendered alone; a tiled image's bands
+   * on the GPU (StripRender) are sampled in chunks of at most this many.
    */
-  private static final long MAX_BATCH_OUTPUT_PIXELS = 32L << 20;
+  static final long MAX_BATCH_OUTPUT_PIXELS = 32L << 20;
 
   private final RenderSettings settings;
   private final Broadcast<SerializableConfiguration> conf;

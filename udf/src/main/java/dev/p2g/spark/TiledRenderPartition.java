@@ -1,7 +1,11 @@
 package dev.p2g.spark;
 
+import dev.p2g.render.BandSampler;
 import dev.p2g.render.CpuRenderer;
+import dev.p2g.render.Renderer;
 import dev.p2g.render.Scale;
+import dev.p2g.render.StripRender;
+import dev.p2g.render.TileRender;
 import dev.p2g.render.TiledRender;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,8 +22,9 @@ import org.apache.spark.util.SerializableConfiguration;
 /**
  * Stage 2 for images stored as tiles: one input row per image (its key, the fields/ files that
  * hold its tiles, and what the manifest needs), one manifest row out per level written. Each
- * level is rendered band by band (TiledRender) on the CPU and, as PNG, written while it is
- * rendered, so memory is bounded by a tile and a band, not by the image. A JPEG is encoded
+ * level is rendered band by band, on the CPU (TiledRender) or on the task's GPU (StripRender),
+ * and, as PNG, written while it is rendered, so memory is bounded by a row of tiles and a band,
+ * not by the image. A JPEG is encoded
  * whole, so it is refused above LevelWriter.MAX_WHOLE_PIXELS.
  */
 public final class TiledRenderPartition implements MapPartitionsFunction<Row, Row> {
@@ -51,7 +56,7 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     Configuration hadoop = conf.value().value();
-    CpuRenderer renderer = new CpuRenderer();
+    Renderer renderer = TaskRenderers.open(settings.device());
     LevelWriter writer = new LevelWriter(settings, hadoop, renderer.device(), counters);
     counters.devices().add(renderer.device());
     return new LazyFlatMap<>(input, row -> {
@@ -73,7 +78,7 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
     }
   }
 
-  private List<Row> renderImage(CpuRenderer renderer, Configuration hadoop, LevelWriter writer, TiledImage t) {
+  private List<Row> renderImage(Renderer renderer, Configuration hadoop, LevelWriter writer, TiledImage t) {
     List<Row> out = new ArrayList<>();
     for (Scale scale : settings.scales()) {
       if (t.done().contains(scale.level())) {
@@ -89,9 +94,13 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
     return out;
   }
 
-  private static void render(CpuRenderer renderer, Configuration hadoop, TiledImage t, Scale scale,
+  private static void render(Renderer renderer, Configuration hadoop, TiledImage t, Scale scale,
       TiledRender.RowSink sink) throws IOException {
-    TiledRender render = new TiledRender(renderer, t.width(), t.height(), scale, t.reach(), t.maxTileHeight(), sink);
+    // TaskRenderers gives the CPU renderer or a GPU one, which samples bands
+    TileRender render = renderer instanceof CpuRenderer cpu
+        ? new TiledRender(cpu, t.width(), t.height(), scale, t.reach(), t.maxTileHeight(), sink)
+        : new StripRender((BandSampler) renderer, t.width(), t.height(), scale, t.reach(),
+            RenderPartition.MAX_BATCH_OUTPUT_PIXELS, sink);
     int tiles = TileReader.read(t.files(), t.image().key(), hadoop, render::add);
     if (tiles != t.tiles()) {
       throw new IllegalStateException("found " + tiles + " of the " + t.tiles() + " tiles of '" + t.image().key()

@@ -6,6 +6,9 @@ import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.RandomFields;
 import dev.p2g.render.Scale;
+import dev.p2g.render.StripRender;
+import dev.p2g.render.TileRender;
+import dev.p2g.render.TiledRender;
 import dev.p2g.render.cuda.CudaDevices;
 import dev.p2g.render.cuda.CudaRenderer;
 import java.nio.file.Files;
@@ -76,7 +79,7 @@ public final class GpuCheck {
             gpu.lastTimings().kernelMs(), d[0], (int) d[1], verdict(d)));
       }
     }
-    line("| tiled image's bands | all | | | skipped | | | the GPU does not render bands yet (issue 20, item 1) |");
+    tiledBands(cpu, gpu);
     if (gpu != null) {
       threads(cases);
       timings(gpu, big);
@@ -86,6 +89,71 @@ public final class GpuCheck {
     } else {
       line("");
       line("8 threads, kernel timings and batches: skipped (no CUDA here).");
+    }
+  }
+
+  /**
+   * A tiled image (600x560 LR, k = 2, tiles of 256) through the job's two tiled paths: TiledRender
+   * on the CPU, StripRender on the GPU in chunks of at most 1 M samples, compared as 8-bit rows.
+   */
+  private void tiledBands(CpuRenderer cpu, CudaRenderer gpu) throws Exception {
+    GaussianField whole = RandomFields.random(600, 560, 2, 4);
+    int tile = 256;
+    double reach = 0;
+    List<TiledRender.Tile> tiles = new ArrayList<>();
+    for (int y = 0; y < whole.height(); y += tile) {
+      for (int x = 0; x < whole.width(); x += tile) {
+        GaussianField t = whole.crop(x, y, Math.min(tile, whole.width() - x), Math.min(tile, whole.height() - y));
+        reach = Math.max(reach, t.reach());
+        tiles.add(new TiledRender.Tile(t, x, y));
+      }
+    }
+    for (Scale s : SCALES) {
+      int w = s.outputWidth(whole.width());
+      int h = s.outputHeight(whole.height());
+      Rows want = new Rows(w, h);
+      long t0 = System.nanoTime();
+      feed(new TiledRender(cpu, whole.width(), whole.height(), s, reach, tile, want), tiles);
+      double cpuMs = (System.nanoTime() - t0) / 1e6;
+      String name = "tiled 600x560 k=2, tiles of 256";
+      if (gpu == null) {
+        line(String.format("| %s | %s | %dx%d | %.1f | skipped | | | |", name, s, w, h, cpuMs));
+        continue;
+      }
+      Rows got = new Rows(w, h);
+      long t1 = System.nanoTime();
+      feed(new StripRender(gpu, whole.width(), whole.height(), s, reach, 1 << 20, got), tiles);
+      double gpuMs = (System.nanoTime() - t1) / 1e6;
+      int worst = 0;
+      for (int i = 0; i < want.rgb.length; i++) {
+        worst = Math.max(worst, Math.abs((want.rgb[i] & 0xff) - (got.rgb[i] & 0xff)));
+      }
+      double[] d = {0, worst};
+      line(String.format("| %s (GPU column: whole StripRender, ms) | %s | %dx%d | %.1f | %.1f | | %d | %s |", name, s,
+          w, h, cpuMs, gpuMs, worst, verdict(d)));
+    }
+  }
+
+  private static void feed(TileRender render, List<TiledRender.Tile> tiles) throws java.io.IOException {
+    for (TiledRender.Tile t : tiles) {
+      render.add(t);
+    }
+    render.finish();
+  }
+
+  /** Collects a tiled render's rows as one 8-bit RGB image. */
+  private static final class Rows implements TiledRender.RowSink {
+    final byte[] rgb;
+    private int at;
+
+    Rows(int width, int height) {
+      rgb = new byte[3 * width * height];
+    }
+
+    @Override
+    public void row(byte[] row) {
+      System.arraycopy(row, 0, rgb, at, row.length);
+      at += row.length;
     }
   }
 

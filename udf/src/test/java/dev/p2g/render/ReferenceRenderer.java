@@ -124,6 +124,21 @@ public final class ReferenceRenderer {
     return t == 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t);
   }
 
+  /** The largest difference, in 8-bit levels, between an 8-bit image and the reference quantised. */
+  public static int worstLevels(java.awt.image.BufferedImage got, double[][][] want) {
+    int worst = 0;
+    for (int v = 0; v < got.getHeight(); v++) {
+      for (int u = 0; u < got.getWidth(); u++) {
+        int rgb = got.getRGB(u, v);
+        int[] levels = {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
+        for (int c = 0; c < 3; c++) {
+          worst = Math.max(worst, Math.abs(levels[c] - ImageEncoding.quantize((float) want[c][v][u])));
+        }
+      }
+    }
+    return worst;
+  }
+
   /** Largest |got - want| over every value (NaN when got holds one). */
   public static double maxAbsDiff(FloatImage got, double[][][] want) {
     double max = 0;

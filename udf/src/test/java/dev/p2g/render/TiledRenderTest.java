@@ -54,16 +54,7 @@ class TiledRenderTest {
     assertEquals(outW, got.getWidth());
     assertEquals(outH, got.getHeight());
     double[][][] want = ReferenceRenderer.render(whole, scale.x(), scale.y());
-    int worst = 0;
-    for (int v = 0; v < outH; v++) {
-      for (int u = 0; u < outW; u++) {
-        int rgb = got.getRGB(u, v);
-        int[] levels = {(rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff};
-        for (int c = 0; c < 3; c++) {
-          worst = Math.max(worst, Math.abs(levels[c] - ImageEncoding.quantize((float) want[c][v][u])));
-        }
-      }
-    }
+    int worst = ReferenceRenderer.worstLevels(got, want);
     int sampleRows = new CpuRenderer().grid(w, h, scale).height();
     System.out.printf("tiled %dx%d k=%d tile %d x%s: band of %d of %d sample rows, worst %d level(s) off the"
         + " float64 reference%n", w, h, k, tile, scaleText, render.bandRows(), sampleRows, worst);

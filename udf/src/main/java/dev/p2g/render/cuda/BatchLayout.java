@@ -12,15 +12,16 @@ import java.util.List;
 
 /**
  * How a batch of fields at one scale lies in the kernels' buffers (p2g_job in p2g_field.h): the
- * upload is the jobs (72 bytes each) followed by every field's 8 parameter planes; the download
- * is every field's R, G, B output planes, in batch order. A batch with a level below scale 1
+ * upload is the jobs (88 bytes each) followed by every field's 8 parameter planes; the download
+ * is every job's R, G, B output planes, in batch order. A batch with a level below scale 1
  * also has device-only buffers for the samples and the planes reduced across (SampleGrid);
- * otherwise the samples are the output. Kept apart from the JCuda calls so that
+ * otherwise the samples are the output. A band of a tiled image (band()) is a batch of one job
+ * whose output is its sample rows, unreduced. Kept apart from the JCuda calls so that
  * CudaBatchHostTest can check it against a host run of the kernels' code.
  */
 final class BatchLayout {
-  /** sizeof(p2g_job): five int64 offsets, eight int32. */
-  static final int JOB_BYTES = 72;
+  /** sizeof(p2g_job): five int64 offsets, twelve int32. */
+  static final int JOB_BYTES = 88;
   /** sizeof(p2g_gaussian): eight floats. */
   static final int GAUSSIAN_BYTES = 32;
 
@@ -37,13 +38,45 @@ final class BatchLayout {
   final int maxSampleHeight;
   final int maxOutWidth;
   final int maxOutHeight;
-  private final List<GaussianField> fields;
-  private final List<SampleGrid> grids;
+  private final List<Job> jobs;
+
+  /**
+   * One p2g_job: the field, the sample rows [row0, row0 + sampleHeight) of a grid of gridHeight
+   * rows for an LR image of imageHeight rows whose row originY is the field's first, and the
+   * output those samples are reduced to (out = samples when nothing is reduced).
+   */
+  private record Job(GaussianField field, int originY, int imageHeight, int gridHeight, int row0, int sampleWidth,
+      int sampleHeight, int outWidth, int outHeight) {
+    static Job whole(GaussianField f, SampleGrid g) {
+      return new Job(f, 0, f.height(), g.height(), 0, g.width(), g.height(), g.outWidth(), g.outHeight());
+    }
+
+    boolean reduces() {
+      return sampleWidth != outWidth || sampleHeight != outHeight;
+    }
+  }
 
   BatchLayout(List<GaussianField> fields, Scale scale) {
-    this.fields = fields;
-    this.count = fields.size();
-    this.grids = new ArrayList<>(count);
+    this(fields.stream().map(f -> Job.whole(f, SampleGrid.of(f.width(), f.height(), scale))).toList());
+  }
+
+  /**
+   * The samples of rows [row0, row0 + rows) of grid, the sample grid of an LR image lrHeight rows
+   * high, from window: that image's LR rows [originY, originY + window.height()), at full width.
+   * The window must hold every anchor whose Gaussian reaches those rows (StripRender sizes it).
+   */
+  static BatchLayout band(GaussianField window, int originY, int lrHeight, SampleGrid grid, int row0, int rows) {
+    if (originY < 0 || originY + window.height() > lrHeight || row0 < 0 || rows <= 0 || row0 + rows > grid.height()) {
+      throw new IllegalArgumentException("band: LR rows [" + originY + ", " + (originY + window.height()) + ") of "
+          + lrHeight + ", sample rows [" + row0 + ", " + (row0 + rows) + ") of " + grid.height());
+    }
+    return new BatchLayout(List.of(new Job(window, originY, lrHeight, grid.height(), row0, grid.width(), rows,
+        grid.width(), rows)));
+  }
+
+  private BatchLayout(List<Job> jobs) {
+    this.jobs = jobs;
+    this.count = jobs.size();
     long params = 0;
     long gaussians = 0;
     long samples = 0;
@@ -55,20 +88,19 @@ final class BatchLayout {
     int w = 0;
     int h = 0;
     boolean reduced = false;
-    for (GaussianField f : fields) {
-      SampleGrid g = SampleGrid.of(f.width(), f.height(), scale);
-      grids.add(g);
+    for (Job j : jobs) {
+      GaussianField f = j.field();
       params += (long) FieldContract.PARAMS * f.count();
       gaussians += f.count();
-      samples += 3L * g.width() * g.height();
-      mids += 3L * g.outWidth() * g.height();
-      outs += 3L * g.outWidth() * g.outHeight();
+      samples += 3L * j.sampleWidth() * j.sampleHeight();
+      mids += 3L * j.outWidth() * j.sampleHeight();
+      outs += 3L * j.outWidth() * j.outHeight();
       most = Math.max(most, f.count());
-      sw = Math.max(sw, g.width());
-      sh = Math.max(sh, g.height());
-      w = Math.max(w, g.outWidth());
-      h = Math.max(h, g.outHeight());
-      reduced |= g.reduces();
+      sw = Math.max(sw, j.sampleWidth());
+      sh = Math.max(sh, j.sampleHeight());
+      w = Math.max(w, j.outWidth());
+      h = Math.max(h, j.outHeight());
+      reduced |= j.reduces();
     }
     this.paramFloats = params;
     this.gaussianCount = gaussians;
@@ -116,21 +148,22 @@ final class BatchLayout {
     long samples = 0;
     long mids = 0;
     long outs = 0;
-    for (int i = 0; i < count; i++) {
-      GaussianField f = fields.get(i);
-      SampleGrid g = grids.get(i);
+    for (Job j : jobs) {
+      GaussianField f = j.field();
       up.putLong(params).putLong(gaussians).putLong(reduces ? samples : outs).putLong(mids).putLong(outs)
           .putInt(f.width()).putInt(f.height()).putInt(f.k())
-          .putInt(g.width()).putInt(g.height()).putInt(g.outWidth()).putInt(g.outHeight()).putInt(0);
+          .putInt(j.sampleWidth()).putInt(j.sampleHeight()).putInt(j.outWidth()).putInt(j.outHeight())
+          .putInt(j.originY()).putInt(j.imageHeight()).putInt(j.gridHeight()).putInt(j.row0()).putInt(0);
       params += (long) FieldContract.PARAMS * f.count();
       gaussians += f.count();
-      samples += 3L * g.width() * g.height();
-      mids += 3L * g.outWidth() * g.height();
-      outs += 3L * g.outWidth() * g.outHeight();
+      samples += 3L * j.sampleWidth() * j.sampleHeight();
+      mids += 3L * j.outWidth() * j.sampleHeight();
+      outs += 3L * j.outWidth() * j.outHeight();
     }
-    for (GaussianField f : fields) {
-      up.asFloatBuffer().put(f.params());
-      up.position(up.position() + 4 * f.params().length);
+    for (Job j : jobs) {
+      float[] p = j.field().params();
+      up.asFloatBuffer().put(p);
+      up.position(up.position() + 4 * p.length);
     }
   }
 
@@ -138,8 +171,8 @@ final class BatchLayout {
   List<FloatImage> readDownload(ByteBuffer down) {
     down.order(ByteOrder.LITTLE_ENDIAN);
     List<FloatImage> images = new ArrayList<>(count);
-    for (SampleGrid g : grids) {
-      FloatImage image = FloatImage.blank(g.outWidth(), g.outHeight());
+    for (Job j : jobs) {
+      FloatImage image = FloatImage.blank(j.outWidth(), j.outHeight());
       float[] data = image.data();
       down.asFloatBuffer().get(data);
       down.position(down.position() + 4 * data.length);

@@ -18,8 +18,10 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.render.BandSampler;
 import dev.p2g.render.GpuUnusableException;
 import dev.p2g.render.Renderer;
+import dev.p2g.render.SampleGrid;
 import dev.p2g.render.Scale;
 import java.io.IOException;
 import java.util.List;
@@ -40,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * more (the Lanczos3 reduction) for a level below scale 1.
  * Not thread-safe: a task's thread uses it.
  */
-public final class CudaRenderer implements Renderer, AutoCloseable {
+public final class CudaRenderer implements Renderer, BandSampler, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CudaRenderer.class);
   private static final int PREPARE_THREADS = 256;
   private static final int TILE = 16;
@@ -99,8 +101,24 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
    */
   @Override
   public List<FloatImage> renderAll(List<GaussianField> fields, Scale scale) {
+    return run(new BatchLayout(fields, scale));
+  }
+
+  /**
+   * Sample rows of a tiled image from a window of its field, in one launch (two with the
+   * preparation); the rows come back unreduced, for StripRender to reduce on the host.
+   *
+   * @throws GpuUnusableException after a sticky CUDA error
+   */
+  @Override
+  public FloatImage sampleRows(GaussianField window, int originY, int lrHeight, SampleGrid grid, int firstRow,
+      int rows) {
+    return run(BatchLayout.band(window, originY, lrHeight, grid, firstRow, rows)).get(0);
+  }
+
+  private List<FloatImage> run(BatchLayout batch) {
     try {
-      return launch(fields, scale);
+      return launch(batch);
     } catch (CudaException e) {
       if (CudaErrors.isSticky(e)) {
         throw new GpuUnusableException(device(), e);
@@ -109,9 +127,8 @@ public final class CudaRenderer implements Renderer, AutoCloseable {
     }
   }
 
-  private List<FloatImage> launch(List<GaussianField> fields, Scale scale) {
+  private List<FloatImage> launch(BatchLayout batch) {
     device.makeCurrent();
-    BatchLayout batch = new BatchLayout(fields, scale);
     batch.requireBufferable();
     hostUp.ensure(batch.uploadBytes());
     hostDown.ensure(batch.downloadBytes());

@@ -8,7 +8,9 @@ import dev.p2g.field.GaussianField;
 import dev.p2g.render.HostCompiler;
 import dev.p2g.render.RandomFields;
 import dev.p2g.render.ReferenceRenderer;
+import dev.p2g.render.SampleGrid;
 import dev.p2g.render.Scale;
+import dev.p2g.render.StripRender;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,5 +60,50 @@ class CudaBatchHostTest {
           f, scaleText, got.width(), got.height(), maxDiff);
       assertTrue(maxDiff <= MAX_ABS_DIFF, "field " + f + ": max |batch - reference| = " + maxDiff);
     }
+  }
+
+  /**
+   * A band job (BatchLayout.band: the rows of a tiled image's sample grid, from a window of its
+   * field that starts at an LR row other than 0) gives those rows of the whole field's samples:
+   * a wrong origin, row offset or row spacing moves every sample.
+   */
+  @ParameterizedTest(name = "scale {0}")
+  @ValueSource(strings = {"2.5", "0.5", "2x3", "1", "0.3x2"})
+  void aBandFromAWindowIsThoseRowsOfTheWholeImage(String scaleText) throws Exception {
+    Path binary = HostCompiler.build("batch_host.cpp");
+    Scale scale = Scale.parse(scaleText);
+    GaussianField whole = RandomFields.random(23, 31, 2, 9L);
+    SampleGrid grid = SampleGrid.of(whole.width(), whole.height(), scale);
+    double ry = (double) grid.height() / whole.height();
+    double reach = StripRender.anchorReach(whole);
+    int first = grid.height() / 3;
+    int rows = grid.height() / 3;
+    int top = Math.max(0, (int) Math.floor((first + 0.5) / ry - reach) - 1);
+    int bottom = Math.min(whole.height(), (int) Math.floor((first + rows - 0.5) / ry + reach) + 2);
+    assertTrue(top > 0 && bottom < whole.height(), "the window is inside the image: " + top + ".." + bottom);
+    BatchLayout batch = BatchLayout.band(whole.crop(0, top, whole.width(), bottom - top), top, whole.height(), grid,
+        first, rows);
+    ByteBuffer up = ByteBuffer.allocate((int) batch.uploadBytes());
+    batch.writeUpload(up);
+    Path dir = Files.createTempDirectory(binary.getParent(), "band");
+    Path in = Files.write(dir.resolve("up.bin"), up.array());
+    Path out = dir.resolve("down.bin");
+    HostCompiler.run(binary.toString(), "1", in.toString(), out.toString());
+    FloatImage got = batch.readDownload(ByteBuffer.wrap(Files.readAllBytes(out))).get(0);
+    assertEquals(grid.width(), got.width());
+    assertEquals(rows, got.height());
+
+    double[][][] samples = ReferenceRenderer.clamp(ReferenceRenderer.sums(whole, grid.width(), grid.height()));
+    double worst = 0;
+    for (int c = 0; c < 3; c++) {
+      for (int j = 0; j < rows; j++) {
+        for (int u = 0; u < grid.width(); u++) {
+          worst = Math.max(worst, Math.abs(got.get(c, u, j) - samples[c][first + j][u]));
+        }
+      }
+    }
+    System.out.printf("cuda band (g++) scale %-4s sample rows [%d, %d) of %d from LR rows [%d, %d): max |diff| %.2e%n",
+        scaleText, first, first + rows, grid.height(), top, bottom, worst);
+    assertTrue(worst <= MAX_ABS_DIFF, "max |band - reference| = " + worst);
   }
 }
