@@ -11,6 +11,7 @@ import org.apache.spark.rdd.PartitionPruningRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import scala.Function1;
 
@@ -57,8 +58,17 @@ final class Chunks {
     long perChunk = (items + chunks - 1) / chunks;
     int partitions = partitionsOption > 0 ? (int) Math.min(partitionsOption, perChunk)
         : EncodeStage.partitions(spark, perChunk, imagesPerTask);
-    JavaRDD<Row> rdd = work.repartition(chunks * partitions, col("key")).javaRDD();
+    JavaRDD<Row> rdd = byContainer(work, chunks * partitions).javaRDD();
     return new Chunks(spark, rdd, work.schema(), partitions, chunks);
+  }
+
+  /**
+   * Work in partitions by key, except that the images of one container (a shard, a table file)
+   * go to one partition, in position order: a task then reads each container once, forward.
+   */
+  static Dataset<Row> byContainer(Dataset<Row> work, int partitions) {
+    return work.repartition(partitions, functions.coalesce(col("container"), col("key")))
+        .sortWithinPartitions(col("container"), col("position"));
   }
 
   int count() {

@@ -86,15 +86,19 @@ final class Driver {
       out.printf("p2g: model %s (%s), k=%d, device %s%n", model.name(), model.id().substring(0, 12), model.k(),
           config.device());
       long t0 = System.nanoTime();
-      ImageListing.Listing listing = ImageListing.list(spark, config.inputs(), conf);
-      out.printf("p2g: listed %d images (%d other files skipped, %d duplicate names refused) in %.1f s%n",
-          listing.imageCount(), listing.otherFiles(), listing.duplicateCount(), seconds(t0));
-      images = listing.imageCount() + listing.duplicateCount();
+      ImageListing.Listing listing = ImageListing.list(spark, config.inputs(), config.inputFormat(), config.table(),
+          conf);
+      out.printf("p2g: listed %d images (%d other files skipped, %d duplicate names refused%s) in %.1f s%n",
+          listing.imageCount(), listing.otherFiles(), listing.duplicateCount(),
+          config.inputFormat() == InputFormat.FILES ? ""
+              : ", " + listing.unlistable() + " unreadable in " + config.inputFormat().cliName() + " containers",
+          seconds(t0));
+      images = listing.imageCount() + listing.refusedCount();
       facts.listedImages = images;
       EncodeSettings settings = new EncodeSettings(
           new ModelRef(config.model(), model.id(), device, config.ortThreads()),
           config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec(), config.device(), config.tile(),
-          config.encodeBatch(), runStarted);
+          config.encodeBatch(), runStarted, config.table());
       long t1 = System.nanoTime();
       EncodeStage.Result encoded;
       try {

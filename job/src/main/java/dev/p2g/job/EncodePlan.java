@@ -9,6 +9,7 @@ import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.FieldTable;
 import dev.p2g.spark.HashSources;
 import dev.p2g.spark.SourceCheckTable;
+import dev.p2g.spark.TableImages;
 import java.sql.Timestamp;
 import java.util.Arrays;
 import org.apache.spark.broadcast.Broadcast;
@@ -48,7 +49,7 @@ final class EncodePlan {
 
   /** images: the listing (EncodePartition.INPUT); count: its size; fieldsExist: whether fields/ is there yet. */
   static Pending plan(SparkSession spark, Dataset<Row> images, long count, boolean fieldsExist, boolean checksExist,
-      String fieldsUri, String modelId, boolean verify, Timestamp runStarted, long maxFileBytes,
+      String fieldsUri, String modelId, boolean verify, Timestamp runStarted, long maxFileBytes, TableImages table,
       Broadcast<SerializableConfiguration> conf, LongAccumulator sourceBytes) {
     if (!fieldsExist) {
       return new Pending(images, count, 0, 0, 0, () -> {});
@@ -81,8 +82,9 @@ final class EncodePlan {
       spark.sparkContext().setJobDescription("p2g encode: hashing " + toCheck + " images whose listing changed");
       Dataset<Row> checked = classified.filter(col(CLASS).equalTo(CHECK))
           .select(inputColumns())
-          .repartition(EncodeStage.partitions(spark, toCheck, EncodeStage.IMAGES_PER_PARTITION))
-          .mapPartitions(new HashSources(conf, maxFileBytes, runStarted, sourceBytes),
+          .transform(d -> Chunks.byContainer(d, EncodeStage.partitions(spark, toCheck,
+              EncodeStage.IMAGES_PER_PARTITION)))
+          .mapPartitions(new HashSources(conf, maxFileBytes, runStarted, sourceBytes, table),
               Encoders.row(SourceCheckTable.SCHEMA))
           .persist(StorageLevel.MEMORY_AND_DISK());
       checked.write().mode(SaveMode.Append).parquet(SourceCheckTable.uri(fieldsUri));

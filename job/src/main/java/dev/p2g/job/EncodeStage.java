@@ -92,13 +92,13 @@ final class EncodeStage {
     leftovers |= Leftovers.clear(SourceCheckTable.uri(fieldsUri), hadoop);
     long superseded = LatestRows.compact(spark, table(fieldsUri), hadoop); // a killed run's, first
     errors.clear(ErrorRecord.ENCODE, null); // every image that failed is tried again
-    if (listing.duplicateCount() > 0) {
-      errors.append(listing.duplicates());
+    if (listing.refusedCount() > 0) {
+      errors.append(listing.refused());
     }
     StageAccumulators counters = StageAccumulators.register(spark, "encode");
     EncodePlan.Pending pending = EncodePlan.plan(spark, listing.images(), listing.imageCount(),
         exists(fieldsUri, hadoop), exists(SourceCheckTable.uri(fieldsUri), hadoop), fieldsUri,
-        settings.model().id(), verifySources, settings.runStarted(), settings.maxFileBytes(), conf,
+        settings.model().id(), verifySources, settings.runStarted(), settings.maxFileBytes(), settings.table(), conf,
         counters.sourceBytes());
     int perTask = imagesPerTask(listing.imageCount(), listing.imageBytes());
     long perChunk = Chunks.imagesPerChunk(commitEvery, spark.sparkContext().defaultParallelism(), perTask);
@@ -130,7 +130,7 @@ final class EncodeStage {
       superseded += LatestRows.compact(spark, table(fieldsUri), hadoop);
     }
     return new Result(counters.written().value(), pending.skipped(), pending.hashed(), pending.changed(),
-        counters.failed().value() + listing.duplicateCount(), superseded, leftovers, chunks.count(),
+        counters.failed().value() + listing.refusedCount(), superseded, leftovers, chunks.count(),
         counters.busyNanos().value() / 1e9, counters.sourceBytes().value(), List.copyOf(devices));
   }
 

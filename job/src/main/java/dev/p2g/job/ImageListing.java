@@ -10,6 +10,10 @@ import static org.apache.spark.sql.functions.when;
 import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.ListFiles;
+import dev.p2g.spark.ListShardMembers;
+import dev.p2g.spark.ListTableRows;
+import dev.p2g.spark.PackedSources;
+import dev.p2g.spark.TableImages;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import java.util.List;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -45,11 +50,16 @@ final class ImageListing {
   static final int SHALLOW_ROUNDS = 2;
 
   /**
-   * The listing: images to encode (EncodePartition.INPUT, cached until release), refused
-   * duplicates (errors/ rows), and the counts the summary prints.
+   * The listing: images to encode (EncodePartition.INPUT, cached until release), what it refused
+   * (errors/ rows: duplicate names, and containers or members that cannot be listed), and the
+   * counts the summary prints.
    */
-  record Listing(Dataset<Row> images, Dataset<Row> duplicates, long imageCount, long imageBytes, long otherFiles,
-      long duplicateCount, List<Dataset<Row>> cached) {
+  record Listing(Dataset<Row> images, Dataset<Row> refused, long imageCount, long imageBytes, long otherFiles,
+      long duplicateCount, long unlistable, List<Dataset<Row>> cached) {
+    long refusedCount() {
+      return duplicateCount + unlistable;
+    }
+
     void release() {
       cached.forEach(Dataset::unpersist);
     }
@@ -57,8 +67,9 @@ final class ImageListing {
 
   private ImageListing() {}
 
-  static Listing list(SparkSession spark, List<String> inputs, Broadcast<SerializableConfiguration> conf)
-      throws SystemicException {
+  /** table: where Parquet input tables hold their images (format PARQUET only). */
+  static Listing list(SparkSession spark, List<String> inputs, InputFormat format, TableImages table,
+      Broadcast<SerializableConfiguration> conf) throws SystemicException {
     List<Row> roots = new ArrayList<>();
     List<Row> rootFiles = new ArrayList<>();
     for (String input : inputs) {
@@ -82,9 +93,21 @@ final class ImageListing {
       }
       files = files.union(found.filter(not(col("is_dir"))));
     }
+    Dataset<Row> listed = unpack(files, format, table, conf);
+    Dataset<Row> unlistable = null;
+    long unlistableCount = 0;
+    if (format != InputFormat.FILES) { // containers are read: some may be damaged
+      listed = listed.persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(listed);
+      unlistable = listed.filter(col("error_class").isNotNull())
+          .select(col("key"), col("uri").as("source_uri"), lit(null).cast("string").as("level"), col("error_class"),
+              col("message"), lit(ErrorRecord.ENCODE).as(ErrorRecord.STAGE));
+      unlistableCount = unlistable.count();
+      listed = listed.filter(col("error_class").isNull());
+    }
     // the first image by URI keeps an output name; later ones with the same stem are refused
-    Dataset<Row> ranked = files.withColumn("stem_rank", when(col("image"),
-            row_number().over(Window.partitionBy(stem(col("key"))).orderBy(col("uri"))))
+    Dataset<Row> ranked = listed.withColumn("stem_rank", when(col("image"),
+            row_number().over(Window.partitionBy(stem(col("key"))).orderBy(col("uri"), col("position"))))
             .otherwise(lit(0)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     cached.add(ranked);
@@ -106,8 +129,38 @@ final class ImageListing {
             functions.concat(lit("another input file has the same output name '"), col("stem"),
                 lit(".*' and was taken instead ("), col("first_uri"), lit("; the first by URI wins)")).as("message"),
             lit(ErrorRecord.ENCODE).as(ErrorRecord.STAGE));
-    return new Listing(images, duplicates, orZero(counts, 0), orZero(counts, 3), orZero(counts, 1),
-        orZero(counts, 2), cached);
+    return new Listing(images, unlistable == null ? duplicates : duplicates.unionByName(unlistable),
+        orZero(counts, 0), orZero(counts, 3), orZero(counts, 1), orZero(counts, 2), unlistableCount, cached);
+  }
+
+  /**
+   * The listed files as PackedSources.MEMBER rows: files as they are; for packed inputs, each
+   * container (.tar shard or .parquet file) listed by a task into its images (or error rows),
+   * and the other files counted as other files.
+   */
+  private static Dataset<Row> unpack(Dataset<Row> files, InputFormat format, TableImages table,
+      Broadcast<SerializableConfiguration> conf) {
+    if (format == InputFormat.FILES) {
+      return withoutPacking(files, col("image"));
+    }
+    String extension = format == InputFormat.WEBDATASET ? PackedSources.SHARD_EXTENSION
+        : PackedSources.TABLE_EXTENSION;
+    Column container = functions.lower(col("key")).endsWith("." + extension);
+    FlatMapFunction<Row, Row> lister = format == InputFormat.WEBDATASET ? new ListShardMembers(conf)
+        : new ListTableRows(conf, table);
+    int parallel = 4 * files.sparkSession().sparkContext().defaultParallelism();
+    Dataset<Row> members = files.filter(container).repartition(parallel)
+        .flatMap(lister, Encoders.row(PackedSources.MEMBER));
+    return members.unionByName(withoutPacking(files.filter(not(container)), lit(false)));
+  }
+
+  /** Listed files as MEMBER rows that are not packed; image: whether each counts as an image. */
+  private static Dataset<Row> withoutPacking(Dataset<Row> files, Column image) {
+    return files.withColumn("image", image)
+        .withColumn("container", lit(null).cast("string"))
+        .withColumn("position", lit(null).cast("long"))
+        .withColumn("error_class", lit(null).cast("string"))
+        .withColumn("message", lit(null).cast("string"));
   }
 
   private static long orZero(Row r, int i) {

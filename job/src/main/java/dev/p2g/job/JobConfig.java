@@ -6,6 +6,7 @@ import dev.p2g.io.OutputLayout;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.Scale;
+import dev.p2g.spark.TableImages;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +39,9 @@ public record JobConfig(
     boolean report,
     boolean verifySources,
     String master,
-    Map<String, String> sparkConf) {
+    Map<String, String> sparkConf,
+    InputFormat inputFormat,
+    TableImages table) {
 
   /** The three commands of DESIGN.md. */
   public enum Command { RUN, ENCODE, RENDER }
@@ -90,6 +93,7 @@ public record JobConfig(
     String fields = OptionTable.FIELDS.get(command, o);
     String errors = OptionTable.ERRORS.get(command, o);
     List<Scale> scales = OptionTable.SCALES.get(command, o);
+    InputFormat inputFormat = OptionTable.INPUT_FORMAT.get(command, o);
     switch (command) {
       case RUN -> {
         fields = new OutputLayout(output).fields();
@@ -108,14 +112,29 @@ public record JobConfig(
         OptionTable.COMMIT_EVERY.get(command, o), OptionTable.TILE.get(command, o),
         OptionTable.PROGRESS_EVERY.get(command, o), OptionTable.REPORT.get(command, o),
         OptionTable.VERIFY_SOURCES.get(command, o), OptionTable.MASTER.get(command, o),
-        OptionTable.CONF.get(command, o));
+        OptionTable.CONF.get(command, o), inputFormat, table(inputFormat, command, o));
+  }
+
+  /** Where Parquet input tables hold their images; null for other inputs, which take no column options. */
+  private static TableImages table(InputFormat format, Command command, Map<String, List<String>> o)
+      throws UsageException {
+    if (format == InputFormat.PARQUET) {
+      return new TableImages(OptionTable.IMAGE_COLUMN.get(command, o), OptionTable.KEY_COLUMN.get(command, o));
+    }
+    for (Option<?> column : List.of(OptionTable.IMAGE_COLUMN, OptionTable.KEY_COLUMN)) {
+      if (o.containsKey(column.name())) {
+        throw new UsageException("--" + column.name() + " is for --input-format parquet, not "
+            + format.cliName());
+      }
+    }
+    return null;
   }
 
   /** This configuration with its output paths replaced (the driver qualifies them). */
   JobConfig withPaths(String output, String fields, String errors) {
     return new JobConfig(command, inputs, output, fields, errors, model, scales, device, format, maxPixels,
         maxErrorFraction, alpha, codec, ortThreads, partitions, renderBatch, encodeBatch, commitEvery, tile,
-        progressSeconds, report, verifySources, master, sparkConf);
+        progressSeconds, report, verifySources, master, sparkConf, inputFormat, table);
   }
 
   private static String siblingOf(String uri, String name) {

@@ -84,6 +84,15 @@ final class OptionTable {
   static final Option<Integer> TILE = Option.one("tile", "N", ENCODING,
       "encode larger images in tiles of N x N LR pixels, render them in bands",
       Option.intIn(MIN_TILE, MAX_TILE, "between " + MIN_TILE + " and " + MAX_TILE)).defaults(Integer.toString(FieldEncoder.DEFAULT_TILE));
+  static final Option<InputFormat> INPUT_FORMAT = Option.one("input-format", "files|parquet|webdataset", ENCODING,
+      "what --input holds: image files, Parquet tables with an image column, or WebDataset .tar shards",
+      Option.from(InputFormat::parse)).defaults(InputFormat.FILES.cliName());
+  static final Option<String> IMAGE_COLUMN = Option.one("image-column", "NAME", ENCODING,
+      "parquet input: the image column, binary or a struct with a binary 'bytes' field", Option.text())
+      .defaults("image");
+  static final Option<String> KEY_COLUMN = Option.one("key-column", "NAME", ENCODING,
+      "parquet input: the column of image keys (string or integer)", Option.text())
+      .absentMeans(null, "the image struct's 'path', else the file and the row's index in it");
   static final Option<Boolean> VERIFY_SOURCES = Option.flag("verify-sources", ENCODING,
       "hash every source with a field to find changes, instead of trusting an unchanged listing (size,"
           + " modification time, ETag)");
@@ -108,7 +117,7 @@ final class OptionTable {
       "options from a properties file, the command line winning", Option.text())
       .absentMeans(null, "$" + JobConfig.CONFIG_ENV);
 
-  static final List<Option<?>> OPTIONS = List.of(INPUT, OUTPUT, FIELDS, ERRORS, MODEL, SCALES, DEVICE, FORMAT,
+  static final List<Option<?>> OPTIONS = List.of(INPUT, INPUT_FORMAT, IMAGE_COLUMN, KEY_COLUMN, OUTPUT, FIELDS, ERRORS, MODEL, SCALES, DEVICE, FORMAT,
       MAX_PIXELS, MAX_ERROR_FRACTION, ALPHA, CODEC, ORT_THREADS, PARTITIONS, RENDER_BATCH, ENCODE_BATCH, TILE,
       VERIFY_SOURCES, COMMIT_EVERY, PROGRESS_EVERY, REPORT, MASTER, CONF, CONFIG);
 

@@ -39,7 +39,7 @@ class ImageListingTest {
         .broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
 
     ImageListing.Listing listing = ImageListing.list(spark,
-        List.of(in.toString(), in.resolve("other/solo.webp").toString()), conf);
+        List.of(in.toString(), in.resolve("other/solo.webp").toString()), InputFormat.FILES, null, conf);
     try {
       Set<String> keys = new TreeSet<>();
       for (Row r : listing.images().collectAsList()) {
@@ -53,7 +53,7 @@ class ImageListingTest {
       assertEquals(keys.size(), listing.imageCount());
       assertEquals(1, listing.otherFiles(), "notes.txt");
       assertEquals(1, listing.duplicateCount());
-      Row dup = listing.duplicates().first();
+      Row dup = listing.refused().first();
       assertEquals("d1/c.png", dup.getString(dup.fieldIndex("key")));
       assertEquals("list.duplicate-name", dup.getString(dup.fieldIndex("error_class")));
     } finally {

@@ -73,11 +73,11 @@ public final class PlanBenchmark {
       System.gc();
       resetPeaks();
       long t0 = System.nanoTime();
-      ImageListing.Listing listing = ImageListing.list(spark, List.of(input), conf);
+      ImageListing.Listing listing = ImageListing.list(spark, List.of(input), InputFormat.FILES, null, conf);
       long t1 = System.nanoTime();
       boolean fieldsExist = share > 0;
       EncodePlan.Pending pending = EncodePlan.plan(spark, listing.images(), listing.imageCount(), fieldsExist, false,
-          fields, MODEL, false, now, JobConfig.MAX_FILE_BYTES, conf,
+          fields, MODEL, false, now, JobConfig.MAX_FILE_BYTES, null, conf,
           spark.sparkContext().longAccumulator("source bytes"));
       long t2 = System.nanoTime();
       int perTask = EncodeStage.imagesPerTask(listing.imageCount(), listing.imageBytes()); // as the job sizes them

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -35,7 +36,10 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       .add("key", DataTypes.StringType, false)
       .add(FieldTable.SOURCE_SIZE, DataTypes.LongType, false)
       .add(FieldTable.SOURCE_MODIFIED, DataTypes.LongType, false)
-      .add(FieldTable.SOURCE_ETAG, DataTypes.StringType, true);
+      .add(FieldTable.SOURCE_ETAG, DataTypes.StringType, true)
+      // a packed image's container and position (PackedSources); null for a file
+      .add("container", DataTypes.StringType, true)
+      .add("position", DataTypes.LongType, true);
 
   private final EncodeSettings settings;
   private final Broadcast<SerializableConfiguration> conf;
@@ -51,6 +55,11 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     Configuration hadoop = conf.value().value();
+    SourceReader sources = new SourceReader(hadoop, settings.maxFileBytes(), settings.table());
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((TaskContext t) -> sources.close());
+    }
     FieldEncoder[] encoder = {null};
     // what the listing said of each image in flight, for its rows: a few batches' worth at most
     Map<String, SourceStat> listed = new HashMap<>();
@@ -58,7 +67,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       String key = row.getAs("key");
       listed.put(key, new SourceStat(row.getAs(FieldTable.SOURCE_SIZE), row.getAs(FieldTable.SOURCE_MODIFIED),
           row.getAs(FieldTable.SOURCE_ETAG)));
-      List<FieldEncoder.Tiles> tiles = start(encoder, hadoop, row.getAs("uri"), key);
+      List<FieldEncoder.Tiles> tiles = start(encoder, hadoop, sources, row, key);
       if (tiles.isEmpty()) {
         listed.remove(key);
       }
@@ -72,10 +81,13 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   }
 
   /** Reads and decodes one image: its tiles to encode, or nothing (its error recorded). */
-  private List<FieldEncoder.Tiles> start(FieldEncoder[] encoder, Configuration hadoop, String uri, String key) {
+  private List<FieldEncoder.Tiles> start(FieldEncoder[] encoder, Configuration hadoop, SourceReader sources, Row row,
+      String key) {
     long started = System.nanoTime();
+    String uri = row.getAs("uri");
     try {
-      byte[] bytes = read(uri, hadoop);
+      byte[] bytes = sources.read(uri, row.getAs("container"), row.getAs("position"),
+          row.<Long>getAs(FieldTable.SOURCE_SIZE));
       counters.sourceBytes().add(bytes.length);
       if (encoder[0] == null) { // an empty partition need not load the model
         encoder[0] = openEncoder(hadoop);
@@ -185,16 +197,6 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
           session, settings.codec(), settings.tile(), settings.batchFor(session.device()));
     } catch (ModelLoadException e) {
       throw new ModelUnusable(e);
-    }
-  }
-
-  private byte[] read(String uri, Configuration hadoop) throws ImageFailure {
-    try {
-      return HadoopFiles.read(uri, hadoop, settings.maxFileBytes());
-    } catch (HadoopFiles.FileTooLargeException e) {
-      throw new ImageFailure("read.too-large", e.getMessage(), e);
-    } catch (IOException e) {
-      throw new ImageFailure("read.io", "cannot read the file: " + e, e);
     }
   }
 

@@ -11,10 +11,11 @@ import java.sql.Timestamp;
  * What every encode task needs, resolved on the driver. model is validated on the CPU; each task
  * moves it to its GPU under the --device policy (TaskEncoders). tile is the largest side encoded
  * in one model run (larger images are tiled); batch the most same-sized model inputs per run, 0
- * for the device's default; runStarted stamps the rows.
+ * for the device's default; runStarted stamps the rows; table where the images of Parquet input
+ * tables are (null for other inputs).
  */
 public record EncodeSettings(ModelRef model, long maxPixels, long maxFileBytes, AlphaPolicy alphaPolicy, FieldCodec codec,
-    DevicePolicy device, int tile, int batch, Timestamp runStarted) implements Serializable {
+    DevicePolicy device, int tile, int batch, Timestamp runStarted, TableImages table) implements Serializable {
 
   /**
    * One input per run on the CPU, where batching measured no gain (docs/benchmarks.md, "Encoder

@@ -1,11 +1,13 @@
 package dev.p2g.spark;
 
+import dev.p2g.field.ImageFailure;
 import dev.p2g.io.HadoopFiles;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -25,10 +27,13 @@ public final class HashSources implements MapPartitionsFunction<Row, Row> {
   private final long maxFileBytes;
   private final Timestamp checkedAt;
   private final LongAccumulator bytesRead;
+  private final TableImages table;
 
+  /** table: where the images of Parquet input tables are; null for other inputs. */
   public HashSources(Broadcast<SerializableConfiguration> conf, long maxFileBytes, Timestamp checkedAt,
-      LongAccumulator bytesRead) {
+      LongAccumulator bytesRead, TableImages table) {
     this.conf = conf;
+    this.table = table;
     this.maxFileBytes = maxFileBytes;
     this.checkedAt = checkedAt;
     this.bytesRead = bytesRead;
@@ -37,13 +42,19 @@ public final class HashSources implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> input) {
     Configuration hadoop = conf.value().value();
+    SourceReader sources = new SourceReader(hadoop, maxFileBytes, table);
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((TaskContext t) -> sources.close());
+    }
     return new LazyFlatMap<>(input, row -> {
       String sha = null;
       try {
-        byte[] bytes = HadoopFiles.read(row.<String>getAs("uri"), hadoop, maxFileBytes);
+        byte[] bytes = sources.read(row.getAs("uri"), row.getAs("container"), row.getAs("position"),
+            row.<Long>getAs(FieldTable.SOURCE_SIZE));
         bytesRead.add(bytes.length);
         sha = HadoopFiles.sha256Hex(bytes);
-      } catch (IOException | RuntimeException e) {
+      } catch (ImageFailure | RuntimeException e) {
         // changed as far as this stage can tell: encode reads it again and records what is wrong
       }
       return List.of(RowFactory.create(row.getAs("key"), row.getAs("uri"), row.getAs(FieldTable.SOURCE_SIZE),

@@ -41,7 +41,7 @@ class EncodeDeviceRefusalTest {
     EncodeSettings settings = new EncodeSettings(
         new ModelRef(model.toString(), HadoopFiles.sha256Hex(Files.readAllBytes(model)), ModelRef.CPU, 1),
         ImageDecoder.DEFAULT_MAX_PIXELS, 1L << 30, AlphaPolicy.DEFAULT, FieldCodecs.byName(FieldCodecs.DEFAULT),
-        DevicePolicy.CUDA, 512, 0, new Timestamp(0));
+        DevicePolicy.CUDA, 512, 0, new Timestamp(0), null);
     StageAccumulators counters = new StageAccumulators(new CollectionAccumulator<>(), new LongAccumulator(),
         new LongAccumulator(), new LongAccumulator(), new LongAccumulator(), new LongAccumulator(),
         new CollectionAccumulator<>());
@@ -49,7 +49,7 @@ class EncodeDeviceRefusalTest {
         .broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration())), counters);
     Path image = Path.of("../sample-data/images/test-card.png").toAbsolutePath();
     Row row = new GenericRowWithSchema(new Object[] {image.toUri().toString(), "test-card.png",
-        Files.size(image), 0L, null}, EncodePartition.INPUT);
+        Files.size(image), 0L, null, null, null}, EncodePartition.INPUT);
     Iterator<Row> out = partition.call(List.of(row, row).iterator());
     DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class, out::hasNext);
     assertTrue(e.getMessage().startsWith("--device cuda: "), e.getMessage());
