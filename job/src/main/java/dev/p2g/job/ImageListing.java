@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.ErrorRecord;
+import dev.p2g.spark.FieldTable;
 import dev.p2g.spark.ListFiles;
 import dev.p2g.spark.ListShardMembers;
 import dev.p2g.spark.ListTableRows;
@@ -160,7 +161,8 @@ final class ImageListing {
         .withColumn("container", lit(null).cast("string"))
         .withColumn("position", lit(null).cast("long"))
         .withColumn("error_class", lit(null).cast("string"))
-        .withColumn("message", lit(null).cast("string"));
+        .withColumn("message", lit(null).cast("string"))
+        .withColumn(FieldTable.ATTRIBUTES, lit(null).cast(FieldTable.ATTRIBUTES_TYPE));
   }
 
   private static long orZero(Row r, int i) {

@@ -119,9 +119,10 @@ public record JobConfig(
   private static TableImages table(InputFormat format, Command command, Map<String, List<String>> o)
       throws UsageException {
     if (format == InputFormat.PARQUET) {
-      return new TableImages(OptionTable.IMAGE_COLUMN.get(command, o), OptionTable.KEY_COLUMN.get(command, o));
+      return new TableImages(OptionTable.IMAGE_COLUMN.get(command, o), OptionTable.KEY_COLUMN.get(command, o),
+          OptionTable.KEEP_COLUMNS.get(command, o));
     }
-    for (Option<?> column : List.of(OptionTable.IMAGE_COLUMN, OptionTable.KEY_COLUMN)) {
+    for (Option<?> column : List.of(OptionTable.IMAGE_COLUMN, OptionTable.KEY_COLUMN, OptionTable.KEEP_COLUMNS)) {
       if (o.containsKey(column.name())) {
         throw new UsageException("--" + column.name() + " is for --input-format parquet, not "
             + format.cliName());

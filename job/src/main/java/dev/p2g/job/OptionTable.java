@@ -93,6 +93,9 @@ final class OptionTable {
   static final Option<String> KEY_COLUMN = Option.one("key-column", "NAME", ENCODING,
       "parquet input: the column of image keys (string or integer)", Option.text())
       .absentMeans(null, "the image struct's 'path', else the file and the row's index in it");
+  static final Option<List<String>> KEEP_COLUMNS = Option.many("keep-columns", "NAME...", ENCODING,
+      "parquet input: columns whose values each image carries into fields/ and manifest/ (attributes)",
+      Option.commaList()).absentMeans(List.of(), "none");
   static final Option<Boolean> VERIFY_SOURCES = Option.flag("verify-sources", ENCODING,
       "hash every source with a field to find changes, instead of trusting an unchanged listing (size,"
           + " modification time, ETag)");
@@ -117,7 +120,7 @@ final class OptionTable {
       "options from a properties file, the command line winning", Option.text())
       .absentMeans(null, "$" + JobConfig.CONFIG_ENV);
 
-  static final List<Option<?>> OPTIONS = List.of(INPUT, INPUT_FORMAT, IMAGE_COLUMN, KEY_COLUMN, OUTPUT, FIELDS, ERRORS, MODEL, SCALES, DEVICE, FORMAT,
+  static final List<Option<?>> OPTIONS = List.of(INPUT, INPUT_FORMAT, IMAGE_COLUMN, KEY_COLUMN, KEEP_COLUMNS, OUTPUT, FIELDS, ERRORS, MODEL, SCALES, DEVICE, FORMAT,
       MAX_PIXELS, MAX_ERROR_FRACTION, ALPHA, CODEC, ORT_THREADS, PARTITIONS, RENDER_BATCH, ENCODE_BATCH, TILE,
       VERIFY_SOURCES, COMMIT_EVERY, PROGRESS_EVERY, REPORT, MASTER, CONF, CONFIG);
 

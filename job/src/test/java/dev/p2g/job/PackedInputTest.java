@@ -93,14 +93,17 @@ class PackedInputTest {
 
     Path out = tmp.resolve("out");
     JobRun run = JobRun.of("run", "--input-format", "parquet", "--input", table.toString(), "--output",
-        out.toString(), "--scales", "2");
+        out.toString(), "--scales", "2", "--keep-columns", "label");
 
     assertEquals(Main.OK, run.exitCode(), run.err());
     Map<String, Row> fields = fieldsByKey(out);
     assertEquals(samples.size(), fields.size(), fields.keySet().toString());
-    for (Path p : samples) {
-      String key = SAMPLES.relativize(p).toString();
-      assertEquals(sha256(p), fields.get(key).getAs("source_sha256"), key + " from its own bytes (keyed by path)");
+    for (int i = 0; i < samples.size(); i++) {
+      String key = SAMPLES.relativize(samples.get(i)).toString();
+      Row f = fields.get(key);
+      assertEquals(sha256(samples.get(i)), f.getAs("source_sha256"), key + " from its own bytes (keyed by path)");
+      assertEquals(Map.of("label", Integer.toString(i)), f.getJavaMap(f.fieldIndex(FieldTable.ATTRIBUTES)),
+          key + " carries its row's label");
     }
     Map<String, Row> errors = errorsByKey(out);
     assertEquals("read.null-bytes", errors.get("missing.png").getAs("error_class"), errors.toString());

@@ -39,7 +39,8 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       .add(FieldTable.SOURCE_ETAG, DataTypes.StringType, true)
       // a packed image's container and position (PackedSources); null for a file
       .add("container", DataTypes.StringType, true)
-      .add("position", DataTypes.LongType, true);
+      .add("position", DataTypes.LongType, true)
+      .add(FieldTable.ATTRIBUTES, FieldTable.ATTRIBUTES_TYPE, true);
 
   private final EncodeSettings settings;
   private final Broadcast<SerializableConfiguration> conf;
@@ -62,11 +63,13 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     }
     FieldEncoder[] encoder = {null};
     // what the listing said of each image in flight, for its rows: a few batches' worth at most
-    Map<String, SourceStat> listed = new HashMap<>();
+    Map<String, Listed> listed = new HashMap<>();
     Iterator<FieldEncoder.Tiles> decoded = new LazyFlatMap<>(input, row -> {
       String key = row.getAs("key");
-      listed.put(key, new SourceStat(row.getAs(FieldTable.SOURCE_SIZE), row.getAs(FieldTable.SOURCE_MODIFIED),
-          row.getAs(FieldTable.SOURCE_ETAG)));
+      int attributes = row.fieldIndex(FieldTable.ATTRIBUTES);
+      listed.put(key, new Listed(new SourceStat(row.getAs(FieldTable.SOURCE_SIZE),
+          row.getAs(FieldTable.SOURCE_MODIFIED), row.getAs(FieldTable.SOURCE_ETAG)),
+          row.isNullAt(attributes) ? null : row.getJavaMap(attributes)));
       List<FieldEncoder.Tiles> tiles = start(encoder, hadoop, sources, row, key);
       if (tiles.isEmpty()) {
         listed.remove(key);
@@ -109,7 +112,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
 
   /** Whole images of one size, in one model run: their rows, or their errors. */
   private Iterator<Row> wholeRows(FieldEncoder encoder, List<FieldEncoder.Tiles> images,
-      Map<String, SourceStat> listed) {
+      Map<String, Listed> listed) {
     long started = System.nanoTime();
     List<Row> rows = new ArrayList<>(images.size());
     List<FieldEncoder.Outcome> outcomes;
@@ -123,9 +126,10 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       return rows.iterator();
     }
     for (FieldEncoder.Outcome o : outcomes) {
-      SourceStat source = listed.remove(o.image().key());
+      Listed source = listed.remove(o.image().key());
       if (o.record() != null) {
-        rows.add(FieldTable.toRow(o.record(), source, settings.runStarted(), encoder.device()));
+        rows.add(FieldTable.toRow(o.record(), source.stat(), settings.runStarted(), encoder.device(),
+            source.attributes()));
         counters.written().add(1);
       } else {
         counters.fail(new ErrorRecord(o.image().key(), o.image().sourceUri(), ErrorRecord.ENCODE, null,
@@ -137,10 +141,10 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
   }
 
   /** A tiled image's rows, made tile by tile (a model run's worth at a time) as Spark's writer takes them. */
-  private Iterator<Row> tileRows(FieldEncoder.Tiles tiles, Map<String, SourceStat> listed, String device) {
+  private Iterator<Row> tileRows(FieldEncoder.Tiles tiles, Map<String, Listed> listed, String device) {
     String key = tiles.key();
     String uri = tiles.sourceUri();
-    SourceStat source = listed.remove(key);
+    Listed source = listed.remove(key);
     return new Iterator<>() {
       private Row ahead;
       private boolean failed;
@@ -152,7 +156,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
           String where = tiles.count() > 1 ? " (tile " + (++index) + " of " + tiles.count() + ")" : "";
           long tileStarted = System.nanoTime();
           try {
-            ahead = FieldTable.toRow(tiles.next(), source, settings.runStarted(), device);
+            ahead = FieldTable.toRow(tiles.next(), source.stat(), settings.runStarted(), device, source.attributes());
             counters.busyNanos().add(System.nanoTime() - tileStarted);
             if (!tiles.hasNext()) {
               counters.written().add(1); // the image is complete
@@ -199,6 +203,9 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       throw new ModelUnusable(e);
     }
   }
+
+  /** What the listing said of an image in flight: its source, and the values it carries (or null). */
+  private record Listed(SourceStat stat, Map<String, String> attributes) {}
 
   /** The model failed to load inside a task: not an image's fault, so it must fail the task. */
   static final class ModelUnusable extends RuntimeException {

@@ -4,9 +4,11 @@ import dev.p2g.field.FieldContract;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.io.SourceStat;
 import java.sql.Timestamp;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
 import org.apache.spark.sql.types.StructField;
@@ -34,6 +36,10 @@ public final class FieldTable {
   public static final String SOURCE_MODIFIED = "source_modified";
   public static final String SOURCE_ETAG = "source_etag";
   public static final String ENCODE_DEVICE = "encode_device";
+  /** Values an image carries from its source table (--keep-columns), by column name. */
+  public static final String ATTRIBUTES = "attributes";
+  public static final MapType ATTRIBUTES_TYPE = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType,
+      false);
 
   public static final Metadata PARAMS_META = new MetadataBuilder()
       .putLong(VERSION_KEY, FieldContract.VERSION)
@@ -65,20 +71,29 @@ public final class FieldTable {
       DataTypes.createStructField("params", DataTypes.BinaryType, false, PARAMS_META),
       // where the model ran ("cpu", "cuda:N"); null in rows written before it was recorded
       DataTypes.createStructField(ENCODE_DEVICE, DataTypes.StringType, true),
+      // null unless the image came from a table and --keep-columns named some of its columns
+      DataTypes.createStructField(ATTRIBUTES, ATTRIBUTES_TYPE, true),
   });
 
   private FieldTable() {}
 
   /**
    * source: what the listing said of the file, null where it is not known (tests of the codec
-   * alone); device: where the model ran.
+   * alone); device: where the model ran; attributes: kept values, or null.
    */
-  public static Row toRow(FieldRecord r, SourceStat source, Timestamp encodedAt, String device) {
+  public static Row toRow(FieldRecord r, SourceStat source, Timestamp encodedAt, String device,
+      Map<String, String> attributes) {
     return RowFactory.create(r.key(), r.sourceUri(), r.sourceSha256(),
         source == null ? null : source.size(), source == null ? null : source.modifiedMillis(),
         source == null ? null : source.etag(), r.modelId(), FieldContract.VERSION,
         r.width(), r.height(), r.tileX(), r.tileY(), r.tileWidth(), r.tileHeight(), r.k(), r.codec(),
-        r.alpha(), encodedAt, r.reach(), r.params(), device);
+        r.alpha(), encodedAt, r.reach(), r.params(), device, attributes(attributes));
+  }
+
+  /** A map as a Row holds one (Scala's, in 2.12 and 2.13 alike); null stays null. */
+  @SuppressWarnings("deprecation") // JavaConverters is the one converter both Scala versions have
+  public static scala.collection.Map<String, String> attributes(Map<String, String> values) {
+    return values == null ? null : scala.collection.JavaConverters.mapAsScalaMap(values);
   }
 
   /** Reads by name, so a file with extra columns (a later version's) still reads. */

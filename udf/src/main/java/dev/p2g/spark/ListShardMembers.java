@@ -94,7 +94,7 @@ public final class ListShardMembers implements FlatMapFunction<Row, Row> {
       count++;
       if (image != null) {
         out.add(PackedSources.image(shard, folder + "/" + image.name(), image.name(), image.dataOffset(),
-            image.size()));
+            image.size(), null));
       } else {
         out.add(PackedSources.other(shard, folder + "/" + current, current));
       }

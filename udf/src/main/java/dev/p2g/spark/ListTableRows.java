@@ -3,7 +3,9 @@ package dev.p2g.spark;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
@@ -13,7 +15,6 @@ import org.apache.parquet.hadoop.api.ReadSupport;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
-import org.apache.parquet.schema.PrimitiveType;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
@@ -55,22 +56,23 @@ public final class ListTableRows implements FlatMapFunction<Row, Row> {
         out.add(PackedSources.error(file, file.getAs("key"), null, "list.bad-table", "the table file " + problem));
         return out.iterator();
       }
-      if (table.keyColumn() == null && !table.keysFromPath(schema)) {
+      if (!table.listingReads(schema)) {
         for (; row < rows; row++) {
-          out.add(PackedSources.image(file, folder + "/" + row, Long.toString(row), row, 0));
+          out.add(PackedSources.image(file, folder + "/" + row, Long.toString(row), row, 0, null));
         }
         return out.iterator();
       }
       Configuration projected = new Configuration(hadoop);
-      projected.set(ReadSupport.PARQUET_READ_SCHEMA, table.keyProjection(schema).toString());
+      projected.set(ReadSupport.PARQUET_READ_SCHEMA, table.listingProjection(schema).toString());
       try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), path).withConf(projected)
           .build()) {
         for (Group g = reader.read(); g != null; g = reader.read(), row++) {
           String key = key(g);
+          Map<String, String> kept = kept(g);
           if (key != null && !key.isBlank()) {
-            out.add(PackedSources.image(file, key, Long.toString(row), row, 0));
+            out.add(PackedSources.image(file, key, Long.toString(row), row, 0, kept));
           } else if (table.keyColumn() == null) { // no path: the row's index names it
-            out.add(PackedSources.image(file, folder + "/" + row, Long.toString(row), row, 0));
+            out.add(PackedSources.image(file, folder + "/" + row, Long.toString(row), row, 0, kept));
           } else {
             out.add(PackedSources.error(file, folder + "/" + row, Long.toString(row), "list.null-key",
                 "row " + row + " has no value in the key column '" + table.keyColumn() + "'"));
@@ -84,20 +86,37 @@ public final class ListTableRows implements FlatMapFunction<Row, Row> {
     return out.iterator();
   }
 
+  /** The values of the columns to keep, as text (null values left out); null when none are kept. */
+  private Map<String, String> kept(Group g) {
+    if (table.keepColumns().isEmpty()) {
+      return null;
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String column : table.keepColumns()) {
+      if (g.getFieldRepetitionCount(column) > 0) {
+        values.put(column, value(g, column));
+      }
+    }
+    return values;
+  }
+
+  /** A plain value as text: integers and floats as Java prints them, binary as UTF-8. */
+  private static String value(Group g, String column) {
+    return switch (g.getType().getType(column).asPrimitiveType().getPrimitiveTypeName()) {
+      case INT32 -> Integer.toString(g.getInteger(column, 0));
+      case INT64 -> Long.toString(g.getLong(column, 0));
+      case BINARY -> g.getString(column, 0);
+      default -> g.getValueToString(g.getType().getFieldIndex(column), 0);
+    };
+  }
+
   /** The row's key, from the projection: the key column's value or the image's path; null when absent. */
   private String key(Group g) {
     if (table.keyColumn() != null) {
       if (g.getFieldRepetitionCount(table.keyColumn()) == 0) {
         return null;
       }
-      PrimitiveType.PrimitiveTypeName type = g.getType().getType(table.keyColumn()).asPrimitiveType()
-          .getPrimitiveTypeName();
-      return switch (type) {
-        case INT32 -> Integer.toString(g.getInteger(table.keyColumn(), 0));
-        case INT64 -> Long.toString(g.getLong(table.keyColumn(), 0));
-        case BINARY -> g.getString(table.keyColumn(), 0);
-        default -> g.getValueToString(g.getType().getFieldIndex(table.keyColumn()), 0);
-      };
+      return value(g, table.keyColumn());
     }
     if (g.getFieldRepetitionCount(table.imageColumn()) == 0) {
       return null;

@@ -2,6 +2,7 @@ package dev.p2g.spark;
 
 import dev.p2g.io.ImageKeys;
 import dev.p2g.io.SourceStat;
+import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -20,7 +21,8 @@ public final class PackedSources {
       .add("container", DataTypes.StringType, true)
       .add("position", DataTypes.LongType, true)
       .add("error_class", DataTypes.StringType, true)
-      .add("message", DataTypes.StringType, true);
+      .add("message", DataTypes.StringType, true)
+      .add(FieldTable.ATTRIBUTES, FieldTable.ATTRIBUTES_TYPE, true);
 
   /** Container files by extension: what each input format lists. */
   public static final String SHARD_EXTENSION = "tar";
@@ -30,13 +32,14 @@ public final class PackedSources {
 
   /**
    * An image in a container. key: its key before sanitising; name: the member or row as the
-   * source URI shows it (container#name); size: its bytes, 0 where the listing cannot know them.
+   * source URI shows it (container#name); size: its bytes, 0 where the listing cannot know them;
+   * attributes: the values it carries (--keep-columns), or null.
    */
-  static Row image(Row container, String key, String name, long position, long size) {
+  static Row image(Row container, String key, String name, long position, long size, Map<String, String> attributes) {
     SourceStat stat = stat(container);
     return RowFactory.create(container.getAs("root"), container.<String>getAs("uri") + "#" + name, false,
         ImageKeys.sanitize(key), true, size, stat.modifiedMillis(), stat.etag(), container.getAs("uri"), position,
-        null, null);
+        null, null, FieldTable.attributes(attributes));
   }
 
   /** Something in a container that is not an image (a sample without an image member): counted, not encoded. */
@@ -44,7 +47,7 @@ public final class PackedSources {
     SourceStat stat = stat(container);
     return RowFactory.create(container.getAs("root"), container.<String>getAs("uri") + "#" + name, false,
         ImageKeys.sanitize(key), false, 0L, stat.modifiedMillis(), stat.etag(), container.getAs("uri"), null, null,
-        null);
+        null, null);
   }
 
   /** A container, or a part of it, that could not be listed: key names it as an image key would. */
@@ -52,7 +55,7 @@ public final class PackedSources {
     SourceStat stat = stat(container);
     return RowFactory.create(container.getAs("root"), container.<String>getAs("uri") + (name == null ? "" : "#" + name),
         false, ImageKeys.sanitize(key), false, 0L, stat.modifiedMillis(), stat.etag(), container.getAs("uri"), null,
-        errorClass, message);
+        errorClass, message, null);
   }
 
   /** The container's key without its extension: the folder its images' keys start with. */

@@ -1,6 +1,8 @@
 package dev.p2g.spark;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType;
@@ -9,9 +11,14 @@ import org.apache.parquet.schema.Type;
 /**
  * Where the images of a Parquet input table are (--input-format parquet): the image column,
  * binary or a struct with a binary "bytes" field (the layout of many public image datasets,
- * often with a "path" beside it), and optionally the column that holds each image's key.
+ * often with a "path" beside it), optionally the column that holds each image's key, and the
+ * columns whose values each image carries into fields/ and manifest/ as its attributes.
  */
-public record TableImages(String imageColumn, String keyColumn) implements Serializable {
+public record TableImages(String imageColumn, String keyColumn, List<String> keepColumns) implements Serializable {
+  public TableImages {
+    keepColumns = List.copyOf(keepColumns);
+  }
+
   static final String BYTES = "bytes";
   static final String PATH = "path";
 
@@ -34,7 +41,20 @@ public record TableImages(String imageColumn, String keyColumn) implements Seria
         return "key column '" + keyColumn + "' is " + key + ": it must be a string or an integer";
       }
     }
+    for (String kept : keepColumns) {
+      if (!schema.containsField(kept)) {
+        return "has no column '" + kept + "' (--keep-columns); its columns: " + names(schema);
+      }
+      if (!schema.getType(kept).isPrimitive()) {
+        return "column '" + kept + "' to keep is " + schema.getType(kept) + ": only plain values are kept";
+      }
+    }
     return null;
+  }
+
+  /** Whether listing reads any column: for keys, or for values to keep. */
+  boolean listingReads(MessageType schema) {
+    return keyColumn != null || keysFromPath(schema) || !keepColumns.isEmpty();
   }
 
   /** The image struct's "path" field, when the key is not given and the struct has one. */
@@ -43,14 +63,21 @@ public record TableImages(String imageColumn, String keyColumn) implements Seria
         && isBinary(g.getType(PATH));
   }
 
-  /** Only the columns the listing reads: the key column, or the image struct's path. */
-  MessageType keyProjection(MessageType schema) {
+  /** Only the columns the listing reads: the key column or the image struct's path, and the columns to keep. */
+  MessageType listingProjection(MessageType schema) {
+    List<Type> fields = new ArrayList<>();
     if (keyColumn != null) {
-      return new MessageType(schema.getName(), schema.getType(keyColumn));
+      fields.add(schema.getType(keyColumn));
+    } else if (keysFromPath(schema)) {
+      GroupType image = schema.getType(imageColumn).asGroupType();
+      fields.add(new GroupType(image.getRepetition(), image.getName(), image.getType(PATH)));
     }
-    GroupType image = schema.getType(imageColumn).asGroupType();
-    return new MessageType(schema.getName(), new GroupType(image.getRepetition(), image.getName(),
-        image.getType(PATH)));
+    for (String kept : keepColumns) {
+      if (!kept.equals(keyColumn)) {
+        fields.add(schema.getType(kept));
+      }
+    }
+    return new MessageType(schema.getName(), fields);
   }
 
   /** Only the image's bytes: what encode reads. */

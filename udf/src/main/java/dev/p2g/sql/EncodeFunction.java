@@ -48,7 +48,7 @@ final class EncodeFunction {
             + FieldEncoder.DEFAULT_TILE + " pixels a side) and would be stored as " + tiles.count()
             + " tile rows; encode it with the encode command (p2g encode --input ... --fields ...)");
       }
-      return FieldTable.toRow(tiles.next(), null, new Timestamp(System.currentTimeMillis()), encoder.device());
+      return FieldTable.toRow(tiles.next(), null, new Timestamp(System.currentTimeMillis()), encoder.device(), null);
     } catch (ImageFailure e) {
       throw new IllegalArgumentException(function + ": " + e.errorClass() + ": " + e.getMessage(), e);
     } catch (ModelLoadException e) {

@@ -49,7 +49,7 @@ class EncodeDeviceRefusalTest {
         .broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration())), counters);
     Path image = Path.of("../sample-data/images/test-card.png").toAbsolutePath();
     Row row = new GenericRowWithSchema(new Object[] {image.toUri().toString(), "test-card.png",
-        Files.size(image), 0L, null, null, null}, EncodePartition.INPUT);
+        Files.size(image), 0L, null, null, null, null}, EncodePartition.INPUT);
     Iterator<Row> out = partition.call(List.of(row, row).iterator());
     DeviceUnavailableException e = assertThrows(DeviceUnavailableException.class, out::hasNext);
     assertTrue(e.getMessage().startsWith("--device cuda: "), e.getMessage());

@@ -84,7 +84,7 @@ class RenderPartitionGpuFailureTest {
       GaussianField field = RandomFields.random(6, 5, 1, i);
       FieldRecord r = new FieldRecord("img" + i + ".png", "file:/img" + i + ".png", "sha" + i, "model", 6, 5, 0, 0,
           6, 5, 1, F32Codec.NAME, "none", field.reach(), new F32Codec().encode(field));
-      Row base = FieldTable.toRow(r, null, new Timestamp(0), "cpu");
+      Row base = FieldTable.toRow(r, null, new Timestamp(0), "cpu", null);
       Object[] values = new Object[SCHEMA.size()];
       for (int c = 0; c < base.size(); c++) {
         values[c] = base.get(c);
