@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every bad member gets its errors/ row and nothing else is lost.
  */
 class PackedInputTest {
-  private static final Path SAMPLES = Path.of("../sample-data/images").toAbsolutePath();
+  static final Path SAMPLES = Path.of("../sample-data/images").toAbsolutePath();
 
   @TempDir
   Path tmp;
@@ -163,7 +163,7 @@ class PackedInputTest {
   }
 
   /** Shards by make_shards.py (Python's tarfile); the image members it wrote, key to sample file. */
-  private static Map<String, String> makeShards(Path to) throws IOException, InterruptedException {
+  static Map<String, String> makeShards(Path to) throws IOException, InterruptedException {
     Path script = Path.of("src/test/resources/packed/make_shards.py").toAbsolutePath();
     Process p = new ProcessBuilder("python3", script.toString(), SAMPLES.toString(), to.toString())
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -189,8 +189,12 @@ class PackedInputTest {
   }
 
   private static Map<String, Row> readByKey(Path table, StructType schema) {
+    return readByKey(table.toString(), schema);
+  }
+
+  static Map<String, Row> readByKey(String table, StructType schema) {
     Map<String, Row> byKey = new TreeMap<>();
-    for (Row r : SparkTestSession.get().read().schema(schema).parquet(table.toString()).collectAsList()) {
+    for (Row r : SparkTestSession.get().read().schema(schema).parquet(table).collectAsList()) {
       byKey.put(r.getAs("key"), r);
     }
     return byKey;
@@ -201,7 +205,7 @@ class PackedInputTest {
         .count();
   }
 
-  private static String sha256(Path p) throws IOException {
+  static String sha256(Path p) throws IOException {
     return HadoopFiles.sha256Hex(Files.readAllBytes(p));
   }
 }

@@ -94,4 +94,26 @@ class S3Test {
     assertFalse(written.toString().contains(S3Store.SECRET), "the secret key was written to the outputs");
   }
 
+
+  /** WebDataset shards on S3: listed by tasks, each member read with one positioned read of its object. */
+  @Test
+  void webDatasetShardsOnS3AreEncoded(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    FileSystem fs = s3.fs();
+    java.util.Map<String, String> written = PackedInputTest.makeShards(tmp);
+    for (String shard : List.of("shard-000.tar", "shard-001.tar")) {
+      StoreFiles.upload(fs, tmp.resolve("train").resolve(shard), s3.uri("/shards/train/" + shard));
+    }
+    List<String> args = new ArrayList<>(List.of("encode", "--input-format", "webdataset", "--input",
+        s3.uri("/shards"), "--fields", s3.uri("/packed/fields")));
+    args.addAll(s3.conf());
+    JobRun run = JobRun.of(args.toArray(String[]::new));
+    assertEquals(Main.OK, run.exitCode(), run.err());
+    java.util.Map<String, Row> fields = PackedInputTest.readByKey(s3.uri("/packed/fields"),
+        dev.p2g.spark.FieldTable.SCHEMA);
+    assertEquals(written.keySet(), fields.keySet());
+    for (java.util.Map.Entry<String, String> e : written.entrySet()) {
+      assertEquals(PackedInputTest.sha256(PackedInputTest.SAMPLES.resolve(e.getValue())),
+          fields.get(e.getKey()).getAs("source_sha256"), e.getKey());
+    }
+  }
 }
