@@ -1,11 +1,12 @@
 package dev.p2g.io;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -35,12 +36,26 @@ public final class HadoopFiles {
   }
 
   public static void write(String uri, byte[] bytes, Configuration conf) throws IOException {
-    Path path = new Path(uri);
-    FileSystem fs = path.getFileSystem(conf);
-    // overwrite = true: names are deterministic, so a retried task rewrites the same file.
-    try (FSDataOutputStream out = fs.create(path, true, BUFFER)) {
+    try (OutputStream out = create(new Path(uri), conf)) {
       out.write(bytes);
     }
+  }
+
+  /**
+   * A new output file (replaced if it exists: names are deterministic, so a retried task
+   * rewrites the same file), without the hidden ".name.crc" file Hadoop's local file system
+   * writes beside every file: pyramids on local disks are read by other tools, which have no use
+   * for them, and they doubled the files of a pyramid. A stale checksum of an earlier file of
+   * that name is removed, or a Hadoop reader would take the new file for a corrupt one.
+   */
+  public static OutputStream create(Path path, Configuration conf) throws IOException {
+    FileSystem fs = path.getFileSystem(conf);
+    if (fs instanceof ChecksumFileSystem checksummed) {
+      FileSystem raw = checksummed.getRawFileSystem();
+      raw.delete(checksummed.getChecksumFile(path), false);
+      return raw.create(path, true, BUFFER);
+    }
+    return fs.create(path, true, BUFFER);
   }
 
   public static String sha256Hex(byte[] bytes) {
