@@ -35,12 +35,18 @@ public final class FieldEncoder {
   private final FieldCodec codec;
   private final int tile;
   private final int batch;
+  private final ModelPieces pieces;
 
   /**
    * tile: the largest width and height encoded in one model run, in LR pixels; batch: how many
    * same-sized model inputs go through the model in one run, at most.
    */
   public FieldEncoder(ImageDecoder decoder, ModelSession session, FieldCodec codec, int tile, int batch) {
+    this(decoder, session, codec, tile, batch, session.device().equals(ModelRef.CPU) ? ModelPieces.CPU_PIECE : 0);
+  }
+
+  /** piece: the side of the pieces a model run is split into (ModelPieces), 0 for none. */
+  public FieldEncoder(ImageDecoder decoder, ModelSession session, FieldCodec codec, int tile, int batch, int piece) {
     if (tile < 1 || batch < 1) {
       throw new IllegalArgumentException("tile and batch must be positive, were " + tile + " and " + batch);
     }
@@ -49,6 +55,7 @@ public final class FieldEncoder {
     this.codec = codec;
     this.tile = tile;
     this.batch = batch;
+    this.pieces = new ModelPieces(piece, session.info().receptiveField());
   }
 
   /** Where the model runs: "cpu" or "cuda:N". */
@@ -231,6 +238,13 @@ public final class FieldEncoder {
 
   private List<GaussianField> runAll(List<FloatImage> inputs) throws ImageFailure {
     try {
+      if (pieces.splits(inputs.get(0))) { // inputs of a run have one size: all or none split
+        List<GaussianField> fields = new ArrayList<>(inputs.size());
+        for (FloatImage input : inputs) {
+          fields.add(pieces.encode(session, input));
+        }
+        return fields;
+      }
       return session.encodeAll(inputs);
     } catch (ModelOutputException e) {
       throw new ImageFailure("model.output", e.getMessage(), e);
