@@ -54,12 +54,13 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
     counters.devices().add(renderer.device());
     LevelWriter writer = new LevelWriter(settings, conf.value().value(), renderer.device(), counters);
     int batch = settings.batch() > 0 ? settings.batch() : renderer.preferredBatch();
-    return new LazyFlatMap<>(new Batches<>(input, batch, MAX_BATCH_OUTPUT_PIXELS, this::outputPixels), rows -> {
-      long started = System.nanoTime();
-      List<Row> out = renderBatch(renderer, writer, rows);
-      counters.busyNanos().add(System.nanoTime() - started);
-      return out;
-    });
+    return new OnExhausted<>(new LazyFlatMap<>(new Batches<>(input, batch, MAX_BATCH_OUTPUT_PIXELS,
+        this::outputPixels), rows -> {
+          long started = System.nanoTime();
+          List<Row> out = renderBatch(renderer, writer, rows);
+          counters.busyNanos().add(System.nanoTime() - started);
+          return out;
+        }), writer::finish);
   }
 
   /** The largest output or sample grid of a field row, to bound what a batch holds at once. */

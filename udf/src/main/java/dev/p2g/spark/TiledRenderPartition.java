@@ -59,12 +59,12 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
     Renderer renderer = TaskRenderers.open(settings.device());
     LevelWriter writer = new LevelWriter(settings, hadoop, renderer.device(), counters);
     counters.devices().add(renderer.device());
-    return new LazyFlatMap<>(input, row -> {
+    return new OnExhausted<>(new LazyFlatMap<>(input, row -> {
       long started = System.nanoTime();
       List<Row> out = renderImage(renderer, hadoop, writer, TiledImage.fromRow(row));
       counters.busyNanos().add(System.nanoTime() - started);
       return out;
-    });
+    }), writer::finish);
   }
 
   /** An input row (INPUT), read by name. */
