@@ -176,6 +176,64 @@ class PyramidLayoutTest {
   }
 
   @Test
+  void aRenderTaskKilledAfterFinishingShardsIsRetriedAndItsShardsAreRemoved() throws Exception {
+    Path out = tmp.resolve("retried");
+    List<Path> levels = List.of(out.resolve("pyramid/x2"), out.resolve("pyramid/x3"));
+    org.apache.spark.SparkContext sc = SparkTestSession.get().sparkContext();
+    // one task renders all 8 whole images at 2 levels, a shard each: killed once its first shard
+    // is finished (renamed out of _tmp/), with most of its images ahead
+    TaskRetryTest.KillOnce killer = new TaskRetryTest.KillOnce(sc, "p2g render: fields",
+        () -> levels.stream().anyMatch(l -> shardsIn(l) > 0), true);
+    sc.addSparkListener(killer);
+    JobRun run;
+    try {
+      run = JobRun.of("run", "--input", ResumeTest.SAMPLES.toString(), "--output", out.toString(), "--scales", "2,3",
+          "--partitions", "1", "--pyramid-layout", "webdataset", "--shard-size", "1", "--report", "off");
+    } finally {
+      sc.removeSparkListener(killer);
+    }
+    assertEquals(Main.OK, run.exitCode(), run.err());
+    assertEquals(List.of("0 killed", "1 success"), killer.ends, "the render task was killed once, then retried");
+    Map<String, Row> manifest = manifestByKeyAndLevel(out);
+    assertEquals(16, manifest.size());
+    java.util.Set<String> named = new java.util.TreeSet<>();
+    manifest.values().forEach(m -> named.add(new org.apache.hadoop.fs.Path(m.getString(m.fieldIndex("path")))
+        .getName()));
+    java.util.Set<String> stored = new java.util.TreeSet<>();
+    for (Path level : levels) {
+      shards(level, ".tar").forEach(p -> stored.add(p.getFileName().toString()));
+      assertEquals(0, shardsIn(level.resolve(dev.p2g.pyramid.ShardSink.TEMP_DIR)), "nothing unfinished in " + level);
+    }
+    assertEquals(named, stored, "the killed attempt's finished shards are removed; every shard left is named");
+    assertTrue(named.stream().allMatch(n -> n.contains("-a1-")), "the rows name the retried attempt's shards");
+    List<Path> tars = new ArrayList<>();
+    levels.forEach(l -> tars.addAll(shardsUnchecked(l)));
+    List<JsonNode> read = readTars(tars);
+    for (Row m : manifest.values()) {
+      String name = new org.apache.hadoop.fs.Path(m.getString(m.fieldIndex("path"))).getName();
+      String member = m.getString(m.fieldIndex(ManifestTable.MEMBER));
+      assertTrue(read.stream().anyMatch(s -> s.get("path").asText().endsWith("/" + name)
+          && s.get("members").findValuesAsText("name").contains(member)), m.toString());
+    }
+  }
+
+  private static List<Path> shardsUnchecked(Path dir) {
+    try {
+      return shards(dir, ".tar");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static long shardsIn(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".tar")).count();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  @Test
   void aRerunAddingALevelWritesShardsOnlyForThatLevel() throws IOException {
     Path out = tmp.resolve("addlevel");
     assertEquals(Main.OK, render(out, "webdataset", "2").exitCode());
@@ -247,7 +305,8 @@ class PyramidLayoutTest {
 
   /** Each shard's members as Python's tarfile reads them (read_shards.py). */
   static List<JsonNode> readTars(List<Path> tars) throws Exception {
-    Path script = tmp.resolve("read_shards.py");
+    Path script = Files.createTempFile("read_shards", ".py"); // callers of other classes have no tmp here
+    script.toFile().deleteOnExit();
     try (var in = PyramidLayoutTest.class.getResourceAsStream("read_shards.py")) {
       Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
