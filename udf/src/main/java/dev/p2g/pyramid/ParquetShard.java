@@ -31,6 +31,7 @@ final class ParquetShard implements Shard {
       "  required binary format (STRING);",
       "  required binary image;",
       "}"));
+  private static final String IMAGE = "image";
   /** Footer key naming the level, so a file moved out of its folder still says what it holds. */
   static final String LEVEL_KEY = "p2g.pyramid.level";
   /**
@@ -45,9 +46,14 @@ final class ParquetShard implements Shard {
   private long bytes;
 
   ParquetShard(Path path, String level, Configuration hadoop) throws IOException {
-    // images are PNG or JPEG already: compressing them again costs time and gains nothing
+    // images are PNG or JPEG already: compressing them again costs time and gains nothing; each is
+    // unique, so a dictionary of them is built only to be dropped, and min/max statistics of image
+    // bytes help no reader (the key's statistics stay: they let a reader find one key's row)
     this.writer = ExampleParquetWriter.builder(path).withConf(hadoop).withType(SCHEMA)
         .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
+        .withDictionaryEncoding(IMAGE, false)
+        .withStatisticsEnabled(IMAGE, false)
+        .withSizeStatisticsEnabled(IMAGE, false)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withExtraMetaData(Map.of(LEVEL_KEY, level))
         .build();
@@ -68,7 +74,7 @@ final class ParquetShard implements Shard {
         .append("width", entry.width())
         .append("height", entry.height())
         .append("format", entry.extension())
-        .append("image", Binary.fromConstantByteArray(image)));
+        .append(IMAGE, Binary.fromConstantByteArray(image)));
     long row = images++;
     bytes += size;
     return new Placement(null, size, null, row);
