@@ -91,6 +91,7 @@ class PyramidLayoutTest {
       JsonNode image = members.get(shard + "/" + member);
       assertNotNull(image, "the manifest's member " + member + " is in " + shard);
       assertEquals(sha256(files), image.get("sha256").asText(), "the same bytes as the files layout: " + e.getKey());
+      assertEquals(sha256(files), readBack(m), "the report's reader finds the member");
       assertEquals(m.getLong(m.fieldIndex("bytes")), image.get("size").asLong());
 
       // WebDataset's __key__: the member name up to the first dot of its file name
@@ -142,6 +143,7 @@ class PyramidLayoutTest {
       assertEquals("png", r.getString(r.fieldIndex("format")));
       assertEquals(sha256(files), HexFormat.of().formatHex(HadoopFiles.sha256()
           .digest((byte[]) r.get(r.fieldIndex("image")))), "the same bytes as the files layout: " + e.getKey());
+      assertEquals(sha256(files), readBack(m), "the report's reader finds the row");
     }
     for (String level : List.of("x2", "x0.5")) {
       long perLevel = got.keySet().stream().filter(k -> k.endsWith(" " + level)).count();
@@ -234,6 +236,32 @@ class PyramidLayoutTest {
   }
 
   @Test
+  void aManifestWrittenBeforeTheShardColumnsStillReadsAndGrows() throws IOException {
+    Path out = tmp.resolve("old-manifest");
+    assertEquals(Main.OK, render(out, "files", "2").exitCode());
+    // the table as an earlier version wrote it: no member, no row_index
+    String manifest = out.resolve("manifest").toString();
+    String old = out.resolve("manifest-old").toString();
+    SparkTestSession.get().read().schema(ManifestTable.SCHEMA).parquet(manifest)
+        .drop(ManifestTable.MEMBER, ManifestTable.ROW_INDEX)
+        .write().partitionBy(ManifestTable.LEVEL).parquet(old);
+    org.apache.commons.io.FileUtils.deleteDirectory(out.resolve("manifest").toFile());
+    Files.move(Path.of(old), out.resolve("manifest"));
+    assertFalse(List.of(SparkTestSession.get().read().parquet(manifest).columns()).contains(ManifestTable.MEMBER));
+
+    JobRun more = render(out, "webdataset", "2,0.5");
+    assertEquals(Main.OK, more.exitCode(), more.err());
+    assertTrue(more.out().contains("wrote 8 images") && more.out().contains("skipped 8 already rendered"),
+        more.out());
+    for (Row m : manifestByKeyAndLevel(out).values()) {
+      boolean sharded = m.getString(m.fieldIndex(ManifestTable.LEVEL)).equals("x0.5");
+      assertEquals(sharded, !m.isNullAt(m.fieldIndex(ManifestTable.MEMBER)), m.toString());
+      assertTrue(Files.exists(Path.of(new org.apache.hadoop.fs.Path(m.getString(m.fieldIndex("path"))).toUri()
+          .getPath())), m.toString());
+    }
+  }
+
+  @Test
   void aRerunAddingALevelWritesShardsOnlyForThatLevel() throws IOException {
     Path out = tmp.resolve("addlevel");
     assertEquals(Main.OK, render(out, "webdataset", "2").exitCode());
@@ -286,6 +314,14 @@ class PyramidLayoutTest {
       out.put(r.getString(0), r.getString(1));
     }
     return out;
+  }
+
+  /** A manifest row's image as the report reads it (PyramidImages), hashed. */
+  private static String readBack(Row m) throws IOException {
+    Object row = m.get(m.fieldIndex(ManifestTable.ROW_INDEX));
+    return HexFormat.of().formatHex(HadoopFiles.sha256().digest(dev.p2g.pyramid.PyramidImages.read(
+        m.getString(m.fieldIndex("path")), m.getString(m.fieldIndex("key")), m.getString(m.fieldIndex(ManifestTable.MEMBER)),
+        (Long) row, new org.apache.hadoop.conf.Configuration(), Long.MAX_VALUE)));
   }
 
   /** The files layout's image of a manifest row, hashed. */
