@@ -128,7 +128,8 @@ final class Driver {
       }
       long t2 = System.nanoTime();
       RenderStage.Result rendered = RenderStage.run(spark, config.fields(), new RenderSettings(config.scales(),
-          config.format(), layout, config.device(), config.renderBatch(), runStarted), config.commitEvery(),
+          config.format(), layout, config.device(), config.renderBatch(), runStarted, config.pyramidLayout(),
+          config.shardSize()), config.commitEvery(),
           conf, errors, progress);
       if (config.command() == JobConfig.Command.RENDER) {
         images = rendered.fields();

@@ -3,6 +3,7 @@ package dev.p2g.job;
 import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.field.FieldCodec;
 import dev.p2g.io.OutputLayout;
+import dev.p2g.pyramid.PyramidLayout;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.Scale;
@@ -25,6 +26,8 @@ public record JobConfig(
     List<Scale> scales,
     DevicePolicy device,
     OutputFormat format,
+    PyramidLayout pyramidLayout,
+    int shardSize,
     long maxPixels,
     double maxErrorFraction,
     AlphaPolicy alpha,
@@ -105,6 +108,7 @@ public record JobConfig(
     }
     return new JobConfig(command, inputs, output, fields, errors, OptionTable.MODEL.get(command, o), scales,
         OptionTable.DEVICE.get(command, o), OptionTable.FORMAT.get(command, o),
+        OptionTable.PYRAMID_LAYOUT.get(command, o), OptionTable.SHARD_SIZE.get(command, o),
         OptionTable.MAX_PIXELS.get(command, o), OptionTable.MAX_ERROR_FRACTION.get(command, o),
         OptionTable.ALPHA.get(command, o), OptionTable.CODEC.get(command, o),
         OptionTable.ORT_THREADS.get(command, o), OptionTable.PARTITIONS.get(command, o),
@@ -133,7 +137,8 @@ public record JobConfig(
 
   /** This configuration with its output paths replaced (the driver qualifies them). */
   JobConfig withPaths(String output, String fields, String errors) {
-    return new JobConfig(command, inputs, output, fields, errors, model, scales, device, format, maxPixels,
+    return new JobConfig(command, inputs, output, fields, errors, model, scales, device, format, pyramidLayout,
+        shardSize, maxPixels,
         maxErrorFraction, alpha, codec, ortThreads, partitions, renderBatch, encodeBatch, commitEvery, tile,
         progressSeconds, report, verifySources, master, sparkConf, inputFormat, table);
   }

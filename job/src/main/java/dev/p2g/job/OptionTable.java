@@ -11,10 +11,13 @@ import dev.p2g.encode.ModelSource;
 import dev.p2g.field.FieldCodec;
 import dev.p2g.field.FieldCodecs;
 import dev.p2g.job.JobConfig.Command;
+import dev.p2g.pyramid.PyramidLayout;
+import dev.p2g.pyramid.ShardSink;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.Scale;
 import dev.p2g.spark.EncodeSettings;
+import dev.p2g.spark.RenderSettings;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -57,6 +60,13 @@ final class OptionTable {
       "where models and renderers run", Option.from(DevicePolicy::parse)).defaults(DevicePolicy.AUTO.cliName());
   static final Option<OutputFormat> FORMAT = Option.one("format", "png|jpg", RENDERING, "pyramid image format",
       Option.from(OutputFormat::parse)).defaults("png");
+  static final Option<PyramidLayout> PYRAMID_LAYOUT = Option.one("pyramid-layout", "files|webdataset|parquet",
+      RENDERING, "pyramid storage: a file per image, WebDataset tar shards, or Parquet files of images",
+      Option.from(PyramidLayout::parse)).defaults(PyramidLayout.FILES.cliName());
+  static final Option<Integer> SHARD_SIZE = Option.one("shard-size", "N", RENDERING,
+      "images per shard of the webdataset and parquet layouts, a shard also closing at about "
+          + (ShardSink.MAX_SHARD_BYTES >> 20) + " MB", Option.positiveInt())
+      .defaults(Integer.toString(RenderSettings.DEFAULT_SHARD_SIZE));
   static final Option<Long> MAX_PIXELS = Option.one("max-pixels", "N", ENCODING,
       "refuse larger images before decoding", Option.longIn(1, Long.MAX_VALUE, "a positive integer"))
       .defaults(Long.toString(ImageDecoder.DEFAULT_MAX_PIXELS));
@@ -120,8 +130,9 @@ final class OptionTable {
       "options from a properties file, the command line winning", Option.text())
       .absentMeans(null, "$" + JobConfig.CONFIG_ENV);
 
-  static final List<Option<?>> OPTIONS = List.of(INPUT, INPUT_FORMAT, IMAGE_COLUMN, KEY_COLUMN, KEEP_COLUMNS, OUTPUT, FIELDS, ERRORS, MODEL, SCALES, DEVICE, FORMAT,
-      MAX_PIXELS, MAX_ERROR_FRACTION, ALPHA, CODEC, ORT_THREADS, PARTITIONS, RENDER_BATCH, ENCODE_BATCH, TILE,
+  static final List<Option<?>> OPTIONS = List.of(INPUT, INPUT_FORMAT, IMAGE_COLUMN, KEY_COLUMN, KEEP_COLUMNS, OUTPUT,
+      FIELDS, ERRORS, MODEL, SCALES, DEVICE, FORMAT, PYRAMID_LAYOUT, SHARD_SIZE, MAX_PIXELS, MAX_ERROR_FRACTION,
+      ALPHA, CODEC, ORT_THREADS, PARTITIONS, RENDER_BATCH, ENCODE_BATCH, TILE,
       VERIFY_SOURCES, COMMIT_EVERY, PROGRESS_EVERY, REPORT, MASTER, CONF, CONFIG);
 
   private static final String SYNOPSIS = String.join("\n",

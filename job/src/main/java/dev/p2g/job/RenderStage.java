@@ -93,12 +93,14 @@ final class RenderStage {
    */
   private static Tiled renderTiled(SparkSession spark, Dataset<Row> tiles, String manifestUri,
       RenderSettings settings, long perChunk, Broadcast<SerializableConfiguration> conf, StageAccumulators counters,
-      ErrorLog errors, java.util.Set<String> devices, java.util.function.LongConsumer found) throws SystemicException {
+      ErrorLog errors, java.util.Set<String> devices, ShardSweep sweep, java.util.function.LongConsumer found)
+      throws SystemicException {
     List<String> imageColumns = List.of("key", "width", "height", "source_uri", "source_sha256", "model_id");
     Dataset<Row> images = tiles.withColumn("file", input_file_name())
         .groupBy(imageColumns.stream().map(functions::col).toArray(Column[]::new))
         .agg(collect_set("file").as("files"), max("reach").as("reach"),
-            max("tile_height").as("max_tile_height"), count(lit(1)).as("tiles"));
+            max("tile_height").as("max_tile_height"), count(lit(1)).as("tiles"),
+            functions.first(FieldTable.ATTRIBUTES).as(FieldTable.ATTRIBUTES)); // a map cannot be a grouping key
     List<String> levels = settings.scales().stream().map(Scale::level).toList();
     if (exists(manifestUri, conf.value().value())) {
       Dataset<Row> done = spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
@@ -146,7 +148,7 @@ final class RenderStage {
                 org.apache.spark.sql.Encoders.row(ManifestTable.SCHEMA))
             .repartition(MANIFEST_FILES) // manifest rows are small: one file a level a chunk
             .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
-        commitChunk(counters, errors, devices);
+        commitChunk(counters, errors, devices, sweep);
       }
     }
     images.unpersist();
@@ -177,6 +179,8 @@ final class RenderStage {
     boolean leftovers = Leftovers.clear(manifestUri, hadoop);
     leftovers |= Leftovers.clear(settings.layout().pyramid(), hadoop); // S3: uploads of large images cut short
     long superseded = compactManifest(spark, manifestUri, conf); // a killed run's, first
+    ShardSweep sweep = new ShardSweep(spark, settings, hadoop);
+    leftovers |= sweep.run() > 0; // a killed run's shards: unfinished, or finished but never recorded
     errors.clear(ErrorRecord.RENDER, new LinkedHashSet<>(settings.scales().stream().map(Scale::level).toList()));
 
     Dataset<Row> fields = spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri);
@@ -205,16 +209,17 @@ final class RenderStage {
                 ManifestTable.SCHEMA, GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
             .repartition(MANIFEST_FILES)
             .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
-        commitChunk(counters, errors, devices);
+        commitChunk(counters, errors, devices, sweep);
         started += rows;
       }
       if (plan.tileRows() > 0) {
         tiled = renderTiled(spark, fields.filter(functions.not(WHOLE)), manifestUri, settings, perChunk,
-            conf, counters, errors, devices, n -> shown.addToTotal(n * levels));
+            conf, counters, errors, devices, sweep, n -> shown.addToTotal(n * levels));
       }
     }
     spark.sparkContext().setJobDescription(null);
     superseded += compactManifest(spark, manifestUri, conf); // re-rendered changed fields supersede their old rows
+    sweep.run(); // shards whose every image was rendered again
 
     Map<String, LevelCounts> perLevel;
     try {
@@ -245,14 +250,15 @@ final class RenderStage {
 
   /**
    * A chunk has committed: its failures go to errors/, its tasks' devices (one entry a task) into
-   * the stage's set, and the driver forgets both.
+   * the stage's set, and the driver forgets both; shards its failed task attempts left are removed.
    */
-  private static void commitChunk(StageAccumulators counters, ErrorLog errors, java.util.Set<String> devices)
-      throws SystemicException {
+  private static void commitChunk(StageAccumulators counters, ErrorLog errors, java.util.Set<String> devices,
+      ShardSweep sweep) throws SystemicException {
     errors.append(counters.errors().value());
     counters.errors().reset();
     devices.addAll(counters.devices().value());
     counters.devices().reset();
+    sweep.run();
   }
 
   /**
@@ -324,6 +330,8 @@ final class RenderStage {
   /**
    * Pyramid files named only by superseded manifest rows (an image rendered again in another
    * format): removed before their rows, so a run killed in between finds them again next time.
+   * A shard (a row with a member or a row index) holds other images too: ShardSweep removes it
+   * once no row names it.
    */
   private static void removeOrphanedImages(SparkSession spark, String manifestUri,
       Broadcast<SerializableConfiguration> conf) throws SystemicException {
@@ -335,7 +343,8 @@ final class RenderStage {
     Dataset<Row> orphans = spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
         .withColumn("latest_path", max_by(col("path"), col(ManifestTable.RENDERED_AT)).over(group))
         .withColumn("latest_at", max(col(ManifestTable.RENDERED_AT)).over(group))
-        .filter(col(ManifestTable.RENDERED_AT).lt(col("latest_at")).and(col("path").notEqual(col("latest_path"))))
+        .filter(col(ManifestTable.RENDERED_AT).lt(col("latest_at")).and(col("path").notEqual(col("latest_path")))
+            .and(col(ManifestTable.MEMBER).isNull()).and(col(ManifestTable.ROW_INDEX).isNull()))
         .select("path").distinct();
     try {
       orphans.foreachPartition(new DeleteFiles(conf));

@@ -64,6 +64,9 @@ class PackedInputTest {
     assertEquals("list.duplicate-name", errors.get("train/shard-000/s0001.png").getAs("error_class"));
     assertEquals(written.size(), manifestRows(out), "every image rendered at x2");
     assertTrue(Files.exists(out.resolve("pyramid/x2/train/shard-001/s0002.png")));
+    try (Stream<Path> pyramid = Files.walk(out.resolve("pyramid"))) {
+      assertEquals(List.of(), pyramid.filter(p -> p.toString().endsWith(".crc")).toList(), "no checksum files");
+    }
 
     JobRun again = JobRun.of("run", "--input-format", "webdataset", "--input", shards.toString(), "--output",
         out.toString(), "--scales", "2");
@@ -113,6 +116,12 @@ class PackedInputTest {
     assertTrue(bad.<String>getAs("message").contains("has no column 'image'"), bad.toString());
     assertEquals(3, errors.size(), errors.toString());
     assertEquals(samples.size(), manifestRows(out));
+    for (Row m : SparkTestSession.get().read().schema(ManifestTable.SCHEMA)
+        .parquet(out.resolve("manifest").toString()).collectAsList()) {
+      String key = m.getAs("key");
+      assertEquals(fields.get(key).getJavaMap(fields.get(key).fieldIndex(FieldTable.ATTRIBUTES)),
+          m.getJavaMap(m.fieldIndex(FieldTable.ATTRIBUTES)), key + ": the manifest carries the kept label too");
+    }
 
     JobRun again = JobRun.of("run", "--input-format", "parquet", "--input", table.toString(), "--output",
         out.toString(), "--scales", "2");

@@ -114,7 +114,7 @@ class ResumeTest {
     ImageIO.write(img, "png", png.toFile());
   }
 
-  private static Map<String, FileTime> modificationTimes(Path dir) throws IOException {
+  static Map<String, FileTime> modificationTimes(Path dir) throws IOException {
     Map<String, FileTime> times = new TreeMap<>();
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {

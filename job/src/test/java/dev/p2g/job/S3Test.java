@@ -21,10 +21,15 @@ import org.junit.jupiter.api.Test;
  * The job on a real S3 server (S3Proxy on loopback, an in-memory store) through hadoop-aws:
  * listing, fields, pyramid, manifest and errors all on s3a://, the keys given as Spark/Hadoop
  * settings the way users give them; and the secret key appears nowhere in what the job prints,
- * logs or writes.
+ * logs or writes. And the sharded pyramid layouts there: shards are renamed (copied) out of
+ * _tmp/ into their level folder, nothing is left in _tmp/, and every manifest row names a shard
+ * holding its image, read back with Python's tarfile or Spark's Parquet reader.
  */
 class S3Test {
   private static S3Store s3;
+
+  @org.junit.jupiter.api.io.TempDir
+  static java.nio.file.Path tmp;
 
   @BeforeAll
   static void startS3() throws Exception {
@@ -115,5 +120,71 @@ class S3Test {
       assertEquals(PackedInputTest.sha256(PackedInputTest.SAMPLES.resolve(e.getValue())),
           fields.get(e.getKey()).getAs("source_sha256"), e.getKey());
     }
+  }
+
+  @Test
+  void webdatasetShardsOnS3() throws Exception {
+    List<Row> manifest = runInLayout("/wds", "webdataset");
+    java.util.Set<String> shards = new java.util.HashSet<>();
+    manifest.forEach(m -> shards.add(m.getString(m.fieldIndex("path"))));
+    List<java.nio.file.Path> local = new ArrayList<>();
+    for (String shard : shards) {
+      java.nio.file.Path copy = tmp.resolve(new org.apache.hadoop.fs.Path(shard).getName());
+      s3.fs().copyToLocalFile(new org.apache.hadoop.fs.Path(shard), new org.apache.hadoop.fs.Path(copy.toString()));
+      local.add(copy);
+    }
+    java.util.Set<String> members = new java.util.HashSet<>();
+    for (com.fasterxml.jackson.databind.JsonNode shard : PyramidLayoutTest.readTars(local)) {
+      String name = java.nio.file.Path.of(shard.get("path").asText()).getFileName().toString();
+      shard.get("members").forEach(m -> members.add(name + "/" + m.get("name").asText()));
+    }
+    assertEquals(2 * manifest.size(), members.size(), "an image and its .json per image");
+    for (Row m : manifest) {
+      String name = new org.apache.hadoop.fs.Path(m.getString(m.fieldIndex("path"))).getName();
+      assertTrue(members.contains(name + "/" + m.getString(m.fieldIndex(ManifestTable.MEMBER))), m.toString());
+    }
+  }
+
+  @Test
+  void parquetShardsOnS3() throws Exception {
+    List<Row> manifest = runInLayout("/parquet", "parquet");
+    java.util.Set<String> stored = new java.util.HashSet<>();
+    for (Row r : SparkTestSession.get().read().parquet(s3.uri("/parquet/pyramid/x2"))
+        .selectExpr("key", "_metadata.file_name as file", "_metadata.row_index as row_index").collectAsList()) {
+      stored.add(r.getString(0) + " " + r.getString(1) + "#" + r.getLong(2));
+    }
+    assertEquals(manifest.size(), stored.size());
+    for (Row m : manifest) {
+      assertTrue(stored.contains(m.getString(m.fieldIndex("key")) + " "
+          + new org.apache.hadoop.fs.Path(m.getString(m.fieldIndex("path"))).getName() + "#"
+          + m.getLong(m.fieldIndex(ManifestTable.ROW_INDEX))), m.toString());
+    }
+  }
+
+  /** Runs the job on S3 in a layout; its manifest rows, each naming a shard under pyramid/x2/. */
+  private static List<Row> runInLayout(String out, String layout) throws Exception {
+    long images = StoreFiles.uploadSamples(s3.fs(), s3.uri(out + "-in"));
+    List<String> args = new ArrayList<>(List.of("run", "--input", s3.uri(out + "-in"), "--output", s3.uri(out),
+        "--scales", "2", "--pyramid-layout", layout, "--shard-size", "3", "--report", "off"));
+    args.addAll(s3.conf());
+    JobRun run = JobRun.of(args.toArray(String[]::new));
+    assertEquals(Main.OK, run.exitCode(), run.err());
+    FileSystem fs = s3.fs();
+    assertFalse(fs.exists(new org.apache.hadoop.fs.Path(out + "/pyramid/x2/_tmp"))
+        && fs.listFiles(new org.apache.hadoop.fs.Path(out + "/pyramid/x2/_tmp"), true).hasNext(),
+        "no unfinished shard is left");
+    List<Row> manifest = SparkTestSession.get().read().schema(ManifestTable.SCHEMA)
+        .parquet(s3.uri(out + "/manifest")).collectAsList();
+    assertEquals(images, manifest.size());
+    java.util.Set<String> named = new java.util.HashSet<>();
+    for (Row m : manifest) {
+      String path = m.getString(m.fieldIndex("path"));
+      assertTrue(path.startsWith(s3.uri(out + "/pyramid/x2/part-")), path);
+      named.add(new org.apache.hadoop.fs.Path(path).getName());
+    }
+    String extension = layout.equals("parquet") ? ".parquet" : ".tar";
+    assertEquals(named.size(), StoreFiles.count(fs, out + "/pyramid/x2", extension),
+        "every shard stored is named by the manifest");
+    return manifest;
   }
 }

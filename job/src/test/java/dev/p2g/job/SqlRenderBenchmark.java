@@ -31,15 +31,8 @@ public final class SqlRenderBenchmark {
     int copies = args.length > 0 ? Integer.parseInt(args[0]) : 40;
     String scale = args.length > 1 ? args[1] : "2";
     Path work = Files.createTempDirectory("p2g-sqlbench");
-    SparkSession spark = SparkSession.builder().master("local[2]").appName("p2g-sqlbench")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
-    quiet("encode", "--input", "sample-data/images", "--fields", work.resolve("fields").toString(), "--device",
-        "cpu");
-    Dataset<Row> fields = spark.read().parquet(work.resolve("fields").toString());
-    String many = work.resolve("fields-many").toString();
-    fields.crossJoin(spark.range(copies).withColumnRenamed("id", "copy"))
-        .withColumn("key", concat(lit("copy"), col("copy").cast("string"), lit("/"), col("key")))
-        .drop("copy").repartition(4).write().mode(SaveMode.Overwrite).parquet(many);
+    SparkSession spark = session("p2g-sqlbench");
+    String many = copiedFields(spark, work, copies);
     long n = spark.read().parquet(many).count();
     P2gFunctions.register(spark);
     double bestJob = Double.MAX_VALUE;
@@ -64,7 +57,28 @@ public final class SqlRenderBenchmark {
     spark.stop();
   }
 
-  private static void quiet(String... args) {
+  /** The local[2] session the benchmarks of the job run in. */
+  static SparkSession session(String name) {
+    return SparkSession.builder().master("local[2]").appName(name)
+        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+  }
+
+  /**
+   * The samples encoded once on the CPU, their fields copied to copies rows each under new keys
+   * (copyN/KEY), in 4 files; the copies' fields folder.
+   */
+  static String copiedFields(SparkSession spark, Path work, int copies) {
+    quiet("encode", "--input", "sample-data/images", "--fields", work.resolve("fields").toString(), "--device",
+        "cpu");
+    Dataset<Row> fields = spark.read().parquet(work.resolve("fields").toString());
+    String many = work.resolve("fields-many").toString();
+    fields.crossJoin(spark.range(copies).withColumnRenamed("id", "copy"))
+        .withColumn("key", concat(lit("copy"), col("copy").cast("string"), lit("/"), col("key")))
+        .drop("copy").repartition(4).write().mode(SaveMode.Overwrite).parquet(many);
+    return many;
+  }
+
+  static void quiet(String... args) {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     int code = Main.run(args, new PrintStream(sink), System.err);
     if (code != Main.OK) {

@@ -72,7 +72,11 @@ class TaskRetryTest {
     }
   }
 
-  /** Kills the first attempt of the first task of the jobs whose description starts with prefix, once ready holds. */
+  /**
+   * Kills the first attempt of the first task of the jobs whose description starts with prefix,
+   * once ready holds: of the result stage (which writes the table), or with mapStage of the
+   * stage before its shuffle (which renders).
+   */
   static final class KillOnce extends SparkListener {
     final String prefix;
     final List<String> ends = new CopyOnWriteArrayList<>();
@@ -82,11 +86,17 @@ class TaskRetryTest {
     private volatile long target = -1;
     private volatile int targetIndex = -1;
     private volatile int targetStage = -1;
+    private final boolean mapStage;
 
     KillOnce(SparkContext sc, String prefix, java.util.function.BooleanSupplier ready) {
+      this(sc, prefix, ready, false);
+    }
+
+    KillOnce(SparkContext sc, String prefix, java.util.function.BooleanSupplier ready, boolean mapStage) {
       this.sc = sc;
       this.prefix = prefix;
       this.ready = ready;
+      this.mapStage = mapStage;
     }
 
     @Override
@@ -94,7 +104,7 @@ class TaskRetryTest {
       String description = job.properties() == null ? null : job.properties().getProperty("spark.job.description");
       if (description != null && description.startsWith(prefix) && target < 0) {
         // the result stage, which writes; with adaptive execution the shuffle before it is a job of its own
-        job.stageInfos().foreach(s -> s.shuffleDepId().isEmpty() ? stages.add(s.stageId()) : false);
+        job.stageInfos().foreach(s -> s.shuffleDepId().isEmpty() != mapStage ? stages.add(s.stageId()) : false);
       }
     }
 

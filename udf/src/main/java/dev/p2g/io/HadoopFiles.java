@@ -58,6 +58,13 @@ public final class HadoopFiles {
     return fs.create(path, true, BUFFER);
   }
 
+  /** Removes the hidden checksum file a local file system keeps beside path, if any (see create). */
+  public static void dropChecksum(Path path, Configuration conf) throws IOException {
+    if (path.getFileSystem(conf) instanceof ChecksumFileSystem checksummed) {
+      checksummed.getRawFileSystem().delete(checksummed.getChecksumFile(path), false);
+    }
+  }
+
   public static String sha256Hex(byte[] bytes) {
     return HexFormat.of().formatHex(sha256().digest(bytes));
   }

@@ -15,6 +15,10 @@ public final class ManifestTable {
    * again at a level (its field or the format changed), the row with the latest time counts.
    */
   public static final String RENDERED_AT = "rendered_at";
+  /** The tar member of the image in the shard at path (webdataset layout); null otherwise. */
+  public static final String MEMBER = "member";
+  /** The row of the image in the Parquet file at path, from 0 in file order (parquet layout); null otherwise. */
+  public static final String ROW_INDEX = "row_index";
 
   public static final StructType SCHEMA = new StructType(new StructField[] {
       DataTypes.createStructField("key", DataTypes.StringType, false),
@@ -32,6 +36,11 @@ public final class ManifestTable {
       DataTypes.createStructField("model_id", DataTypes.StringType, false),
       DataTypes.createStructField(RENDERED_AT, DataTypes.TimestampType, false),
       DataTypes.createStructField(LEVEL, DataTypes.StringType, false),
+      // added with the sharded layouts: nullable and last, so tables written before them still read
+      DataTypes.createStructField(MEMBER, DataTypes.StringType, true),
+      DataTypes.createStructField(ROW_INDEX, DataTypes.LongType, true),
+      // what the image carries from its source table (--keep-columns); null otherwise
+      DataTypes.createStructField(FieldTable.ATTRIBUTES, FieldTable.ATTRIBUTES_TYPE, true),
   });
 
   private ManifestTable() {}

@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -54,12 +55,13 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
     counters.devices().add(renderer.device());
     LevelWriter writer = new LevelWriter(settings, conf.value().value(), renderer.device(), counters);
     int batch = settings.batch() > 0 ? settings.batch() : renderer.preferredBatch();
-    return new LazyFlatMap<>(new Batches<>(input, batch, MAX_BATCH_OUTPUT_PIXELS, this::outputPixels), rows -> {
-      long started = System.nanoTime();
-      List<Row> out = renderBatch(renderer, writer, rows);
-      counters.busyNanos().add(System.nanoTime() - started);
-      return out;
-    });
+    return new OnExhausted<>(new LazyFlatMap<>(new Batches<>(input, batch, MAX_BATCH_OUTPUT_PIXELS,
+        this::outputPixels), rows -> {
+          long started = System.nanoTime();
+          List<Row> out = renderBatch(renderer, writer, rows);
+          counters.busyNanos().add(System.nanoTime() - started);
+          return out;
+        }), writer::finish);
   }
 
   /** The largest output or sample grid of a field row, to bound what a batch holds at once. */
@@ -79,6 +81,7 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
 
   List<Row> renderBatch(Renderer renderer, LevelWriter writer, List<Row> rows) {
     List<FieldRecord> records = new ArrayList<>(rows.size());
+    List<Map<String, String>> attributes = new ArrayList<>(rows.size());
     List<GaussianField> fields = new ArrayList<>(rows.size());
     List<Set<String>> done = new ArrayList<>(rows.size());
     for (Row row : rows) {
@@ -86,6 +89,7 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
         FieldRecord record = FieldTable.fromRow(row);
         fields.add(record.decodeField());
         records.add(record);
+        attributes.add(ManifestRecord.attributes(row));
         int at = row.fieldIndex(DONE);
         done.add(row.isNullAt(at) ? Set.of() : Set.copyOf(row.<String>getList(at)));
       } catch (RuntimeException e) {
@@ -100,12 +104,14 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
     for (Scale scale : settings.scales()) {
       List<FieldRecord> todo = new ArrayList<>(records.size());
       List<GaussianField> todoFields = new ArrayList<>(records.size());
+      List<Map<String, String>> todoAttributes = new ArrayList<>(records.size());
       for (int i = 0; i < records.size(); i++) {
         if (done.get(i).contains(scale.level())) {
           counters.skipped().add(1);
         } else {
           todo.add(records.get(i));
           todoFields.add(fields.get(i));
+          todoAttributes.add(attributes.get(i));
         }
       }
       List<BufferedImage> images = null;
@@ -124,7 +130,7 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
       for (int i = 0; i < todo.size(); i++) {
         FieldRecord record = todo.get(i);
         LevelWriter.Image image = new LevelWriter.Image(record.key(), record.sourceUri(), record.sourceSha256(),
-            record.modelId());
+            record.modelId(), todoAttributes.get(i));
         BufferedImage pixels;
         double renderMs;
         try {

@@ -40,7 +40,8 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
       .add("source_sha256", DataTypes.StringType, false)
       .add("model_id", DataTypes.StringType, false)
       .add("done", DataTypes.createArrayType(DataTypes.StringType), true)
-      .add("tiles", DataTypes.LongType, false);
+      .add("tiles", DataTypes.LongType, false)
+      .add(FieldTable.ATTRIBUTES, FieldTable.ATTRIBUTES_TYPE, true);
 
   private final RenderSettings settings;
   private final Broadcast<SerializableConfiguration> conf;
@@ -59,12 +60,12 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
     Renderer renderer = TaskRenderers.open(settings.device());
     LevelWriter writer = new LevelWriter(settings, hadoop, renderer.device(), counters);
     counters.devices().add(renderer.device());
-    return new LazyFlatMap<>(input, row -> {
+    return new OnExhausted<>(new LazyFlatMap<>(input, row -> {
       long started = System.nanoTime();
       List<Row> out = renderImage(renderer, hadoop, writer, TiledImage.fromRow(row));
       counters.busyNanos().add(System.nanoTime() - started);
       return out;
-    });
+    }), writer::finish);
   }
 
   /** An input row (INPUT), read by name. */
@@ -72,7 +73,7 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
       int maxTileHeight, List<String> done, long tiles) {
     static TiledImage fromRow(Row r) {
       return new TiledImage(new LevelWriter.Image(r.getAs("key"), r.getAs("source_uri"), r.getAs("source_sha256"),
-          r.getAs("model_id")), r.getList(r.fieldIndex("files")), r.<Integer>getAs("width"),
+          r.getAs("model_id"), ManifestRecord.attributes(r)), r.getList(r.fieldIndex("files")), r.<Integer>getAs("width"),
           r.<Integer>getAs("height"), r.<Double>getAs("reach"), r.<Integer>getAs("max_tile_height"),
           r.isNullAt(r.fieldIndex("done")) ? List.of() : r.getList(r.fieldIndex("done")), r.<Long>getAs("tiles"));
     }

@@ -13,6 +13,7 @@ import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Resample;
 import dev.p2g.render.ResampleFilter;
 import dev.p2g.spark.FieldTable;
+import dev.p2g.pyramid.PyramidImages;
 import dev.p2g.spark.ManifestRecord;
 import dev.p2g.spark.ManifestTable;
 import java.awt.Graphics2D;
@@ -115,7 +116,7 @@ final class ContactSheet {
       String note = sourceNote;
       try {
         BufferedImage rendered = ImageIO.read(new ByteArrayInputStream(
-            HadoopFiles.read(r.path(), hadoop, MAX_FILE_BYTES)));
+            PyramidImages.read(r.path(), r.key(), r.member(), r.rowIndex(), hadoop, MAX_FILE_BYTES)));
         ours = dataUri(copy(rendered, x, y, w, h));
       } catch (IOException | RuntimeException e) {
         note = "pyramid file not readable: " + e.getMessage();
