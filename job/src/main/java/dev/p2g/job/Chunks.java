@@ -67,6 +67,9 @@ final class Chunks {
    * go to one partition, in position order: a task then reads each container once, forward.
    */
   static Dataset<Row> byContainer(Dataset<Row> work, int partitions) {
+    if (!java.util.Arrays.asList(work.columns()).contains("container")) { // work that is not images
+      return work.repartition(partitions, col("key"));
+    }
     return work.repartition(partitions, functions.coalesce(col("container"), col("key")))
         .sortWithinPartitions(col("container"), col("position"));
   }
