@@ -33,6 +33,8 @@ import org.apache.spark.util.SerializableConfiguration;
 final class Driver {
   private final SparkSession spark;
   private JobConfig config;
+  /** The model encode uses, once resolved (modelUri()). */
+  private String modelUri;
   private final PrintStream out;
   private final Configuration hadoop;
 
@@ -96,7 +98,7 @@ final class Driver {
       images = listing.imageCount() + listing.refusedCount();
       facts.listedImages = images;
       EncodeSettings settings = new EncodeSettings(
-          new ModelRef(config.model(), model.id(), device, config.ortThreads()),
+          new ModelRef(modelUri(), model.id(), device, config.ortThreads()),
           config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec(), config.device(), config.tile(),
           config.encodeBatch(), runStarted, config.table());
       long t1 = System.nanoTime();
@@ -240,9 +242,31 @@ final class Driver {
     return ModelRef.CPU;
   }
 
+  /**
+   * The model this run encodes with: --model, or the built-in one --model-precision chooses. Auto
+   * takes the int8 model where encoding runs on CPUs: --device cpu, or --device auto in local mode
+   * without a usable GPU or on a cluster whose executors have none.
+   */
+  private String modelUri() {
+    if (modelUri != null) {
+      return modelUri;
+    }
+    modelUri = config.modelPrecision().model(config.model(), () -> switch (config.device()) {
+      case CPU -> true;
+      case CUDA -> false;
+      case AUTO -> {
+        SparkConf conf = spark.sparkContext().getConf();
+        yield SparkMasters.isLocal(conf.get("spark.master", "local"))
+            ? Devices.localCudaProblem(true).isPresent()
+            : conf.getDouble("spark.executor.resource.gpu.amount", 0) <= 0;
+      }
+    });
+    return modelUri;
+  }
+
   private ModelInfo inspectModel(String device) throws SystemicException {
     try {
-      return OnnxSessions.inspect(config.model(), device, config.ortThreads(), hadoop);
+      return OnnxSessions.inspect(modelUri(), device, config.ortThreads(), hadoop);
     } catch (ModelLoadException e) {
       throw new SystemicException(e.getMessage(), e);
     }

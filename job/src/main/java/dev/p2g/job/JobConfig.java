@@ -44,7 +44,8 @@ public record JobConfig(
     String master,
     Map<String, String> sparkConf,
     InputFormat inputFormat,
-    TableImages table) {
+    TableImages table,
+    ModelPrecision modelPrecision) {
 
   /** The three commands of DESIGN.md. */
   public enum Command { RUN, ENCODE, RENDER }
@@ -116,7 +117,18 @@ public record JobConfig(
         OptionTable.COMMIT_EVERY.get(command, o), OptionTable.TILE.get(command, o),
         OptionTable.PROGRESS_EVERY.get(command, o), OptionTable.REPORT.get(command, o),
         OptionTable.VERIFY_SOURCES.get(command, o), OptionTable.MASTER.get(command, o),
-        OptionTable.CONF.get(command, o), inputFormat, table(inputFormat, command, o));
+        OptionTable.CONF.get(command, o), inputFormat, table(inputFormat, command, o),
+        modelPrecision(command, o));
+  }
+
+  /** --model-precision chooses between the built-in models: with --model, only auto (the model as given). */
+  private static ModelPrecision modelPrecision(Command command, Map<String, List<String>> o) throws UsageException {
+    ModelPrecision precision = OptionTable.MODEL_PRECISION.get(command, o);
+    if (precision != ModelPrecision.AUTO && o.containsKey(OptionTable.MODEL.name())) {
+      throw new UsageException("--model-precision " + precision.cliName() + " chooses a built-in model; --model "
+          + "names one already (model/quantize_int8.py makes an int8 variant of a model)");
+    }
+    return precision;
   }
 
   /** Where Parquet input tables hold their images; null for other inputs, which take no column options. */
@@ -140,7 +152,7 @@ public record JobConfig(
     return new JobConfig(command, inputs, output, fields, errors, model, scales, device, format, pyramidLayout,
         shardSize, maxPixels,
         maxErrorFraction, alpha, codec, ortThreads, partitions, renderBatch, encodeBatch, commitEvery, tile,
-        progressSeconds, report, verifySources, master, sparkConf, inputFormat, table);
+        progressSeconds, report, verifySources, master, sparkConf, inputFormat, table, modelPrecision);
   }
 
   private static String siblingOf(String uri, String name) {

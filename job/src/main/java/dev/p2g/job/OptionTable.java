@@ -56,6 +56,10 @@ final class OptionTable {
   static final Option<List<Scale>> SCALES = Option.repeated("scales", "LIST", RENDERING,
       "comma-separated scales: 2, 2.5, 0.5, 2x3 (x then y)", OptionTable::scales)
       .defaults("2,3,4").requiredBy(RENDER);
+  static final Option<ModelPrecision> MODEL_PRECISION = Option.one("model-precision", "auto|fp32|int8", ENCODING,
+      "which built-in model encodes: the float one, or its int8 variant (faster on CPUs); auto is fp32 until"
+          + " the int8 model meets its bars (docs/benchmarks.md)", Option.from(ModelPrecision::parse))
+      .defaults(ModelPrecision.AUTO.cliName());
   static final Option<DevicePolicy> DEVICE = Option.one("device", "auto|cpu|cuda", ALL,
       "where models and renderers run", Option.from(DevicePolicy::parse)).defaults(DevicePolicy.AUTO.cliName());
   static final Option<OutputFormat> FORMAT = Option.one("format", "png|jpg", RENDERING, "pyramid image format",
@@ -131,7 +135,7 @@ final class OptionTable {
       .absentMeans(null, "$" + JobConfig.CONFIG_ENV);
 
   static final List<Option<?>> OPTIONS = List.of(INPUT, INPUT_FORMAT, IMAGE_COLUMN, KEY_COLUMN, KEEP_COLUMNS, OUTPUT,
-      FIELDS, ERRORS, MODEL, SCALES, DEVICE, FORMAT, PYRAMID_LAYOUT, SHARD_SIZE, MAX_PIXELS, MAX_ERROR_FRACTION,
+      FIELDS, ERRORS, MODEL, MODEL_PRECISION, SCALES, DEVICE, FORMAT, PYRAMID_LAYOUT, SHARD_SIZE, MAX_PIXELS, MAX_ERROR_FRACTION,
       ALPHA, CODEC, ORT_THREADS, PARTITIONS, RENDER_BATCH, ENCODE_BATCH, TILE,
       VERIFY_SOURCES, COMMIT_EVERY, PROGRESS_EVERY, REPORT, MASTER, CONF, CONFIG);
 

@@ -47,14 +47,14 @@ class SqlFunctionsTest {
     }
     out = tmp.resolve("out");
     JobRun run = JobRun.of("run", "--input", SAMPLES.toString(), "--output", out.toString(),
-        "--scales", String.join(",", SCALES), "--device", "cpu");
+        "--scales", String.join(",", SCALES), "--device", "cpu", "--model-precision", "fp32"); // as p2g_encode
     assertEquals(Main.OK, run.exitCode(), run.err());
     jpg = tmp.resolve("jpg");
     JobRun render = JobRun.of("render", "--fields", out.resolve("fields").toString(), "--output", jpg.toString(),
         "--scales", "2", "--format", "jpg", "--device", "cpu");
     assertEquals(Main.OK, render.exitCode(), render.err());
     JobRun tiled = JobRun.of("encode", "--input", SAMPLES.resolve("grey-weave.png").toString(), "--fields",
-        tmp.resolve("tiled/fields").toString(), "--tile", "128", "--device", "cpu");
+        tmp.resolve("tiled/fields").toString(), "--tile", "128", "--device", "cpu", "--model-precision", "fp32");
     assertEquals(Main.OK, tiled.exitCode(), tiled.err());
     P2gFunctions.register(spark());
     spark().read().parquet(out.resolve("fields").toString()).createOrReplaceTempView("fields");

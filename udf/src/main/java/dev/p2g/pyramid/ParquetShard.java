@@ -49,11 +49,13 @@ final class ParquetShard implements Shard {
     // images are PNG or JPEG already: compressing them again costs time and gains nothing; each is
     // unique, so a dictionary of them is built only to be dropped, and min/max statistics of image
     // bytes help no reader (the key's statistics stay: they let a reader find one key's row)
-    this.writer = ExampleParquetWriter.builder(path).withConf(hadoop).withType(SCHEMA)
+    // (statistics by configuration key: the builder's per-column methods are not in Spark 3.5's Parquet 1.13)
+    Configuration conf = new Configuration(hadoop);
+    conf.setBoolean("parquet.column.statistics.enabled#" + IMAGE, false);
+    conf.setBoolean("parquet.size.statistics.enabled#" + IMAGE, false);
+    this.writer = ExampleParquetWriter.builder(path).withConf(conf).withType(SCHEMA)
         .withCompressionCodec(CompressionCodecName.UNCOMPRESSED)
         .withDictionaryEncoding(IMAGE, false)
-        .withStatisticsEnabled(IMAGE, false)
-        .withSizeStatisticsEnabled(IMAGE, false)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withExtraMetaData(Map.of(LEVEL_KEY, level))
         .build();

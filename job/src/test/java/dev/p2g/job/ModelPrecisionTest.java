@@ -1,0 +1,84 @@
+package dev.p2g.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.p2g.field.FieldRecord;
+import dev.p2g.io.HadoopFiles;
+import dev.p2g.render.CpuRenderer;
+import dev.p2g.render.Scale;
+import dev.p2g.spark.FieldTable;
+import java.awt.image.DataBufferByte;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job on the samples end to end with each built-in model (--model-precision): fp32 and auto
+ * (ModelPrecision.INT8_BY_DEFAULT is off) encode with sample-data/model/default.onnx, int8 with
+ * default-int8.onnx; every image is encoded and rendered; the int8 fields of the photos render
+ * within 50 dB of the float ones, and of every sample (the synthetic test card is the worst,
+ * 33 dB) within 30 dB. Their validation loss is in docs/benchmarks.md.
+ */
+class ModelPrecisionTest {
+  private static final Path SAMPLES = Path.of("../sample-data/images");
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void eachPrecisionRunsTheSamplesEndToEnd() throws Exception {
+    String fp32Id = HadoopFiles.sha256Hex(Files.readAllBytes(Path.of("../sample-data/model/default.onnx")));
+    String int8Id = HadoopFiles.sha256Hex(Files.readAllBytes(Path.of("../sample-data/model/default-int8.onnx")));
+    Map<String, Map<String, FieldRecord>> fields = new HashMap<>();
+    for (String precision : new String[] {"fp32", "int8", "auto"}) {
+      Path out = tmp.resolve(precision);
+      JobRun run = JobRun.of("run", "--input", SAMPLES.toString(), "--output", out.toString(), "--scales", "2",
+          "--model-precision", precision, "--progress-every", "0");
+      assertEquals(Main.OK, run.exitCode(), run.err());
+      assertTrue(run.out().contains(precision.equals("int8") ? "model p2g-dgp-v1-int8 (" : "model p2g-dgp-v1 ("),
+          run.out());
+      Map<String, FieldRecord> byKey = new HashMap<>();
+      for (Row r : SparkTestSession.get().read().schema(FieldTable.SCHEMA).parquet(out.resolve("fields").toString())
+          .collectAsList()) {
+        FieldRecord f = FieldTable.fromRow(r);
+        assertEquals(precision.equals("int8") ? int8Id : fp32Id, f.modelId(), precision + ": " + f.key());
+        byKey.put(f.key(), f);
+      }
+      assertEquals(8, byKey.size(), precision + ": every sample encoded");
+      try (java.util.stream.Stream<Path> pngs = Files.walk(out.resolve("pyramid/x2"))) {
+        assertEquals(8, pngs.filter(p -> p.toString().endsWith(".png")).count(), precision + ": every sample rendered");
+      }
+      fields.put(precision, byKey);
+    }
+    CpuRenderer renderer = new CpuRenderer();
+    for (String key : fields.get("fp32").keySet()) {
+      byte[] a = pixels(renderer, fields.get("fp32").get(key));
+      byte[] b = pixels(renderer, fields.get("int8").get(key));
+      double se = 0;
+      for (int i = 0; i < a.length; i++) {
+        int d = (a[i] & 0xff) - (b[i] & 0xff);
+        se += d * d;
+      }
+      double psnr = 10 * Math.log10(255.0 * 255.0 / Math.max(se / a.length, 1e-12));
+      System.out.printf("%s: int8 against fp32 at x2, %.1f dB%n", key, psnr);
+      assertTrue(psnr >= (key.equals("test-card.png") ? 30 : 50), key + ": " + psnr + " dB");
+    }
+  }
+
+  @Test
+  void aPrecisionWithAModelOfOnesOwnIsAUsageError() {
+    JobRun run = JobRun.of("encode", "--input", SAMPLES.toString(), "--fields", tmp.resolve("f").toString(),
+        "--model", "../sample-data/model/default.onnx", "--model-precision", "int8");
+    assertEquals(Main.USAGE, run.exitCode());
+    assertTrue(run.err().contains("--model-precision int8 chooses a built-in model"), run.err());
+  }
+
+  private static byte[] pixels(CpuRenderer renderer, FieldRecord f) {
+    return ((DataBufferByte) renderer.renderRgb8(f.decodeField(), Scale.of(2)).getRaster().getDataBuffer()).getData();
+  }
+}

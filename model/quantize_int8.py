@@ -1,0 +1,196 @@
+"""An int8 variant of the default model for CPUs (issue 21, item 2): QDQ ONNX made here, with
+Debian's python3-onnx and python3-torch only (ONNX Runtime's own quantiser is not packaged).
+
+The feature convolutions (head_in, the residual body and the three heads: nearly all of the
+multiply-adds) get int8 weights, per output channel and symmetric, and uint8 activations, per
+tensor and asymmetric, from ranges calibrated on training crops; their biases are int32 at the
+input scale times the weight scale, as ONNX Runtime's QLinearConv wants them. Every such
+convolution is DequantizeLinear -> Conv -> QuantizeLinear, the pattern ONNX Runtime fuses into
+one integer convolution. The colour path (prefilter, upsample, border correction: depthwise,
+cheap, and what carries the colours) stays float.
+
+    /usr/bin/python3 model/quantize_int8.py [--crops N] [--out sample-data/model/default-int8.onnx]
+
+The int8 model's field is checked against the float one by model/evaluate.py --int8 (PyTorch
+with the same quantisation simulated) and in Java (ModelPrecisionTest).
+"""
+
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import onnx
+import torch
+from onnx import helper, numpy_helper, TensorProto
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import p2g_data  # noqa: E402
+from gpu_model_check import rebuild  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FLOAT_MODEL = os.path.join(ROOT, "sample-data", "model", "default.onnx")
+QUANTISED = ("head_in", "body.", "to_shape")
+CROP = 96
+SEED = 21
+
+
+def quantised(module_name):
+    return module_name.startswith(QUANTISED)
+
+
+def calibration_crops(count):
+    """LR crops of training pictures (never validation ones), bicubic-degraded x2 as in training."""
+    train, _ = p2g_data.split()
+    rng = np.random.default_rng(SEED)
+    crops = []
+    for i in range(count):
+        _, path = train[i % len(train)]
+        img = p2g_data.load(path)
+        h, w, _ = img.shape
+        lr = p2g_data.degrade(img, w // 2, h // 2)
+        y = int(rng.integers(0, lr.shape[0] - CROP))
+        x = int(rng.integers(0, lr.shape[1] - CROP))
+        crops.append(torch.from_numpy(lr[y:y + CROP, x:x + CROP].copy()).permute(2, 0, 1).float() / 255.0)
+    return torch.stack(crops)
+
+
+def ranges(model, images, quantile, margin):
+    """{conv name: (input low, input high, output low, output high)} over the images: the
+    quantile and 1 - quantile of a sample of each tensor's values (min and max for quantile 0),
+    so that a rare outlier does not coarsen every other value's step."""
+    samples = {}
+
+    def hook(name):
+        def record(_module, inputs, output):
+            x, y = inputs[0].detach().flatten(), output.detach().flatten()
+            step = max(1, x.numel() // 200000)
+            ins, outs = samples.setdefault(name, ([], []))
+            ins.append(x[::step].numpy().copy())
+            outs.append(y[::max(1, y.numel() // 200000)].numpy().copy())
+        return record
+
+    handles = [m.register_forward_hook(hook(n)) for n, m in model.named_modules()
+               if isinstance(m, torch.nn.Conv2d) and quantised(n)]
+    with torch.no_grad():
+        for i in range(0, len(images), 8):
+            model(images[i:i + 8])
+    for h in handles:
+        h.remove()
+    seen = {}
+    for name, (ins, outs) in samples.items():
+        x, y = np.concatenate(ins), np.concatenate(outs)
+        seen[name] = tuple(margin * float(v) for v in (np.quantile(x, quantile), np.quantile(x, 1 - quantile),
+                                                          np.quantile(y, quantile), np.quantile(y, 1 - quantile)))
+    return seen
+
+
+def uint8_params(lo, hi):
+    """Scale and zero point of an asymmetric uint8 range that holds 0."""
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    scale = max(hi - lo, 1e-8) / 255.0
+    zero = int(np.clip(round(-lo / scale), 0, 255))
+    return np.float32(scale), np.uint8(zero)
+
+
+def quantise(float_path, seen):
+    m = onnx.load(float_path)
+    g = m.graph
+    inits = {i.name: i for i in g.initializer}
+    nodes = []
+    added = []
+    renamed = {}  # conv output -> its dequantised copy, for the consumers
+
+    def q_dq(tensor, scale, zero, tag):
+        s, z = tag + "_scale", tag + "_zero"
+        added.append(numpy_helper.from_array(np.array(scale, dtype=np.float32), s))
+        added.append(numpy_helper.from_array(np.array(zero, dtype=np.uint8), z))
+        nodes.append(helper.make_node("QuantizeLinear", [tensor, s, z], [tag + "_q"]))
+        nodes.append(helper.make_node("DequantizeLinear", [tag + "_q", s, z], [tag + "_dq"]))
+        return tag + "_dq"
+
+    count = 0
+    for node in g.node:
+        node.input[:] = [renamed.get(x, x) for x in node.input]
+        name = node.input[1][:-len(".weight")] if node.op_type == "Conv" and node.input[1].endswith(".weight") else None
+        if name is None or name not in seen:
+            nodes.append(node)
+            continue
+        lo, hi, olo, ohi = seen[name]
+        if name == "head_in":  # the image minus 0.5: its whole range, or saturated colours would clip
+            lo, hi = -0.5, 0.5
+        sx, zx = uint8_params(lo, hi)
+        x = q_dq(node.input[0], sx, zx, name + "_in")
+        w = numpy_helper.to_array(inits[node.input[1]]).astype(np.float64)
+        sw = np.maximum(np.abs(w).reshape(w.shape[0], -1).max(axis=1), 1e-12) / 127.0
+        wq = np.clip(np.round(w / sw[:, None, None, None]), -127, 127).astype(np.int8)
+        added += [numpy_helper.from_array(wq, name + "_wq"),
+                  numpy_helper.from_array(sw.astype(np.float32), name + "_wscale"),
+                  numpy_helper.from_array(np.zeros(w.shape[0], np.int8), name + "_wzero")]
+        nodes.append(helper.make_node("DequantizeLinear", [name + "_wq", name + "_wscale", name + "_wzero"],
+                                      [name + "_wdq"], axis=0))
+        inputs = [x, name + "_wdq"]
+        if len(node.input) > 2 and node.input[2]:
+            b = numpy_helper.to_array(inits[node.input[2]]).astype(np.float64)
+            sb = (float(sx) * sw).astype(np.float32)
+            bq = np.round(b / sb).astype(np.int32)
+            added += [numpy_helper.from_array(bq, name + "_bq"), numpy_helper.from_array(sb, name + "_bscale"),
+                      numpy_helper.from_array(np.zeros(w.shape[0], np.int32), name + "_bzero")]
+            nodes.append(helper.make_node("DequantizeLinear", [name + "_bq", name + "_bscale", name + "_bzero"],
+                                          [name + "_bdq"], axis=0))
+            inputs.append(name + "_bdq")
+        out = node.output[0]
+        conv = helper.make_node("Conv", inputs, [out], name=node.name)
+        conv.attribute.extend(node.attribute)
+        nodes.append(conv)
+        sy, zy = uint8_params(olo, ohi)
+        renamed[out] = q_dq(out, sy, zy, name + "_out")
+        count += 1
+    for o in g.output:  # a graph output produced by a quantised conv keeps its name
+        if o.name in renamed:
+            raise SystemExit("a graph output comes straight from a quantised convolution: " + o.name)
+    used = {x for n in nodes for x in n.input}
+    kept = [i for i in g.initializer if i.name in used]
+    del g.node[:]
+    g.node.extend(nodes)
+    del g.initializer[:]
+    g.initializer.extend(kept + added)
+    return m, count
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--crops", type=int, default=64)
+    parser.add_argument("--quantile", type=float, default=1e-6,
+                        help="activation ranges from this quantile to 1 - it (0: min and max)")
+    parser.add_argument("--margin", type=float, default=1.0,
+                        help="widen every calibrated range by this factor (images unlike the crops)")
+    parser.add_argument("--out", default=os.path.join(ROOT, "sample-data", "model", "default-int8.onnx"))
+    args = parser.parse_args()
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    model, meta, _ = rebuild(FLOAT_MODEL)
+    images = calibration_crops(args.crops)
+    seen = ranges(model, images, args.quantile, args.margin)
+    m, count = quantise(FLOAT_MODEL, seen)
+    props = {p.key: p.value for p in m.metadata_props}
+    props["model.name"] = meta.get("model.name", "p2g-dgp-v1") + "-int8"
+    props["model.precision"] = "int8"
+    props["model.quantisation"] = json.dumps({
+        "method": "QDQ, static", "weights": "int8 per output channel, symmetric",
+        "activations": "uint8 per tensor, asymmetric, range from the %g to the %g quantile"
+                       % (args.quantile, 1 - args.quantile),
+        "calibration": "%d training crops of %d x %d LR pixels (x2 bicubic degradation), seed %d"
+                       % (len(images), CROP, CROP, SEED),
+        "convolutions": count, "float": "colour path (prefilter, upsample, border correction)"})
+    del m.metadata_props[:]
+    for k, v in props.items():
+        m.metadata_props.append(onnx.StringStringEntryProto(key=k, value=v))
+    onnx.checker.check_model(m)
+    onnx.save(m, args.out)
+    print("wrote %s: %d convolutions in int8, %d bytes (float: %d)" % (
+        args.out, count, os.path.getsize(args.out), os.path.getsize(FLOAT_MODEL)))
+
+
+if __name__ == "__main__":
+    main()
