@@ -141,17 +141,7 @@ public final class PrecisionBenchmark {
   }
 
   private static double msPerRun(ModelSession s, FloatImage image, double seconds) throws Exception {
-    s.encode(image); // warm: first runs of a shape plan it
-    int n = 0;
-    long start = System.nanoTime();
-    long end = start + (long) (seconds * 1e9);
-    long now;
-    do {
-      s.encode(image);
-      n++;
-      now = System.nanoTime();
-    } while (now < end);
-    return (now - start) / 1e6 / n;
+    return BenchClock.msPerCall(() -> s.encode(image), seconds);
   }
 
   private static ModelSession session(Path model) throws Exception {
