@@ -1,11 +1,14 @@
 package dev.p2g.io;
 
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 
 /**
  * WebDataset shards: plain tar files (ustar, PAX or GNU long names, as Python's tarfile and the
@@ -44,6 +47,44 @@ public final class TarShards {
         }
         visitor.member(new Member(e.getName(), start, e.getSize()));
       }
+    }
+  }
+
+  /**
+   * Visits the regular files of a shard on a Hadoop file system, skipping every member's data
+   * with a seek: an object store then fetches the headers, not the data between them.
+   */
+  public static void list(FSDataInputStream shard, long length, Visitor visitor) throws IOException {
+    list(new FilterInputStream(shard) {
+      @Override
+      public long skip(long n) throws IOException {
+        long from = shard.getPos();
+        long to = Math.min(length, from + Math.max(0, n));
+        shard.seek(to);
+        return to - from;
+      }
+    }, length, visitor);
+  }
+
+  /** The data of the first regular file named name in a shard of length bytes; null when it has none. */
+  public static byte[] find(FileSystem fs, Path path, String name, long maxBytes) throws IOException {
+    long length = fs.getFileStatus(path).getLen();
+    Member[] found = {null};
+    try (FSDataInputStream in = fs.open(path)) {
+      list(in, length, m -> {
+        if (found[0] == null && m.name().equals(name)) {
+          found[0] = m;
+        }
+      });
+    }
+    if (found[0] == null) {
+      return null;
+    }
+    if (found[0].size() > maxBytes) {
+      throw new IOException(name + " in " + path + " is " + found[0].size() + " bytes, over " + maxBytes);
+    }
+    try (FSDataInputStream in = fs.open(path)) {
+      return read(in, found[0].dataOffset(), found[0].size());
     }
   }
 

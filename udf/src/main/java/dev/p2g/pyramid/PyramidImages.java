@@ -1,11 +1,9 @@
 package dev.p2g.pyramid;
 
 import dev.p2g.io.HadoopFiles;
-import java.io.EOFException;
+import dev.p2g.io.TarShards;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.filter2.compat.FilterCompat;
@@ -16,7 +14,7 @@ import org.apache.parquet.io.api.Binary;
 
 /**
  * Reads one image back where a manifest row says it is, in any layout: the file itself, a tar
- * member (headers are read and members skipped by seeking, not read), or a Parquet row (found by
+ * member (TarShards: headers are read and members skipped by seeking, not read), or a Parquet row (found by
  * key, whose page statistics let the reader skip other rows' pages). For the few images a report
  * shows, not for bulk reading: readers of the whole pyramid use tar or Parquet readers.
  */
@@ -37,60 +35,11 @@ public final class PyramidImages {
   private static byte[] tarMember(String path, String member, Configuration hadoop, long maxBytes)
       throws IOException {
     Path p = new Path(path);
-    try (FSDataInputStream in = p.getFileSystem(hadoop).open(p)) {
-      byte[] header = new byte[TarWriter.BLOCK];
-      String paxPath = null;
-      while (true) {
-        try {
-          in.readFully(header);
-        } catch (EOFException e) {
-          break;
-        }
-        if (header[0] == 0) {
-          break; // the zero blocks that end the archive
-        }
-        long size = Long.parseLong(field(header, 124, 12).trim(), 8);
-        char type = (char) header[156];
-        String name = paxPath != null ? paxPath : field(header, 0, 100);
-        paxPath = null;
-        long padded = (size + TarWriter.BLOCK - 1) / TarWriter.BLOCK * TarWriter.BLOCK;
-        if (type == 'x') {
-          byte[] records = new byte[(int) size];
-          in.readFully(records);
-          paxPath = paxValue(new String(records, StandardCharsets.UTF_8), "path");
-          in.seek(in.getPos() + padded - size);
-        } else if (name.equals(member)) {
-          if (size > maxBytes) {
-            throw new IOException(member + " in " + path + " is " + size + " bytes, over " + maxBytes);
-          }
-          byte[] bytes = new byte[(int) size];
-          in.readFully(bytes);
-          return bytes;
-        } else {
-          in.seek(in.getPos() + padded);
-        }
-      }
+    byte[] bytes = TarShards.find(p.getFileSystem(hadoop), p, member, maxBytes);
+    if (bytes == null) {
+      throw new IOException("no member " + member + " in " + path);
     }
-    throw new IOException("no member " + member + " in " + path);
-  }
-
-  private static String field(byte[] header, int at, int length) {
-    int end = at;
-    while (end < at + length && header[end] != 0) {
-      end++;
-    }
-    return new String(header, at, end - at, StandardCharsets.UTF_8);
-  }
-
-  /** A PAX record's value ("LEN key=value\n" records), or null. */
-  private static String paxValue(String records, String key) {
-    for (String record : records.split("\n")) {
-      int space = record.indexOf(' ');
-      if (space > 0 && record.startsWith(key + "=", space + 1)) {
-        return record.substring(space + 2 + key.length());
-      }
-    }
-    return null;
+    return bytes;
   }
 
   private static byte[] parquetRow(String path, String key, Configuration hadoop, long maxBytes)

@@ -2,9 +2,7 @@ package dev.p2g.spark;
 
 import dev.p2g.io.ImageKeys;
 import dev.p2g.io.TarShards;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -42,7 +40,7 @@ public final class ListShardMembers implements FlatMapFunction<Row, Row> {
       FileSystem fs = path.getFileSystem(conf.value().value());
       long length = shard.getAs(FieldTable.SOURCE_SIZE);
       try (FSDataInputStream in = fs.open(path)) {
-        TarShards.list(seekingSkips(in, length), length, samples::add);
+        TarShards.list(in, length, samples::add);
       }
       samples.finish();
     } catch (TarShards.TruncatedShardException e) {
@@ -55,23 +53,6 @@ public final class ListShardMembers implements FlatMapFunction<Row, Row> {
           "cannot read the shard as tar after " + samples.count + " samples: " + e.getMessage()));
     }
     return out.iterator();
-  }
-
-  /**
-   * The shard with skip() as a seek: the tar reader skips every member's data, and an object
-   * store then fetches the headers it reads, not the images between them (a re-run lists every
-   * shard again; it need not download them).
-   */
-  private static InputStream seekingSkips(FSDataInputStream shard, long length) {
-    return new FilterInputStream(shard) {
-      @Override
-      public long skip(long n) throws IOException {
-        long from = shard.getPos();
-        long to = Math.min(length, from + Math.max(0, n));
-        shard.seek(to);
-        return to - from;
-      }
-    };
   }
 
   /** WebDataset's sample key of a member name: everything before the first dot of its base name. */
