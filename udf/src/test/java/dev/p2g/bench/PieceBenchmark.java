@@ -31,7 +31,7 @@ import org.apache.hadoop.conf.Configuration;
  * the halo), with each model run whole and then in pieces of several sides (ModelPieces), in
  * the same run: LR MP/s per core (best of REPS), and how far each field is from the whole-run
  * field (parameters, and its x2 rendering in 8-bit levels).
- *   bin/bench dev.p2g.bench.PieceBenchmark PHOTO [reps, default 2]
+ *   bin/bench dev.p2g.bench.PieceBenchmark PHOTO [reps, default 2] [model URI, default the built-in]
  */
 public final class PieceBenchmark {
   private static final int[] PIECES = {0, 96, 128, 160, 192, 224, 256};
@@ -44,9 +44,9 @@ public final class PieceBenchmark {
     BufferedImage lr = BenchImages.bicubic(photo, 1152, 864);
     byte[] png = ImageEncoding.encode(toBgr(lr), OutputFormat.PNG);
     Configuration hadoop = new Configuration();
-    ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, ModelRef.CPU, 1, hadoop);
-    ModelSession session = OnnxSessions.get(new ModelRef(ModelSource.BUILTIN_DEFAULT, info.id(), ModelRef.CPU, 1),
-        hadoop);
+    String model = args.length > 2 ? args[2] : ModelSource.BUILTIN_DEFAULT;
+    ModelInfo info = OnnxSessions.inspect(model, ModelRef.CPU, 1, hadoop);
+    ModelSession session = OnnxSessions.get(new ModelRef(model, info.id(), ModelRef.CPU, 1), hadoop);
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, AlphaPolicy.DEFAULT);
     double mp = 1152 * 864 / 1e6;
     System.out.printf(Locale.ROOT, "1152x864 from %s, model %s (receptive field %d), 1 thread, %d cores here%n",
