@@ -32,4 +32,15 @@ final class BenchImages {
     }
     return f;
   }
+
+  /** A w x h image of uniform noise, the same every call: a model input whose content does not matter. */
+  static FloatImage noise(int w, int h) {
+    FloatImage img = FloatImage.blank(w, h);
+    java.util.Random r = new java.util.Random(1);
+    float[] d = img.data();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = r.nextFloat();
+    }
+    return img;
+  }
 }

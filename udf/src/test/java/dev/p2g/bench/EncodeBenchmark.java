@@ -11,7 +11,6 @@ import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.Scale;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -33,7 +32,7 @@ public final class EncodeBenchmark {
     System.out.println("| model | LR size | ms / image | LR MP/s per core | vs analytic |");
     System.out.println("|---|---|---|---|---|");
     for (int[] size : SIZES) {
-      FloatImage image = noise(size[0], size[1]);
+      FloatImage image = BenchImages.noise(size[0], size[1]);
       double base = measure(analytic, image, seconds);
       double ours = measure(ModelSource.BUILTIN_DEFAULT, image, seconds);
       row("analytic-v1", size, base, base);
@@ -42,7 +41,7 @@ public final class EncodeBenchmark {
     System.out.println();
     System.out.println("| model | k | field | render x4 (ms) | output MP/s | vs analytic |");
     System.out.println("|---|---|---|---|---|---|");
-    FloatImage image = noise(256, 256);
+    FloatImage image = BenchImages.noise(256, 256);
     GaussianField baseField = session(analytic).encode(image);
     GaussianField ourField = session(ModelSource.BUILTIN_DEFAULT).encode(image);
     double baseRender = measureRender(baseField, seconds);
@@ -105,15 +104,5 @@ public final class EncodeBenchmark {
   private static ModelSession session(String uri) throws Exception {
     ModelInfo info = OnnxSessions.inspect(uri, ModelRef.CPU, 1, new Configuration());
     return OnnxSessions.get(new ModelRef(uri, info.id(), ModelRef.CPU, 1), new Configuration());
-  }
-
-  private static FloatImage noise(int w, int h) {
-    FloatImage img = FloatImage.blank(w, h);
-    Random r = new Random(1);
-    float[] d = img.data();
-    for (int i = 0; i < d.length; i++) {
-      d[i] = r.nextFloat();
-    }
-    return img;
   }
 }

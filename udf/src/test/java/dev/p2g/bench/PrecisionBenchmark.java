@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 
@@ -44,7 +43,7 @@ public final class PrecisionBenchmark {
     System.out.println("| LR size | fp32 ms | int8 ms | fp32 LR MP/s per core | int8 LR MP/s per core | int8 speed-up |");
     System.out.println("|---|---:|---:|---:|---:|---:|");
     for (int[] size : SIZES) {
-      FloatImage image = noise(size[0], size[1]);
+      FloatImage image = BenchImages.noise(size[0], size[1]);
       double a = msPerRun(fp32, image, seconds / 2);
       double b = msPerRun(int8, image, seconds / 2);
       a = Math.min(a, msPerRun(fp32, image, seconds / 2)); // alternated: the machine's load hits both
@@ -149,15 +148,5 @@ public final class PrecisionBenchmark {
     Configuration conf = new Configuration();
     ModelInfo info = OnnxSessions.inspect(uri, ModelRef.CPU, 1, conf);
     return OnnxSessions.get(new ModelRef(uri, info.id(), ModelRef.CPU, 1), conf);
-  }
-
-  private static FloatImage noise(int w, int h) {
-    FloatImage img = FloatImage.blank(w, h);
-    Random r = new Random(1);
-    float[] d = img.data();
-    for (int i = 0; i < d.length; i++) {
-      d[i] = r.nextFloat();
-    }
-    return img;
   }
 }

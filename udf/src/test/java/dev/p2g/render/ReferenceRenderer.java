@@ -124,6 +124,20 @@ public final class ReferenceRenderer {
     return t == 0 ? 1 : Math.sin(Math.PI * t) / (Math.PI * t);
   }
 
+  /**
+   * The largest difference, in 8-bit levels, between a PNG and the reference's image of field at
+   * scale, quantised; a PNG of another size fails.
+   */
+  public static int worstLevels(byte[] png, GaussianField field, Scale scale) throws java.io.IOException {
+    java.awt.image.BufferedImage got = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+    double[][][] want = render(field, scale.x(), scale.y());
+    if (got.getWidth() != want[0][0].length || got.getHeight() != want[0].length) {
+      throw new AssertionError("the PNG is " + got.getWidth() + "x" + got.getHeight() + ", the reference "
+          + want[0][0].length + "x" + want[0].length);
+    }
+    return worstLevels(got, want);
+  }
+
   /** The largest difference, in 8-bit levels, between an 8-bit image and the reference quantised. */
   public static int worstLevels(java.awt.image.BufferedImage got, double[][][] want) {
     int worst = 0;
