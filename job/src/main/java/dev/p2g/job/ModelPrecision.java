@@ -1,10 +1,7 @@
 package dev.p2g.job;
 
 import dev.p2g.encode.ModelSource;
-import java.util.Arrays;
-import java.util.Locale;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 
 /**
  * Which built-in model encodes (--model-precision): the float model, or its int8 variant
@@ -22,14 +19,11 @@ enum ModelPrecision {
   static final boolean INT8_BY_DEFAULT = false;
 
   String cliName() {
-    return name().toLowerCase(Locale.ROOT);
+    return CliNames.of(this);
   }
 
   static ModelPrecision parse(String name) {
-    String wanted = name == null ? "" : name.trim().toLowerCase(Locale.ROOT);
-    return Arrays.stream(values()).filter(p -> p.cliName().equals(wanted)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown --model-precision '" + name + "'; expected "
-            + Arrays.stream(values()).map(ModelPrecision::cliName).collect(Collectors.joining(", "))));
+    return CliNames.parse(ModelPrecision.class, "model-precision", name);
   }
 
   /**
