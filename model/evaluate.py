@@ -7,12 +7,16 @@ downscale, then brought back to the HR size by (a) the model's field and the exa
 (b) PIL's bicubic, (c) PIL's Lanczos resampling. All results are quantised to 8 bits; PSNR is
 computed on the Y channel (ITU-R BT.601, as SR papers do) with ceil(s) pixels shaved off every
 border, and averaged over crops; the last column compares the whole crops, border included
-(where the field has no Gaussians beyond the edge).
+(where the field has no Gaussians beyond the edge). The second table looks at the border
+alone: for each of the outermost HR pixel rings, the mean signed error (negative: too dark)
+and the mean absolute error in 8-bit levels over all channels, against the interior's.
 
   /usr/bin/python3 model/evaluate.py model/build/default.pt [--scales 2,2.5,3,3.7,4]
+  /usr/bin/python3 model/evaluate.py sample-data/model/default.onnx   # an exported model's weights
 """
 
 import argparse
+import json
 import math
 
 import numpy as np
@@ -48,12 +52,32 @@ def crops(img, side):
     return [img[y:y + side, x:x + side] for x in xs]
 
 
+RINGS = 4
+
+
 def load_model(path):
-    ckpt = torch.load(path, map_location="cpu")
+    """(model, checkpoint) from a train.py checkpoint, or from an export_onnx.py model (its
+    initialisers keep the state_dict names; the shape of the network follows from them)."""
+    if path.endswith(".onnx"):
+        ckpt = onnx_checkpoint(path)
+    else:
+        ckpt = torch.load(path, map_location="cpu")
     model = p2g_torch.GaussianEncoder(**ckpt["config"])
     model.load_state_dict(ckpt["state"])
     model.eval()
     return model, ckpt
+
+
+def onnx_checkpoint(path):
+    import onnx
+    from onnx import numpy_helper
+    m = onnx.load(path)
+    state = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in m.graph.initializer}
+    meta = {p.key: p.value for p in m.metadata_props}
+    config = {"k": int(meta["field.k"]), "channels": state["head_in.weight"].shape[0],
+              "blocks": len({name.split(".")[1] for name in state if name.startswith("body.")})}
+    recipe = json.loads(meta.get("model.training", "{}"))
+    return {"config": config, "recipe": recipe, "state": state}
 
 
 def model_upscale(model, lr8, out_side):
@@ -63,10 +87,27 @@ def model_upscale(model, lr8, out_side):
     return np.clip(np.floor(y.permute(1, 2, 0).numpy() * 255.0 + 0.5), 0, 255).astype(np.uint8)
 
 
-def evaluate(model, scales, pictures):
-    """{scale: (model dB, bicubic dB, lanczos dB, model dB unshaved, bicubic dB unshaved, crops)}."""
+def ring_errors(ours8, hr8):
+    """[(mean signed error, mean absolute error) for rings 1..RINGS, then the interior], in levels."""
+    d = ours8.astype(np.float64) - hr8.astype(np.float64)
+    side = d.shape[0]
+    out = []
+    for r in range(RINGS):
+        ring = np.ones((side, side), bool)
+        ring[r + 1:side - r - 1, r + 1:side - r - 1] = False
+        ring[:r, :] = ring[side - r:, :] = ring[:, :r] = ring[:, side - r:] = False
+        out.append((d[ring].mean(), np.abs(d[ring]).mean()))
+    inner = d[RINGS:-RINGS, RINGS:-RINGS]
+    out.append((inner.mean(), np.abs(inner).mean()))
+    return out
+
+
+def evaluate(model, scales, pictures, rings=None):
+    """{scale: (model dB, bicubic dB, lanczos dB, model dB unshaved, bicubic dB unshaved, crops)};
+    with a dict for rings, rings[scale] = ring_errors averaged over the crops."""
     table = {}
     for s in scales:
+        ring_rows = []
         side = p2g_data.hr_size(LR_SIDE, s)
         shave = math.ceil(s)
         rows = []
@@ -79,8 +120,11 @@ def evaluate(model, scales, pictures):
                 ours = model_upscale(model, lr, side)
                 rows.append((psnr_y(hr, ours, shave), psnr_y(hr, bicubic, shave), psnr_y(hr, lanczos, shave),
                              psnr_y(hr, ours, 0), psnr_y(hr, bicubic, 0)))
+                ring_rows.append(ring_errors(ours, hr))
         r = np.array(rows)
         table[s] = (*r.mean(axis=0), len(rows))
+        if rings is not None:
+            rings[s] = np.array(ring_rows).mean(axis=0)
     return table
 
 
@@ -96,14 +140,22 @@ def main():
     _, val = p2g_data.split()
     pictures = [p2g_data.load(path) for _, path in val]
     scales = [float(s) for s in args.scales.split(",")]
-    table = evaluate(model, scales, pictures)
+    rings = {}
+    table = evaluate(model, scales, pictures, rings)
     print(f"validation: {len(val)} held-out pictures, {CROPS} crops each, LR {LR_SIDE}x{LR_SIDE}, "
-          f"PSNR-Y (dB), shave ceil(s); model {args.checkpoint} ({ckpt['recipe'].get('steps')} steps)")
+          f"PSNR-Y (dB), shave ceil(s); model {args.checkpoint} ({ckpt['recipe'].get('steps')} steps, "
+          f"{ckpt['config']['blocks']} blocks)")
     print("| scale | p2g | bicubic | Lanczos | p2g - bicubic | p2g - Lanczos | unshaved: p2g - bicubic | crops |")
     print("|---|---|---|---|---|---|---|---|")
     for s, (ours, bic, lan, ours_all, bic_all, n) in table.items():
         print(f"| x{s:g} | {ours:.2f} | {bic:.2f} | {lan:.2f} | {ours - bic:+.2f} | {ours - lan:+.2f} "
               f"| {ours_all - bic_all:+.2f} | {n} |")
+    print()
+    print("border rings, 8-bit levels: mean signed error / mean absolute error (ring 1 is the outermost HR pixels)")
+    print("| scale | " + " | ".join(f"ring {r + 1}" for r in range(RINGS)) + " | interior |")
+    print("|---|" + "---|" * (RINGS + 1))
+    for s, errs in rings.items():
+        print(f"| x{s:g} | " + " | ".join(f"{m:+.1f} / {a:.1f}" for m, a in errs) + " |")
 
 
 if __name__ == "__main__":

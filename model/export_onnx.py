@@ -129,7 +129,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("checkpoint")
     p.add_argument("--out", default=DEFAULT_OUT)
-    p.add_argument("--name", default="p2g-dgp-v1")
+    p.add_argument("--name", default="p2g-dgp-v2")
     p.add_argument("--no-parity", action="store_true", help="do not rewrite the Java parity fixture")
     args = p.parse_args()
     model, ckpt = evaluate.load_model(args.checkpoint)
@@ -145,7 +145,8 @@ def main():
         "model.license": "Apache-2.0",
         "model.training": json.dumps({key: recipe[key] for key in
                                       ("steps", "seconds", "batch", "lr_patch", "min_scale", "max_scale",
-                                       "channels", "blocks", "k", "seed") if key in recipe}),
+                                       "channels", "blocks", "k", "seed", "learning_rate", "init")
+                                      if recipe.get(key) is not None}),
     }
     size = export(model, args.out, meta)
     if not args.no_parity:

@@ -11,8 +11,10 @@ cheap, and what carries the colours) stays float.
 
     /usr/bin/python3 model/quantize_int8.py [--crops N] [--out sample-data/model/default-int8.onnx]
 
-The int8 model's field is checked against the float one by model/evaluate.py --int8 (PyTorch
-with the same quantisation simulated) and in Java (ModelPrecisionTest).
+The int8 model's field is checked against the float one through ONNX Runtime Java
+(PrecisionBenchmark, ModelPrecisionTest). --graphics adds synthetic graphics to the calibration;
+it is off by default because per-tensor ranges wide enough for sharp graphics cost the photos
+0.3-0.6 dB at x2 (measured: docs/benchmarks.md, issue 21).
 """
 
 import argparse
@@ -53,6 +55,63 @@ def calibration_crops(count):
         y = int(rng.integers(0, lr.shape[0] - CROP))
         x = int(rng.integers(0, lr.shape[1] - CROP))
         crops.append(torch.from_numpy(lr[y:y + CROP, x:x + CROP].copy()).permute(2, 0, 1).float() / 255.0)
+    return torch.stack(crops)
+
+
+def graphics_crops(count):
+    """Synthetic LR crops of what photos lack and graphics have: flat saturated colours, hard
+    and thin edges, 1-px stripes and checkerboards, text-like strokes, ramps. Drawn at 2x and
+    degraded like the photos, or (every other crop) drawn at the LR size itself: the job gets
+    sharp, aliased images too, not only downscaled ones, and their activations run further.
+    None of the repository's sample images is used (they test it)."""
+    from PIL import Image, ImageDraw
+    rng = np.random.default_rng(SEED + 1)
+    saturated = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0), (0, 255, 255), (255, 0, 255),
+                 (0, 0, 0), (255, 255, 255)]
+
+    def colour():
+        if rng.random() < 0.6:
+            return saturated[int(rng.integers(len(saturated)))]
+        return tuple(int(v) for v in rng.integers(0, 256, 3))
+
+    crops = []
+    for i in range(count):
+        side = CROP if i % 8 >= 4 else 2 * CROP
+        im = Image.new("RGB", (side, side), colour())
+        d = ImageDraw.Draw(im)
+        kind = i % 4
+        if kind == 0:  # flat shapes with hard edges, some diagonal
+            for _ in range(8):
+                x0, y0, x1, y1 = (int(v) for v in np.sort(rng.integers(0, side, 4).reshape(2, 2), axis=0).ravel())
+                (d.rectangle if rng.random() < 0.5 else d.ellipse)((x0, y0, x1 + 4, y1 + 4), fill=colour())
+            for _ in range(3):
+                d.polygon([tuple(int(v) for v in rng.integers(0, side, 2)) for _ in range(3)], fill=colour())
+        elif kind == 1:  # stripes and checkerboards of 1-4 px
+            a = np.zeros((side, side, 3), np.uint8)
+            yy, xx = np.mgrid[0:side, 0:side]
+            for q, (y0, x0) in enumerate(((0, 0), (0, side // 2), (side // 2, 0), (side // 2, side // 2))):
+                period = int(rng.integers(1, 5))
+                pattern = ((xx // period + (yy // period) * (q % 2)) % 2).astype(bool)
+                block = np.where(pattern[..., None], colour(), colour())
+                a[y0:y0 + side // 2, x0:x0 + side // 2] = block[y0:y0 + side // 2, x0:x0 + side // 2]
+            im = Image.fromarray(a)
+        elif kind == 2:  # text-like strokes and thin lines on a flat ground
+            for _ in range(40):
+                x, y = (int(v) for v in rng.integers(0, side - 12, 2))
+                d.text((x, y), "".join(chr(int(c)) for c in rng.integers(33, 127, 3)), fill=colour())
+            for _ in range(6):
+                d.line([tuple(int(v) for v in rng.integers(0, side, 2)) for _ in range(2)], fill=colour(),
+                       width=int(rng.integers(1, 3)))
+        else:  # ramps between saturated colours, cut by hard bands
+            t = np.linspace(0.0, 1.0, side)[None, :, None]
+            a = (1 - t) * np.array(colour(), float) + t * np.array(colour(), float)
+            a = np.repeat(a, side, axis=0)
+            for _ in range(3):
+                y0 = int(rng.integers(0, side - 8))
+                a[y0:y0 + int(rng.integers(2, 24))] = colour()
+            im = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8))
+        lr = np.asarray(im) if side == CROP else p2g_data.degrade(np.asarray(im), CROP, CROP)
+        crops.append(torch.from_numpy(lr.copy()).permute(2, 0, 1).float() / 255.0)
     return torch.stack(crops)
 
 
@@ -162,6 +221,8 @@ def quantise(float_path, seen):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--crops", type=int, default=64)
+    parser.add_argument("--graphics", type=int, default=0, help="synthetic graphics crops added to the calibration (default none: see above)")
+    parser.add_argument("--model", default=FLOAT_MODEL, help="the float model to quantise")
     parser.add_argument("--quantile", type=float, default=1e-6,
                         help="activation ranges from this quantile to 1 - it (0: min and max)")
     parser.add_argument("--margin", type=float, default=1.0,
@@ -169,19 +230,21 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "sample-data", "model", "default-int8.onnx"))
     args = parser.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
-    model, meta, _ = rebuild(FLOAT_MODEL)
+    model, meta, _ = rebuild(args.model)
     images = calibration_crops(args.crops)
+    if args.graphics:
+        images = torch.cat([images, graphics_crops(args.graphics)])
     seen = ranges(model, images, args.quantile, args.margin)
-    m, count = quantise(FLOAT_MODEL, seen)
+    m, count = quantise(args.model, seen)
     props = {p.key: p.value for p in m.metadata_props}
-    props["model.name"] = meta.get("model.name", "p2g-dgp-v1") + "-int8"
+    props["model.name"] = meta.get("model.name", "p2g-dgp") + "-int8"
     props["model.precision"] = "int8"
     props["model.quantisation"] = json.dumps({
         "method": "QDQ, static", "weights": "int8 per output channel, symmetric",
         "activations": "uint8 per tensor, asymmetric, range from the %g to the %g quantile"
                        % (args.quantile, 1 - args.quantile),
-        "calibration": "%d training crops of %d x %d LR pixels (x2 bicubic degradation), seed %d"
-                       % (len(images), CROP, CROP, SEED),
+        "calibration": "%d training crops and %d synthetic graphics crops of %d x %d LR pixels"
+                       " (x2 bicubic degradation), seed %d" % (args.crops, args.graphics, CROP, CROP, SEED),
         "convolutions": count, "float": "colour path (prefilter, upsample, border correction)"})
     del m.metadata_props[:]
     for k, v in props.items():
@@ -189,7 +252,7 @@ def main():
     onnx.checker.check_model(m)
     onnx.save(m, args.out)
     print("wrote %s: %d convolutions in int8, %d bytes (float: %d)" % (
-        args.out, count, os.path.getsize(args.out), os.path.getsize(FLOAT_MODEL)))
+        args.out, count, os.path.getsize(args.out), os.path.getsize(args.model)))
 
 
 if __name__ == "__main__":

@@ -48,6 +48,9 @@ def parse_args():
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--init", help="start from these weights (a .pt checkpoint or an exported .onnx);"
+                   " blocks beyond theirs start as identities")
+    p.add_argument("--warmup", type=int, default=100, help="steps of linear learning-rate warm-up")
     return p.parse_args()
 
 
@@ -91,7 +94,10 @@ def main():
     images = [p2g_data.load(path) for _, path in train]
     print(f"loaded {len(images)} training pictures ({len(val)} held out) in {time.time() - t0:.0f} s", flush=True)
 
-    model = p2g_torch.GaussianEncoder(k=args.k, channels=args.channels, blocks=args.blocks).to(args.device)
+    model = p2g_torch.GaussianEncoder(k=args.k, channels=args.channels, blocks=args.blocks)
+    if args.init:
+        print(f"starting from {args.init}: {warm_start(model, args.init)}", flush=True)
+    model = model.to(args.device)
     optimiser = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
     budget = args.minutes * 60.0
     start = time.time()
@@ -102,7 +108,7 @@ def main():
             break
         # Cosine decay over the time budget, after a short warm-up.
         frac = elapsed / budget
-        lr_now = args.learning_rate * min(1.0, (step + 1) / 100) * 0.5 * (1 + math.cos(math.pi * frac))
+        lr_now = args.learning_rate * min(1.0, (step + 1) / args.warmup) * 0.5 * (1 + math.cos(math.pi * frac))
         for group in optimiser.param_groups:
             group["lr"] = lr_now
         scale = rng.uniform(args.min_scale, args.max_scale)
@@ -125,6 +131,38 @@ def main():
             save(model, args, step, time.time() - start)
     save(model, args, step, time.time() - start)
     print(f"trained {step} steps in {(time.time() - start) / 60:.1f} min", flush=True)
+
+
+def init_weights(path):
+    """name -> tensor from a train.py checkpoint or from an export_onnx.py model, whose
+    initialisers keep the state_dict names."""
+    if path.endswith(".onnx"):
+        import onnx
+        from onnx import numpy_helper
+        return {t.name: torch.from_numpy(numpy_helper.to_array(t).copy())
+                for t in onnx.load(path).graph.initializer}
+    return torch.load(path, map_location="cpu")["state"]
+
+
+def warm_start(model, path):
+    """Copies every weight of the same name and shape. A residual block the source lacks gets a
+    zero second conv, so it starts as the identity and the model starts as the source's function
+    (more depth without losing what was learnt). Returns a one-line summary."""
+    source = init_weights(path)
+    state = model.state_dict()
+    copied = [name for name, value in source.items() if name in state and state[name].shape == value.shape]
+    missing = [name for name in state if name not in copied]
+    for name in copied:
+        state[name] = source[name]
+    new_blocks = sorted({name.split(".")[1] for name in missing if name.startswith("body.")}, key=int)
+    for block in new_blocks:
+        state[f"body.{block}.b.weight"].zero_()
+        state[f"body.{block}.b.bias"].zero_()
+    model.load_state_dict(state)
+    others = [n for n in missing if not n.startswith("body.") and n != "dictionary"]
+    if others:
+        raise SystemExit(f"{path} lacks {others}: warm starts only add residual blocks")
+    return f"{len(copied)} tensors copied, new identity blocks {new_blocks or 'none'}"
 
 
 def save(model, args, step, seconds):

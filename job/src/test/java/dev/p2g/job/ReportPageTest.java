@@ -48,7 +48,7 @@ class ReportPageTest {
     assertTrue(run.out().contains("p2g: report file:" + out.resolve("report/index.html")), run.out());
 
     JsonNode s = new ObjectMapper().readTree(out.resolve("report/summary.json").toFile());
-    assertEquals("p2g-dgp-v1", s.path("model").path("name").asText());
+    assertEquals("p2g-dgp-v2", s.path("model").path("name").asText());
     assertEquals(4, s.path("images_listed").asLong());
     assertEquals(3, s.path("encode").path("written").asLong());
     assertEquals(1, s.path("errors_by_class").path("decode.unrecognised").asLong(), s.toString());

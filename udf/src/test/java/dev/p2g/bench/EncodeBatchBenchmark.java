@@ -15,7 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * The default model on CPU, one intra-op thread: milliseconds per image when same-sized inputs
  * go through ONNX Runtime one per run or N per run (the contract's batch dimension), for the
- * model inputs that tiles of 32 to 512 pixels make (the tile plus a 12-pixel halo each side).
+ * model inputs that tiles of 32 to 512 pixels make (the tile plus the receptive-field halo each side, 12 pixels for p2g-dgp-v1).
  * The one-per-run time, measured in the same run, is the baseline of each ratio.
  *
  * <pre>bin/bench dev.p2g.bench.EncodeBatchBenchmark [seconds per case, default 4]</pre>
