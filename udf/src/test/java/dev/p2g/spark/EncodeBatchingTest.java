@@ -45,12 +45,13 @@ class EncodeBatchingTest {
     BufferedImage cups = ImageIO.read(new File("../sample-data/images/colorful-cups.png"));
     images = new LinkedHashMap<>();
     // Five whole images of one size, one of another, and one of 5 x 2 tiles whose 3 middle
-    // columns have model inputs of one size (56 wide: the tile and its halo on both sides).
+    // columns have model inputs of one size (the tile and the model's halo on both sides): the
+    // width, 4 tiles and a halo, leaves the fourth column its whole right halo.
     for (int i = 0; i < 5; i++) {
       images.put("same-" + i, png(cups.getSubimage(7 * i, 5 * i, 30, 20)));
     }
     images.put("other", png(cups.getSubimage(3, 3, 17, 29)));
-    images.put("tiled", png(cups.getSubimage(11, 13, 140, 50)));
+    images.put("tiled", png(cups.getSubimage(11, 13, 4 * TILE + Math.max(info.receptiveField(), 12), 50)));
   }
 
   @Test
@@ -61,10 +62,10 @@ class EncodeBatchingTest {
     Map<String, List<FieldRecord>> batched = encodeAll(4);
     long batchedRuns = session.runs() - before - singleRuns;
     assertEquals(16, singleRuns, "one run per whole image (6) and per tile (10)");
-    // same-0..3 in one run, same-4 and other alone; each tile row: [first], [3 of 56 wide], [last].
+    // same-0..3 in one run, same-4 and other alone; each tile row: [first], [3 middle ones], [last].
     assertEquals(9, batchedRuns, "model runs with batches of 4");
     assertEquals(single.keySet(), batched.keySet());
-    assertEquals(10, batched.get("tiled").size(), "tiles of the 140x50 image");
+    assertEquals(10, batched.get("tiled").size(), "tiles of the tiled image");
     double worst = 0;
     for (String key : single.keySet()) {
       List<FieldRecord> a = single.get(key);
