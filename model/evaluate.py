@@ -56,28 +56,21 @@ RINGS = 4
 
 
 def load_model(path):
-    """(model, checkpoint) from a train.py checkpoint, or from an export_onnx.py model (its
-    initialisers keep the state_dict names; the shape of the network follows from them)."""
+    """(model, checkpoint) from a train.py checkpoint, or from an export_onnx.py model (rebuilt
+    from its initialisers and its model.training metadata)."""
     if path.endswith(".onnx"):
-        ckpt = onnx_checkpoint(path)
-    else:
-        ckpt = torch.load(path, map_location="cpu")
+        from gpu_model_check import rebuild
+        model, meta, missing = rebuild(path)
+        if missing:
+            raise SystemExit(f"{path} lacks the weights {missing}")
+        recipe = json.loads(meta["model.training"])
+        config = {"k": model.k, "channels": recipe["channels"], "blocks": recipe["blocks"]}
+        return model, {"config": config, "recipe": recipe, "state": model.state_dict()}
+    ckpt = torch.load(path, map_location="cpu")
     model = p2g_torch.GaussianEncoder(**ckpt["config"])
     model.load_state_dict(ckpt["state"])
     model.eval()
     return model, ckpt
-
-
-def onnx_checkpoint(path):
-    import onnx
-    from onnx import numpy_helper
-    m = onnx.load(path)
-    state = {t.name: torch.from_numpy(numpy_helper.to_array(t).copy()) for t in m.graph.initializer}
-    meta = {p.key: p.value for p in m.metadata_props}
-    config = {"k": int(meta["field.k"]), "channels": state["head_in.weight"].shape[0],
-              "blocks": len({name.split(".")[1] for name in state if name.startswith("body.")})}
-    recipe = json.loads(meta.get("model.training", "{}"))
-    return {"config": config, "recipe": recipe, "state": state}
 
 
 def model_upscale(model, lr8, out_side):

@@ -133,22 +133,12 @@ def main():
     print(f"trained {step} steps in {(time.time() - start) / 60:.1f} min", flush=True)
 
 
-def init_weights(path):
-    """name -> tensor from a train.py checkpoint or from an export_onnx.py model, whose
-    initialisers keep the state_dict names."""
-    if path.endswith(".onnx"):
-        import onnx
-        from onnx import numpy_helper
-        return {t.name: torch.from_numpy(numpy_helper.to_array(t).copy())
-                for t in onnx.load(path).graph.initializer}
-    return torch.load(path, map_location="cpu")["state"]
-
-
 def warm_start(model, path):
     """Copies every weight of the same name and shape. A residual block the source lacks gets a
     zero second conv, so it starts as the identity and the model starts as the source's function
     (more depth without losing what was learnt). Returns a one-line summary."""
-    source = init_weights(path)
+    import evaluate
+    source = evaluate.load_model(path)[0].state_dict()
     state = model.state_dict()
     copied = [name for name, value in source.items() if name in state and state[name].shape == value.shape]
     missing = [name for name in state if name not in copied]
