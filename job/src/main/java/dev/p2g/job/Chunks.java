@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToLongFunction;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.PartitionPruningRDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 import scala.Function1;
@@ -28,17 +31,21 @@ final class Chunks {
    * a chunk stays a small share of it.
    */
   static final int WAVES = 4;
+  private static final String PLACE = "_p2g_place";
 
   private final SparkSession spark;
   private final JavaRDD<Row> partitioned;
+  /** Work the driver holds already, by chunk and partition; null when it is a Dataset's. */
+  private final List<List<List<Row>>> local;
   private final StructType schema;
   private final int partitionsPerChunk;
   private final int count;
 
-  private Chunks(SparkSession spark, JavaRDD<Row> partitioned, StructType schema, int partitionsPerChunk,
-      int count) {
+  private Chunks(SparkSession spark, JavaRDD<Row> partitioned, List<List<List<Row>>> local, StructType schema,
+      int partitionsPerChunk, int count) {
     this.spark = spark;
     this.partitioned = partitioned;
+    this.local = local;
     this.schema = schema;
     this.partitionsPerChunk = partitionsPerChunk;
     this.count = count;
@@ -52,14 +59,152 @@ final class Chunks {
   static Chunks of(SparkSession spark, Dataset<Row> work, long items, long imagesPerChunk, int partitionsOption,
       int imagesPerTask) {
     if (items == 0) {
-      return new Chunks(spark, null, work.schema(), 1, 0);
+      return new Chunks(spark, null, null, work.schema(), 1, 0);
     }
     int chunks = (int) Math.max(1, (items + imagesPerChunk - 1) / imagesPerChunk);
     long perChunk = (items + chunks - 1) / chunks;
+    boolean inParts = java.util.Arrays.asList(work.columns()).contains(dev.p2g.spark.EncodePartition.PARTS);
+    int partitions = partitionsOption > 0 ? (int) Math.min(partitionsOption, perChunk)
+        : EncodeStage.partitions(spark, perChunk, imagesPerTask, inParts);
+    return new Chunks(spark, placed(work, chunks, partitions), null, work.schema(), partitions, chunks);
+  }
+
+  /**
+   * The work in chunks x partitions partitions, by one shuffle: a unit of work (a container's
+   * images, or an image) goes to chunk hash(unit) mod chunks, and within it to partition
+   * hash(unit, part) mod partitions. The parts of a large image (LargeImageParts) thus spread
+   * over a chunk's tasks but stay in one chunk, so that the chunk can tell which images it
+   * finished; a container's images stay in one task, in position order.
+   */
+  static JavaRDD<Row> placed(Dataset<Row> work, int chunks, int partitions) {
+    List<String> columns = java.util.Arrays.asList(work.columns());
+    boolean packed = columns.contains("container");
+    Column unit = packed ? functions.coalesce(col("container"), col("key")) : col("key");
+    boolean hasParts = columns.contains(dev.p2g.spark.EncodePartition.PART);
+    Column part = hasParts ? functions.coalesce(col(dev.p2g.spark.EncodePartition.PART), functions.lit(0))
+        : functions.lit(0);
+    Column place = functions.pmod(functions.hash(unit), functions.lit(chunks)).multiply(partitions)
+        .plus(functions.pmod(functions.hash(unit, part), functions.lit(partitions)));
+    StructType schema = work.schema();
+    int width = schema.size();
+    // rows travel as their values: a Row with its schema would carry the schema through the shuffle
+    return work.withColumn(PLACE, place).javaRDD()
+        .mapToPair(r -> {
+          Object[] values = new Object[width];
+          for (int i = 0; i < width; i++) {
+            values[i] = r.get(i);
+          }
+          return new scala.Tuple2<>(r.getInt(width), values);
+        })
+        .partitionBy(new org.apache.spark.HashPartitioner(chunks * partitions)) // an Integer's hash is itself
+        .mapPartitions(placedRows -> {
+          List<Row> rows = new ArrayList<>();
+          placedRows.forEachRemaining(p -> rows.add(new GenericRowWithSchema(p._2(), schema)));
+          // a container's images in position order; an image's parts in part order, so that a
+          // task holding several parts of one image writes its tiles in raster order (TileReader)
+          java.util.Comparator<Row> order = java.util.Comparator.comparing((Row r) -> r.<String>getAs("key"));
+          if (packed) {
+            order = java.util.Comparator.comparing((Row r) -> r.<String>getAs("container"),
+                    java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+                .thenComparing(r -> r.<Long>getAs("position"),
+                    java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+                .thenComparing(order);
+          }
+          if (hasParts) {
+            order = order.thenComparing(r -> r.isNullAt(r.fieldIndex(dev.p2g.spark.EncodePartition.PART)) ? 0
+                : r.<Integer>getAs(dev.p2g.spark.EncodePartition.PART));
+          }
+          rows.sort(order);
+          return rows.iterator();
+        });
+  }
+
+  /**
+   * The same split of work the driver holds (a small listing's): consecutive chunks of the rows
+   * as given, each spread over its partitions by source bytes (the heaviest first, each to the
+   * lightest partition so far), a container's images kept together in position order. No
+   * shuffle: each chunk's job reads the rows the driver sends with its tasks.
+   */
+  static Chunks local(SparkSession spark, List<Row> work, StructType schema, long imagesPerChunk,
+      int partitionsOption, int imagesPerTask) {
+    if (work.isEmpty()) {
+      return new Chunks(spark, null, null, schema, 1, 0);
+    }
+    int chunks = (int) Math.max(1, (work.size() + imagesPerChunk - 1) / imagesPerChunk);
+    long perChunk = (work.size() + chunks - 1) / chunks;
     int partitions = partitionsOption > 0 ? (int) Math.min(partitionsOption, perChunk)
         : EncodeStage.partitions(spark, perChunk, imagesPerTask);
-    JavaRDD<Row> rdd = byContainer(work, chunks * partitions).javaRDD();
-    return new Chunks(spark, rdd, work.schema(), partitions, chunks);
+    List<List<List<Row>>> split = new ArrayList<>();
+    for (List<List<Row>> chunk : consecutive(unitsOf(work), Chunks::images, perChunk)) {
+      List<List<Row>> pieces = new ArrayList<>(); // a container whole; an image's parts one by one
+      for (List<Row> unit : chunk) {
+        if (inContainer(unit.get(0))) {
+          pieces.add(unit);
+        } else {
+          unit.forEach(r -> pieces.add(List.of(r)));
+        }
+      }
+      split.add(spread(pieces, partitions));
+    }
+    return new Chunks(spark, null, split, schema, partitions, split.size());
+  }
+
+  /** Rows by unit of work: a container's images (in position order), or an image's rows (its parts). */
+  private static List<List<Row>> unitsOf(List<Row> work) {
+    java.util.Map<String, List<Row>> units = new java.util.LinkedHashMap<>();
+    for (Row r : work) {
+      units.computeIfAbsent(inContainer(r) ? "c:" + r.getAs("container") : "k:" + r.getAs("key"),
+          g -> new ArrayList<>()).add(r);
+    }
+    units.values().forEach(g -> g.sort(java.util.Comparator.comparing(
+        r -> inContainer(r) ? r.<Long>getAs("position") : Long.MIN_VALUE)));
+    return new ArrayList<>(units.values());
+  }
+
+  private static boolean inContainer(Row r) {
+    return r.schema().getFieldIndex("container").isDefined() && !r.isNullAt(r.fieldIndex("container"));
+  }
+
+  /** Images in a unit: a container's rows, or one for an image however many parts it has. */
+  private static long images(List<Row> unit) {
+    return inContainer(unit.get(0)) ? unit.size() : 1;
+  }
+
+  /** Groups over partitions, by weight: the longest-processing-time rule, so that no task waits on a heavy one. */
+  private static List<List<Row>> spread(List<List<Row>> groups, int partitions) {
+    List<List<Row>> out = new ArrayList<>();
+    long[] load = new long[partitions];
+    for (int i = 0; i < partitions; i++) {
+      out.add(new ArrayList<>());
+    }
+    List<List<Row>> heaviest = new ArrayList<>(groups);
+    heaviest.sort(java.util.Comparator.comparingLong(Chunks::weight).reversed());
+    for (List<Row> g : heaviest) {
+      int lightest = 0;
+      for (int i = 1; i < partitions; i++) {
+        if (load[i] < load[lightest]) {
+          lightest = i;
+        }
+      }
+      out.get(lightest).addAll(g);
+      load[lightest] += weight(g);
+    }
+    out.removeIf(List::isEmpty);
+    return out;
+  }
+
+  /**
+   * A group's weight: its source bytes, at least one per row (a table row's size is not listed);
+   * for a part of a large image, its share of them.
+   */
+  private static long weight(List<Row> group) {
+    long w = 0;
+    for (Row r : group) {
+      int size = r.fieldIndex(dev.p2g.spark.FieldTable.SOURCE_SIZE);
+      boolean part = r.schema().getFieldIndex("parts").isDefined() && !r.isNullAt(r.fieldIndex("parts"));
+      w += Math.max(1, (r.isNullAt(size) ? 0 : r.getLong(size)) / (part ? r.<Integer>getAs("parts") : 1));
+    }
+    return w;
   }
 
   /**
@@ -78,8 +223,14 @@ final class Chunks {
     return count;
   }
 
-  /** Chunk i as a Dataset: its partitions of the shuffle only. */
+  /** Chunk i as a Dataset: its partitions of the shuffle only, or the rows the driver holds for it. */
   Dataset<Row> chunk(int i) {
+    if (local != null) {
+      List<List<Row>> partitions = local.get(i);
+      JavaRDD<Row> rows = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .parallelize(partitions, partitions.size()).flatMap(List::iterator);
+      return spark.createDataFrame(rows, schema);
+    }
     int first = i * partitionsPerChunk;
     int end = first + partitionsPerChunk;
     Function1<Object, Object> mine = (Function1<Object, Object> & Serializable) index -> {

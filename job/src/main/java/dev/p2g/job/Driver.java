@@ -9,21 +9,17 @@ import dev.p2g.job.report.RunFacts;
 import dev.p2g.job.report.RunReport;
 import dev.p2g.job.report.RunSummary;
 import dev.p2g.render.DevicePolicy;
-import dev.p2g.spark.Devices;
 import dev.p2g.spark.EncodeSettings;
 import dev.p2g.spark.RenderSettings;
-import dev.p2g.spark.SparkMasters;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.sql.Timestamp;
 import java.util.LinkedHashSet;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
@@ -35,6 +31,8 @@ final class Driver {
   private JobConfig config;
   /** The model encode uses, once resolved (modelUri()). */
   private String modelUri;
+  /** Where the stages run, as the driver can tell before any work (resolveDevice()). */
+  private DeviceCheck.Outcome devices;
   private final PrintStream out;
   private final Configuration hadoop;
 
@@ -59,7 +57,7 @@ final class Driver {
     long started = System.nanoTime();
     long images = 0;
     Timestamp runStarted = new Timestamp(System.currentTimeMillis());
-    ProgressReporter progress = new ProgressReporter(out, config.progressSeconds());
+    ProgressReporter progress = new ProgressReporter(out, config.progressSeconds(), spark.sparkContext());
     ErrorLog errors = new ErrorLog(spark, config.errors(), hadoop);
     if (Leftovers.clear(config.errors(), hadoop)) { // a killed append would merge its tasks' rows twice
       out.printf("p2g: removed uncommitted output of an interrupted run from %s%n", config.errors());
@@ -78,8 +76,9 @@ final class Driver {
     facts.requestedDevice = config.device().cliName();
     facts.format = config.format().extension();
     facts.levels = config.scales().stream().map(s -> s.level()).toList();
+    ModelInfo model = null;
     if (encodes) {
-      ModelInfo model = inspectModel(device);
+      model = inspectModel(device);
       checkWritable(parentOf(config.fields()));
       facts.modelId = model.id();
       facts.modelName = model.name();
@@ -87,6 +86,9 @@ final class Driver {
       facts.codec = config.codec().name();
       out.printf("p2g: model %s (%s), k=%d, device %s%n", model.name(), model.id().substring(0, 12), model.k(),
           config.device());
+    }
+    devices.notice().ifPresent(out::println);
+    if (encodes) {
       long t0 = System.nanoTime();
       ImageListing.Listing listing = ImageListing.list(spark, config.inputs(), config.inputFormat(), config.table(),
           conf);
@@ -214,53 +216,25 @@ final class Driver {
   }
 
   /**
-   * DESIGN.md's device policy, the part the driver can settle before any work: --device cuda
-   * fails here when no GPU can work (local mode: CUDA does not start; a cluster: executors are
-   * given no GPUs). Tasks choose their GPU themselves (TaskEncoders, TaskRenderers); the model
-   * is validated on the CPU, which every executor has.
+   * DESIGN.md's device policy, the part the driver can settle before any work (DeviceCheck);
+   * the model is validated on the CPU, which every executor has. A bad GPU share fails here too.
    */
   private String resolveDevice() throws SystemicException {
     try {
-      GpuStages.profile(spark.sparkContext().getConf(), config.device()); // a bad share fails here, before any work
+      GpuStages.profile(spark.sparkContext().getConf(), config.device());
     } catch (IllegalArgumentException e) {
       throw new SystemicException(e.getMessage(), e);
     }
-    if (config.device() == DevicePolicy.CUDA) {
-      SparkConf conf = spark.sparkContext().getConf();
-      if (SparkMasters.isLocal(conf.get("spark.master", "local"))) {
-        Optional<String> problem = Devices.localCudaProblem(config.command() != JobConfig.Command.RENDER);
-        if (problem.isPresent()) {
-          throw new SystemicException("--device cuda: CUDA cannot start on GPU 0: " + problem.get()
-              + "; use --device auto or cpu");
-        }
-      } else if (conf.getDouble("spark.executor.resource.gpu.amount", 0) <= 0) {
-        throw new SystemicException("--device cuda: executors have no GPUs; set "
-            + "spark.executor.resource.gpu.amount, spark.executor.resource.gpu.discoveryScript and "
-            + "spark.task.resource.gpu.amount (deploy/), or use --device auto or cpu");
-      }
-    }
+    devices = DeviceCheck.of(spark.sparkContext().getConf(), config.device(),
+        config.command() != JobConfig.Command.RENDER, config.command() != JobConfig.Command.ENCODE);
     return ModelRef.CPU;
   }
 
-  /**
-   * The model this run encodes with: --model, or the built-in one --model-precision chooses. Auto
-   * takes the int8 model where encoding runs on CPUs: --device cpu, or --device auto in local mode
-   * without a usable GPU or on a cluster whose executors have none.
-   */
+  /** The model this run encodes with: --model, or the built-in one --model-precision chooses. */
   private String modelUri() {
-    if (modelUri != null) {
-      return modelUri;
+    if (modelUri == null) {
+      modelUri = config.modelPrecision().model(config.model(), devices::cpuEncoding);
     }
-    modelUri = config.modelPrecision().model(config.model(), () -> switch (config.device()) {
-      case CPU -> true;
-      case CUDA -> false;
-      case AUTO -> {
-        SparkConf conf = spark.sparkContext().getConf();
-        yield SparkMasters.isLocal(conf.get("spark.master", "local"))
-            ? Devices.localCudaProblem(true).isPresent()
-            : conf.getDouble("spark.executor.resource.gpu.amount", 0) <= 0;
-      }
-    });
     return modelUri;
   }
 

@@ -11,12 +11,18 @@ import dev.p2g.spark.HashSources;
 import dev.p2g.spark.SourceCheckTable;
 import dev.p2g.spark.TableImages;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
@@ -25,7 +31,8 @@ import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Which listed images encode must do, as joins (the driver sees counts only). An image is done
+ * Which listed images encode must do, as joins: over a large listing the driver sees counts only;
+ * a small one, whose rows it holds (DriverListing), it classifies with one query. An image is done
  * when fields/ holds all its tiles for this model and its source is unchanged. Unchanged is
  * first decided from the listing alone: the URI, size and modification time (and ETag where both
  * have one) match what the field recorded, or what a source check of an earlier run recorded for
@@ -34,43 +41,46 @@ import org.apache.spark.util.SerializableConfiguration;
  * --verify-sources hashes every image with a field.
  */
 final class EncodePlan {
-  /** What planning found: the images to encode, and how many were done, hashed, and changed. */
-  record Pending(Dataset<Row> todo, long todoCount, long skipped, long hashed, long changed, Runnable release) {}
+  /**
+   * What planning found: the images to encode, and how many were done, hashed, and changed.
+   * local: the images to encode themselves, when the listing was the driver's (else null);
+   * replaces: whether some image to encode has rows in fields/ already, which its new rows will
+   * supersede (false: compacting after the appends would find nothing).
+   */
+  record Pending(Supplier<Dataset<Row>> todoData, long todoCount, long skipped, long hashed, long changed,
+      Runnable release, List<Row> local, boolean replaces) {
+    /** The images to encode as a Dataset, made when first asked for (not for a plan the driver made). */
+    Dataset<Row> todo() {
+      return todoData.get();
+    }
+  }
 
   private static final String DONE = "done_";
-  private static final String DONE_SHA = "done_sha256";
+  static final String DONE_SHA = "done_sha256";
   private static final String CHECKED = "checked_";
-  private static final String CLASS = "plan_class";
-  private static final int NEW = 0;
-  private static final int UNCHANGED = 1;
-  private static final int CHECK = 2;
+  static final String CLASS = "plan_class";
+  static final String PRESENT = "present_";
+  static final int NEW = 0;
+  static final int UNCHANGED = 1;
+  static final int CHECK = 2;
 
   private EncodePlan() {}
 
-  /** images: the listing (EncodePartition.INPUT); count: its size; fieldsExist: whether fields/ is there yet. */
-  static Pending plan(SparkSession spark, Dataset<Row> images, long count, boolean fieldsExist, boolean checksExist,
+  /** listing: the images; fieldsExist, checksExist: whether fields/ and its source checks are there yet. */
+  static Pending plan(SparkSession spark, ImageListing.Listing listing, boolean fieldsExist, boolean checksExist,
       String fieldsUri, String modelId, boolean verify, Timestamp runStarted, long maxFileBytes, TableImages table,
       Broadcast<SerializableConfiguration> conf, LongAccumulator sourceBytes) {
+    long count = listing.imageCount();
     if (!fieldsExist) {
-      return new Pending(images, count, 0, 0, 0, () -> {});
+      return new Pending(listing::images, count, 0, 0, 0, () -> {}, listing.local(), false);
     }
-    Dataset<Row> done = EncodeStage.completeImages(spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri)
-            .filter(col("model_id").equalTo(modelId)))
-        .select(col("key"), col("source_sha256").as(DONE_SHA), col("source_uri").as(DONE + "uri"),
-            col(FieldTable.SOURCE_SIZE).as(DONE + FieldTable.SOURCE_SIZE),
-            col(FieldTable.SOURCE_MODIFIED).as(DONE + FieldTable.SOURCE_MODIFIED),
-            col(FieldTable.SOURCE_ETAG).as(DONE + FieldTable.SOURCE_ETAG));
-    // one join tells new from done, and done from unchanged by the field's own listing
-    Dataset<Row> joined = images.join(done, using("key"), "left");
-    Column unchanged = verify ? lit(false) : sameListing(DONE);
-    if (checksExist && !verify) { // or by a check of an earlier run that vouches for this listing
-      Dataset<Row> vouched = images.join(checks(spark, fieldsUri, done), sameListing(CHECKED), "left_semi")
-          .select(col("key"), lit(true).as("vouched"));
-      joined = joined.join(vouched, using("key"), "left");
-      unchanged = unchanged.or(col("vouched").isNotNull());
+    if (listing.local() != null) {
+      return planLocal(spark, listing, checksExist, fieldsUri, modelId, verify, runStarted, maxFileBytes,
+          table, conf, sourceBytes);
     }
-    Dataset<Row> classified = joined
-        .withColumn(CLASS, when(col(DONE_SHA).isNull(), NEW).when(unchanged, UNCHANGED).otherwise(CHECK))
+    Dataset<Row> images = listing.images();
+    Dataset<Row> fields = spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri);
+    Dataset<Row> classified = classify(spark, images, fields, checksExist, fieldsUri, modelId, verify)
         .persist(StorageLevel.MEMORY_AND_DISK());
     Row counts = classified.agg(countOf(UNCHANGED).as("unchanged"), countOf(CHECK).as("check")).first();
     long toCheck = counts.isNullAt(counts.fieldIndex("check")) ? 0 : counts.<Long>getAs("check");
@@ -80,12 +90,8 @@ final class EncodePlan {
     Runnable release = classified::unpersist;
     if (toCheck > 0) {
       spark.sparkContext().setJobDescription("p2g encode: hashing " + toCheck + " images whose listing changed");
-      Dataset<Row> checked = classified.filter(col(CLASS).equalTo(CHECK))
-          .select(inputColumns())
-          .transform(d -> Chunks.byContainer(d, EncodeStage.partitions(spark, toCheck,
-              EncodeStage.IMAGES_PER_PARTITION)))
-          .mapPartitions(new HashSources(conf, maxFileBytes, runStarted, sourceBytes, table),
-              Encoders.row(SourceCheckTable.SCHEMA))
+      Dataset<Row> checked = hash(spark, classified.filter(col(CLASS).equalTo(CHECK)).select(inputColumns()),
+          toCheck, runStarted, maxFileBytes, table, conf, sourceBytes)
           .persist(StorageLevel.MEMORY_AND_DISK());
       checked.write().mode(SaveMode.Append).parquet(SourceCheckTable.uri(fieldsUri));
       // the field's hash is in the (cached) classified rows already: fields/ is not read again
@@ -102,7 +108,124 @@ final class EncodePlan {
       };
     }
     long todoCount = count - unchangedCount - (toCheck - changed);
-    return new Pending(todo.select(inputColumns()), todoCount, count - todoCount, toCheck, changed, release);
+    Dataset<Row> todoImages = todo.select(inputColumns());
+    return new Pending(() -> todoImages, todoCount, count - todoCount, toCheck, changed, release, null, true);
+  }
+
+  /**
+   * The plan of a listing the driver holds: its images classified on the driver from a small
+   * fields/ table it reads itself (DriverEncodePlan), or else by one query that reads only the
+   * fields/ rows of their keys and brings the classes back; hashing, when some listing changed,
+   * is one more job over those images alone.
+   */
+  private static Pending planLocal(SparkSession spark, ImageListing.Listing listing, boolean checksExist, String fieldsUri, String modelId, boolean verify, Timestamp runStarted, long maxFileBytes,
+      TableImages table, Broadcast<SerializableConfiguration> conf, LongAccumulator sourceBytes) {
+    List<Row> todo = new ArrayList<>();
+    List<Row> check = new ArrayList<>();
+    Map<String, String> doneSha = new HashMap<>();
+    boolean replaces = false;
+    for (Row r : classified(spark, listing, checksExist, fieldsUri, modelId, verify, conf)) {
+      int planClass = r.getAs(CLASS);
+      if (planClass == NEW) {
+        todo.add(input(r));
+        replaces |= !r.isNullAt(r.fieldIndex(PRESENT));
+      } else if (planClass == CHECK) {
+        check.add(input(r));
+        doneSha.put(r.getAs("key"), r.getAs(DONE_SHA));
+      }
+    }
+    long changed = 0;
+    if (!check.isEmpty()) {
+      List<Row> checked = hash(spark, spark.createDataFrame(check, EncodePartition.INPUT), check.size(), runStarted,
+          maxFileBytes, table, conf, sourceBytes).collectAsList();
+      spark.createDataFrame(checked, SourceCheckTable.SCHEMA).write().mode(SaveMode.Append)
+          .parquet(SourceCheckTable.uri(fieldsUri));
+      Map<String, String> hashed = new HashMap<>();
+      checked.forEach(c -> hashed.put(c.getAs("key"), c.getAs("source_sha256")));
+      for (Row r : check) {
+        String sha = hashed.get(r.<String>getAs("key"));
+        if (sha == null || !sha.equals(doneSha.get(r.<String>getAs("key")))) {
+          todo.add(r);
+          changed++;
+        }
+      }
+      replaces |= changed > 0;
+    }
+    todo.sort(java.util.Comparator.comparing(r -> r.<String>getAs("key"), DriverTable.SPARK_ORDER));
+    long count = listing.imageCount();
+    return new Pending(() -> spark.createDataFrame(todo, EncodePartition.INPUT), todo.size(), count - todo.size(),
+        check.size(), changed, () -> {}, todo, replaces);
+  }
+
+  /**
+   * The listed images (EncodePartition.INPUT columns) with CLASS, DONE_SHA and PRESENT: on the
+   * driver when fields/ and its checks are small, else by one Spark query.
+   */
+  private static List<Row> classified(SparkSession spark, ImageListing.Listing listing, boolean checksExist, String fieldsUri, String modelId, boolean verify, Broadcast<SerializableConfiguration> conf) {
+    long maxRows = DriverTable.maxRows(spark);
+    try {
+      java.util.Optional<List<Row>> fieldRows = DriverTable.read(fieldsUri, DriverEncodePlan.FIELD_COLUMNS, maxRows,
+          conf.value().value());
+      java.util.Optional<List<Row>> checkRows = !checksExist || verify ? java.util.Optional.of(List.of())
+          : DriverTable.read(SourceCheckTable.uri(fieldsUri), DriverEncodePlan.CHECK_COLUMNS, maxRows,
+              conf.value().value());
+      if (fieldRows.isPresent() && checkRows.isPresent()) {
+        return DriverEncodePlan.classify(listing.local(), fieldRows.get(), checkRows.get(), modelId, verify);
+      }
+    } catch (java.io.IOException e) {
+      // Spark reads it below, and fails with its own message if the table is unreadable
+    }
+    Dataset<Row> images = listing.images();
+    Dataset<Row> fields = spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri);
+    Dataset<Row> listed = fields.join(functions.broadcast(images.select("key")), using("key"), "left_semi");
+    Dataset<Row> present = listed.select(col("key")).distinct().withColumn(PRESENT, lit(true));
+    List<Column> columns = new ArrayList<>(Arrays.asList(inputColumns()));
+    columns.addAll(List.of(col(CLASS), col(DONE_SHA), col(PRESENT)));
+    return classify(spark, images, listed, checksExist, fieldsUri, modelId, verify)
+        .join(present, using("key"), "left").select(columns.toArray(Column[]::new)).collectAsList();
+  }
+
+  /**
+   * The listed images with their class (NEW: no complete field for this model; UNCHANGED: one
+   * whose source is unchanged by its listing or a check's; CHECK: one whose listing changed) and
+   * the field's source hash. One join tells new from done, and done from unchanged by the field's
+   * own listing.
+   */
+  private static Dataset<Row> classify(SparkSession spark, Dataset<Row> images, Dataset<Row> fields,
+      boolean checksExist, String fieldsUri, String modelId, boolean verify) {
+    Dataset<Row> done = EncodeStage.completeImages(fields.filter(col("model_id").equalTo(modelId)))
+        .select(col("key"), col("source_sha256").as(DONE_SHA), col("source_uri").as(DONE + "uri"),
+            col(FieldTable.SOURCE_SIZE).as(DONE + FieldTable.SOURCE_SIZE),
+            col(FieldTable.SOURCE_MODIFIED).as(DONE + FieldTable.SOURCE_MODIFIED),
+            col(FieldTable.SOURCE_ETAG).as(DONE + FieldTable.SOURCE_ETAG));
+    Dataset<Row> joined = images.join(done, using("key"), "left");
+    Column unchanged = verify ? lit(false) : sameListing(DONE);
+    if (checksExist && !verify) { // or by a check of an earlier run that vouches for this listing
+      Dataset<Row> vouched = images.join(checks(spark, fieldsUri, done), sameListing(CHECKED), "left_semi")
+          .select(col("key"), lit(true).as("vouched"));
+      joined = joined.join(vouched, using("key"), "left");
+      unchanged = unchanged.or(col("vouched").isNotNull());
+    }
+    return joined.withColumn(CLASS, when(col(DONE_SHA).isNull(), NEW).when(unchanged, UNCHANGED).otherwise(CHECK));
+  }
+
+  /** Source checks (SourceCheckTable rows) of the given images, made by tasks that read and hash them. */
+  private static Dataset<Row> hash(SparkSession spark, Dataset<Row> images, long count, Timestamp runStarted,
+      long maxFileBytes, TableImages table, Broadcast<SerializableConfiguration> conf, LongAccumulator sourceBytes) {
+    return images.transform(d -> Chunks.byContainer(d, EncodeStage.partitions(spark, count,
+            EncodeStage.IMAGES_PER_PARTITION)))
+        .mapPartitions(new HashSources(conf, maxFileBytes, runStarted, sourceBytes, table),
+            Encoders.row(SourceCheckTable.SCHEMA));
+  }
+
+  /** An EncodePartition.INPUT row of a row holding its columns and more. */
+  private static Row input(Row r) {
+    String[] names = EncodePartition.INPUT.fieldNames();
+    Object[] values = new Object[names.length];
+    for (int i = 0; i < names.length; i++) {
+      values[i] = r.get(r.fieldIndex(names[i]));
+    }
+    return new GenericRowWithSchema(values, EncodePartition.INPUT);
   }
 
   /** Checks of earlier runs for the field's hash (their listings prefixed CHECKED), one per check. */

@@ -6,9 +6,11 @@ import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.EncodeSettings;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.FieldTable;
+import dev.p2g.spark.LargeImageParts;
 import dev.p2g.spark.SourceCheckTable;
 import dev.p2g.spark.StageAccumulators;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -16,6 +18,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -96,17 +99,22 @@ final class EncodeStage {
       errors.append(listing.refused());
     }
     StageAccumulators counters = StageAccumulators.register(spark, "encode");
-    EncodePlan.Pending pending = EncodePlan.plan(spark, listing.images(), listing.imageCount(),
-        exists(fieldsUri, hadoop), exists(SourceCheckTable.uri(fieldsUri), hadoop), fieldsUri,
-        settings.model().id(), verifySources, settings.runStarted(), settings.maxFileBytes(), settings.table(), conf,
-        counters.sourceBytes());
+    EncodePlan.Pending pending = EncodePlan.plan(spark, listing, exists(fieldsUri, hadoop),
+        exists(SourceCheckTable.uri(fieldsUri), hadoop), fieldsUri, settings.model().id(), verifySources,
+        settings.runStarted(), settings.maxFileBytes(), settings.table(), conf, counters.sourceBytes());
     int perTask = imagesPerTask(listing.imageCount(), listing.imageBytes());
     long perChunk = Chunks.imagesPerChunk(commitEvery, spark.sparkContext().defaultParallelism(), perTask);
-    Chunks chunks = Chunks.of(spark, pending.todo(), pending.todoCount(), perChunk, partitionsOption, perTask);
+    LargeImageParts parts = new LargeImageParts(conf, settings.tile(), counters);
+    Chunks chunks = pending.local() != null
+        ? Chunks.local(spark, inParts(pending.local(), parts), EncodePartition.WORK, perChunk,
+            partitionsOption, perTask)
+        : Chunks.of(spark, pending.todo().flatMap(parts, Encoders.row(EncodePartition.WORK)), pending.todoCount(),
+            perChunk, partitionsOption, perTask);
     if (chunks.count() > 0) {
       LatestRows.appending(table(fieldsUri), hadoop);
     }
     java.util.Set<String> devices = new java.util.TreeSet<>();
+    LargeImages large = new LargeImages();
     try (ProgressReporter.Stage shown = progress.start("encode", pending.todoCount(), counters)) {
       for (int i = 0; i < chunks.count(); i++) {
         spark.sparkContext().setJobDescription(String.format("p2g encode: images, chunk %d of %d (%d images to encode) to fields",
@@ -121,17 +129,82 @@ final class EncodeStage {
         counters.errors().reset();
         devices.addAll(counters.devices().value()); // one entry a task: kept per chunk, deduplicated
         counters.devices().reset();
+        shown.addLargeFailed(large.add(counters.parts().value())); // all of an image's parts are in its chunk
+        counters.parts().reset();
       }
     } finally {
       pending.release().run();
     }
     spark.sparkContext().setJobDescription(null);
-    if (chunks.count() > 0) { // nothing written, nothing superseded
+    if (chunks.count() > 0 && pending.replaces()) { // nothing written, or only new keys: nothing superseded
       superseded += LatestRows.compact(spark, table(fieldsUri), hadoop);
+    } else if (chunks.count() > 0) {
+      LatestRows.compacted(table(fieldsUri), hadoop);
     }
-    return new Result(counters.written().value(), pending.skipped(), pending.hashed(), pending.changed(),
-        counters.failed().value() + listing.refusedCount(), superseded, leftovers, chunks.count(),
+    return new Result(counters.written().value() + large.written, pending.skipped(), pending.hashed(),
+        pending.changed(), counters.failed().value() + large.failed + listing.refusedCount(), superseded, leftovers,
+        chunks.count(),
         counters.busyNanos().value() / 1e9, counters.sourceBytes().value(), List.copyOf(devices));
+  }
+
+  /** Header reads the driver makes at once, for a small listing's large files. */
+  private static final int HEADER_READERS = 16;
+
+  /**
+   * The images to encode, as WORK rows: large image files in parts (LargeImageParts, whose header
+   * reads the driver makes itself for a small listing), the rest whole.
+   */
+  private static List<Row> inParts(List<Row> todo, LargeImageParts parts) throws SystemicException {
+    List<Row> large = todo.stream().filter(r -> r.isNullAt(r.fieldIndex("container"))
+        && r.<Long>getAs(FieldTable.SOURCE_SIZE) >= LargeImageParts.PROBE_BYTES).toList();
+    Map<String, List<Row>> split = new java.util.concurrent.ConcurrentHashMap<>();
+    if (!large.isEmpty()) { // header reads are round trips on a store: several at once
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+          Math.min(HEADER_READERS, large.size()));
+      try {
+        for (var done : pool.invokeAll(large.stream().<java.util.concurrent.Callable<Object>>map(r -> () -> {
+          parts.call(r).forEachRemaining(w -> split.computeIfAbsent(w.getAs("key"), k -> new ArrayList<>()).add(w));
+          return null;
+        }).toList())) {
+          done.get();
+        }
+      } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        throw new SystemicException("cannot size the large images: " + e.getMessage(), e);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+    List<Row> work = new ArrayList<>(todo.size());
+    for (Row r : todo) {
+      work.addAll(split.getOrDefault(r.<String>getAs("key"), List.of(LargeImageParts.work(r, null, null))));
+    }
+    return work;
+  }
+
+  /** Images encoded in parts, written (every part's tiles) or failed (some part's), counted chunk by chunk. */
+  private static final class LargeImages {
+    long written;
+    long failed;
+
+    /** One committed chunk's part outcomes; returns the images found failed. */
+    long add(List<StageAccumulators.PartOutcome> outcomes) {
+      Map<String, int[]> byImage = new java.util.HashMap<>(); // parts ok, parts failed, parts
+      for (StageAccumulators.PartOutcome o : outcomes) {
+        int[] n = byImage.computeIfAbsent(o.key(), k -> new int[3]);
+        n[o.ok() ? 0 : 1]++;
+        n[2] = o.parts();
+      }
+      long newlyFailed = 0;
+      for (int[] n : byImage.values()) {
+        if (n[1] > 0) {
+          newlyFailed++;
+        } else if (n[0] == n[2]) {
+          written++;
+        }
+      }
+      failed += newlyFailed;
+      return newlyFailed;
+    }
   }
 
   static boolean exists(String uri, Configuration hadoop) throws SystemicException {
@@ -173,10 +246,26 @@ final class EncodeStage {
     return (int) Math.max(IMAGES_PER_PARTITION, Math.min(MAX_IMAGES_PER_PARTITION, bySize));
   }
 
-  /** At least two tasks per core so a slow image does not idle the rest; at most one per image. */
+  /**
+   * Tasks per core at least, when there are images enough: a few images of very different cost
+   * (a 512 x 320 photo takes 16 times a 128 x 96 card) then go one a task, heaviest first, and
+   * the slots take them as they free up instead of waiting on one task that drew the heavy ones.
+   */
+  static final int TASKS_PER_CORE = 4;
+
+  /** At least TASKS_PER_CORE tasks per core so a slow image does not idle the rest; at most one per image. */
   static int partitions(SparkSession spark, long images, int imagesPerTask) {
+    return partitions(spark, images, imagesPerTask, false);
+  }
+
+  /**
+   * As partitions(spark, images, imagesPerTask); inParts: the images may be large ones in parts
+   * (LargeImageParts), one task each, so the tasks are not capped at one per image.
+   */
+  static int partitions(SparkSession spark, long images, int imagesPerTask, boolean inParts) {
     long byCount = (images + imagesPerTask - 1) / imagesPerTask;
-    long byCores = 2L * spark.sparkContext().defaultParallelism();
-    return (int) Math.max(1, Math.min(Math.max(images, 1), Math.max(byCount, byCores)));
+    long byCores = (long) TASKS_PER_CORE * spark.sparkContext().defaultParallelism();
+    long most = inParts ? Long.MAX_VALUE : Math.max(images, 1);
+    return (int) Math.max(1, Math.min(most, Math.max(byCount, byCores)));
   }
 }

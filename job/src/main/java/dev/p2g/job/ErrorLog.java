@@ -123,28 +123,45 @@ final class ErrorLog {
       throw new SystemicException("cannot read " + uri + ": " + e.getMessage(), e);
     }
     Column mine = lit(false);
+    boolean any = false;
     if (encodeRan) {
       mine = mine.or(col(ErrorRecord.STAGE).equalTo(ErrorRecord.ENCODE));
+      any |= exists(stageDir(ErrorRecord.ENCODE));
     }
     if (levels != null) {
       mine = mine.or(col(ErrorRecord.STAGE).equalTo(ErrorRecord.RENDER).and(col("level").isin(levels.toArray())));
+      any |= exists(stageDir(ErrorRecord.RENDER));
+    }
+    if (!any) { // a stage run clears its rows first: no folder, no failure of this run to read
+      return new Summary(0, 0, Map.of(), Map.of(), List.of());
     }
     Dataset<Row> rows = read().filter(mine);
-    Row totals = rows.agg(countDistinct(col("key")).as("images"), count(lit(1)).as("rows")).first();
+    long images = rows.agg(countDistinct(col("key")).as("images")).first().getLong(0);
     Map<String, Long> byClass = new TreeMap<>();
-    for (Row r : rows.groupBy("error_class").count().collectAsList()) {
-      byClass.put(r.getAs("error_class"), r.getAs("count"));
-    }
     Map<String, Long> byLevel = new TreeMap<>();
-    for (Row r : rows.filter(col("level").isNotNull()).groupBy("level").count().collectAsList()) {
-      byLevel.put(r.getAs("level"), r.getAs("count"));
+    long total = 0;
+    for (Row r : rows.groupBy("error_class", "level").count().collectAsList()) { // both counts from one query
+      long n = r.getAs("count");
+      total += n;
+      byClass.merge(r.getAs("error_class"), n, Long::sum);
+      if (!r.isNullAt(r.fieldIndex("level"))) {
+        byLevel.merge(r.getAs("level"), n, Long::sum);
+      }
     }
     List<ErrorRecord> examples = new ArrayList<>();
     for (Row r : rows.withColumn("n", row_number().over(Window.partitionBy("error_class").orderBy("key", "level")))
         .filter(col("n").leq(RunFacts.EXAMPLES_PER_CLASS)).orderBy("error_class", "key", "level").collectAsList()) {
       examples.add(ErrorRecord.fromRow(r));
     }
-    return new Summary(totals.getAs("images"), totals.getAs("rows"), byClass, byLevel, examples);
+    return new Summary(images, total, byClass, byLevel, examples);
+  }
+
+  private boolean exists(Path dir) throws SystemicException {
+    try {
+      return dir.getFileSystem(conf).exists(dir);
+    } catch (IOException e) {
+      throw new SystemicException("cannot read " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   private Dataset<Row> read() {

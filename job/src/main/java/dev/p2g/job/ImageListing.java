@@ -19,6 +19,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -35,13 +36,14 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
- * Lists the images under the input URIs as Spark work: the driver looks at the roots only; the
- * folders below are listed by tasks, a round per level for the first SHALLOW_ROUNDS levels (so
- * that folders of one level are listed in parallel, on S3 as on HDFS), then each folder found is
- * listed recursively by one task. Keys (paths relative to each input root, sanitised), image
- * extensions and duplicate output names are worked out in the same Datasets: the driver holds a
- * few counts, never a row per file. Empty files are listed too: they must reach encode to get
- * their errors/ row.
+ * Lists the images under the input URIs. The driver walks the folders first, within a budget
+ * (DriverWalk): a small input is then listed and its keys, image extensions and duplicate output
+ * names worked out on the driver, with no Spark job. Whatever the walk leaves is Spark work: the
+ * folders are listed by tasks, a round per level for the first SHALLOW_ROUNDS levels (so that
+ * folders of one level are listed in parallel, on S3 as on HDFS), then each folder found is
+ * listed recursively by one task, and keys and duplicates are worked out in the same Datasets:
+ * the driver then holds a few counts, never a row per file. Both paths give the same listing
+ * (ImageListingTest). Empty files are listed too: they must reach encode to get their errors/ row.
  */
 final class ImageListing {
   /**
@@ -49,14 +51,29 @@ final class ImageListing {
    * the usual layouts (root/class/*.jpg, root/split/class/*.jpg) over the cluster.
    */
   static final int SHALLOW_ROUNDS = 2;
+  /** The errors/ class of an image refused for its output name, and the text around the stem and the URI taken. */
+  static final String DUPLICATE_NAME = "list.duplicate-name";
+  static final String[] DUPLICATE_TEXT = {"another input file has the same output name '",
+      ".*' and was taken instead (", "; the first by URI wins)"};
 
   /**
    * The listing: images to encode (EncodePartition.INPUT, cached until release), what it refused
    * (errors/ rows: duplicate names, and containers or members that cannot be listed), and the
-   * counts the summary prints.
+   * counts the summary prints. local: the images' rows themselves when the driver listed them
+   * (a small input), else null.
    */
-  record Listing(Dataset<Row> images, Dataset<Row> refused, long imageCount, long imageBytes, long otherFiles,
-      long duplicateCount, long unlistable, List<Dataset<Row>> cached) {
+  record Listing(Supplier<Dataset<Row>> imagesData, Supplier<Dataset<Row>> refusedData, long imageCount,
+      long imageBytes, long otherFiles, long duplicateCount, long unlistable, List<Dataset<Row>> cached,
+      List<Row> local) {
+    /** The images as a Dataset: made when first asked for (a small run planned on the driver never does). */
+    Dataset<Row> images() {
+      return imagesData.get();
+    }
+
+    Dataset<Row> refused() {
+      return refusedData.get();
+    }
+
     long refusedCount() {
       return duplicateCount + unlistable;
     }
@@ -71,20 +88,33 @@ final class ImageListing {
   /** table: where Parquet input tables hold their images (format PARQUET only). */
   static Listing list(SparkSession spark, List<String> inputs, InputFormat format, TableImages table,
       Broadcast<SerializableConfiguration> conf) throws SystemicException {
+    int driverEntries = Integer.parseInt(spark.conf().get(DriverWalk.ENTRIES_KEY,
+        Integer.toString(DriverWalk.MAX_ENTRIES)));
+    return list(spark, inputs, format, table, conf, driverEntries);
+  }
+
+  /** driverEntries: the driver's budget of entries (0: everything is listed by Spark tasks). */
+  static Listing list(SparkSession spark, List<String> inputs, InputFormat format, TableImages table,
+      Broadcast<SerializableConfiguration> conf, int driverEntries) throws SystemicException {
     List<Row> roots = new ArrayList<>();
     List<Row> rootFiles = new ArrayList<>();
     for (String input : inputs) {
       root(input, conf, roots, rootFiles);
     }
+    DriverWalk.Result walk = DriverWalk.walk(roots, rootFiles, conf.value().value(), driverEntries,
+        DriverWalk.MAX_LISTINGS);
+    if (walk.complete() && format == InputFormat.FILES) {
+      return DriverListing.of(spark, walk.files());
+    }
     List<Dataset<Row>> cached = new ArrayList<>();
-    Dataset<Row> files = spark.createDataFrame(rootFiles, ListFiles.SCHEMA);
-    Dataset<Row> folders = spark.createDataFrame(roots, ListFiles.SCHEMA);
+    Dataset<Row> files = spark.createDataFrame(walk.files(), ListFiles.SCHEMA);
+    Dataset<Row> folders = spark.createDataFrame(walk.pending(), ListFiles.SCHEMA);
     int parallel = 4 * spark.sparkContext().defaultParallelism();
-    long pending = roots.size();
+    long pending = walk.pending().size();
     for (int round = 0; round <= SHALLOW_ROUNDS && pending > 0; round++) {
       boolean deep = round == SHALLOW_ROUNDS;
-      // the roots are a handful: spreading them would cost a shuffle for nothing
-      Dataset<Row> found = (round == 0 ? folders : folders.repartition(parallel))
+      // the first folders are a handful: spreading them would cost a shuffle for nothing
+      Dataset<Row> found = (round == 0 && pending <= parallel ? folders : folders.repartition(parallel))
           .flatMap(new ListFiles(conf, deep), Encoders.row(ListFiles.SCHEMA));
       if (!deep) { // read twice, as files and as the next round's folders: list it once, now
         found = found.persist(StorageLevel.MEMORY_AND_DISK());
@@ -126,12 +156,13 @@ final class ImageListing {
     Dataset<Row> duplicates = ranked.filter(col("stem_rank").gt(1))
         .join(first, stem(col("key")).equalTo(col("stem")))
         .select(col("key"), col("uri").as("source_uri"), lit(null).cast("string").as("level"),
-            lit("list.duplicate-name").as("error_class"),
-            functions.concat(lit("another input file has the same output name '"), col("stem"),
-                lit(".*' and was taken instead ("), col("first_uri"), lit("; the first by URI wins)")).as("message"),
+            lit(DUPLICATE_NAME).as("error_class"),
+            functions.concat(lit(DUPLICATE_TEXT[0]), col("stem"), lit(DUPLICATE_TEXT[1]), col("first_uri"),
+                lit(DUPLICATE_TEXT[2])).as("message"),
             lit(ErrorRecord.ENCODE).as(ErrorRecord.STAGE));
-    return new Listing(images, unlistable == null ? duplicates : duplicates.unionByName(unlistable),
-        orZero(counts, 0), orZero(counts, 3), orZero(counts, 1), orZero(counts, 2), unlistableCount, cached);
+    Dataset<Row> refused = unlistable == null ? duplicates : duplicates.unionByName(unlistable);
+    return new Listing(() -> images, () -> refused, orZero(counts, 0), orZero(counts, 3), orZero(counts, 1),
+        orZero(counts, 2), unlistableCount, cached, null);
   }
 
   /**
@@ -169,7 +200,7 @@ final class ImageListing {
     return r.isNullAt(i) ? 0 : r.getLong(i);
   }
 
-  /** ImageKeys.stem in Spark SQL: the key without the extension of its last part. */
+  /** ImageKeys.stem in Spark SQL: the key without the extension of its last part (DriverListing's Java twin). */
   static Column stem(Column key) {
     return functions.regexp_replace(key, "(?<=[^/])\\.[^./]*$", "");
   }

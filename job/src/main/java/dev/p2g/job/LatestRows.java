@@ -67,6 +67,19 @@ final class LatestRows {
     }
   }
 
+  /**
+   * After a run appended rows none of which supersedes another (new groups only) to a table that
+   * was compacted before: it still is, and a scan would only find that out.
+   */
+  static void compacted(Table table, Configuration conf) throws SystemicException {
+    Path marker = new Path(table.uri(), COMPACTED);
+    try {
+      marker.getFileSystem(conf).create(marker, true).close();
+    } catch (IOException e) {
+      throw new SystemicException("cannot write " + table.uri() + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Before a run appends to the table: from then on it may hold superseded rows. */
   static void appending(Table table, Configuration conf) throws SystemicException {
     Path marker = new Path(table.uri(), COMPACTED);

@@ -15,6 +15,8 @@ public final class Main {
   public static final int USAGE = 2;
   /** Shuffle partitions per core in local mode: enough for skew, few enough to cost nothing. */
   static final int LOCAL_SHUFFLE_PARTITIONS_PER_CORE = 2;
+  /** Executor heartbeats in local mode, against Spark's 10 s (ProgressReporter counts running tasks by them). */
+  static final String LOCAL_HEARTBEAT = "2s";
 
   private Main() {}
 
@@ -69,6 +71,9 @@ public final class Main {
         // every join of the plan (listing, skip checks, compaction), seconds per stage for nothing
         builder.config("spark.sql.shuffle.partitions", LOCAL_SHUFFLE_PARTITIONS_PER_CORE
             * Runtime.getRuntime().availableProcessors());
+        // running tasks' progress (a large image's tiles) reaches the driver with heartbeats:
+        // in one JVM they cost nothing, and the first progress lines then have news
+        builder.config("spark.executor.heartbeatInterval", LOCAL_HEARTBEAT);
       }
     }
     config.sparkConf().forEach(builder::config);

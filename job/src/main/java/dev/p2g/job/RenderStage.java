@@ -16,6 +16,7 @@ import dev.p2g.render.Scale;
 import dev.p2g.spark.DeleteFiles;
 import dev.p2g.spark.ErrorRecord;
 import dev.p2g.spark.FieldTable;
+import dev.p2g.spark.ListFiles;
 import dev.p2g.spark.ManifestTable;
 import dev.p2g.spark.RenderPartition;
 import dev.p2g.spark.RenderSettings;
@@ -30,6 +31,8 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -68,8 +71,15 @@ final class RenderStage {
   /** Images stored as tiles (those missing a tile apart), and the chunks they were rendered in. */
   private record Tiled(long images, long incomplete, int chunks) {}
 
-  /** What render has to do: the fields/ files with whole images left to render, and counts over all of fields/. */
-  record Plan(List<FieldsFile> files, long wholeFields, long tileRows) {}
+  /**
+   * What render has to do: the fields/ files with whole images left to render, and counts over all
+   * of fields/; replaces: whether some whole image left to render has a manifest row at one of its
+   * levels to render already (another format, source or model), which its new row supersedes;
+   * tiledWork: whether images stored as tiles may need rendering (renderTiled's own plan decides);
+   * tiledDone: when they do not, how many there are (every level of theirs done).
+   */
+  record Plan(List<FieldsFile> files, long wholeFields, long tileRows, boolean replaces, boolean tiledWork,
+      long tiledDone) {}
 
   /**
    * Why a chunk's manifest rows are shuffled to one writer: written by the render tasks
@@ -173,7 +183,7 @@ final class RenderStage {
   private static Result render(SparkSession spark, String fieldsUri, RenderSettings settings, long commitEvery,
       Broadcast<SerializableConfiguration> conf, ErrorLog errors, ProgressReporter progress) throws SystemicException {
     Configuration hadoop = conf.value().value();
-    readFields(spark, fieldsUri);
+    checkFields(fieldsUri, hadoop);
     LatestRows.compact(spark, EncodeStage.table(fieldsUri), hadoop); // one field per image before rendering
     String manifestUri = settings.layout().manifest();
     boolean leftovers = Leftovers.clear(manifestUri, hadoop);
@@ -183,9 +193,15 @@ final class RenderStage {
     leftovers |= sweep.run() > 0; // a killed run's shards: unfinished, or finished but never recorded
     errors.clear(ErrorRecord.RENDER, new LinkedHashSet<>(settings.scales().stream().map(Scale::level).toList()));
 
-    Dataset<Row> fields = spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri);
-    Dataset<Row> doneLevels = doneLevels(spark, manifestUri, settings, hadoop);
-    Plan plan = plan(fields, doneLevels, settings);
+    // Datasets made only when a query or a chunk needs them: a plan made on the driver needs none
+    boolean manifestExists = exists(manifestUri, hadoop);
+    Memo<Dataset<Row>> fields = new Memo<>(() -> spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri));
+    Memo<Dataset<Row>> doneLevels = new Memo<>(() -> manifestExists ? doneLevels(spark, manifestUri, settings) : null);
+    Plan plan = planOnDriver(spark, fieldsUri, manifestUri, settings, hadoop);
+    if (plan == null) {
+      plan = plan(fields.get(), doneLevels.get(),
+          manifestExists ? presentLevels(spark, manifestUri, settings) : null, settings);
+    }
     int slots = spark.sparkContext().defaultParallelism();
     // a fields/ file is a task's worth, as encode wrote it: WAVES waves of files, or --commit-every fields
     List<List<FieldsFile>> chunks = commitEvery > 0 ? Chunks.consecutive(plan.files(), FieldsFile::rows, commitEvery)
@@ -203,22 +219,28 @@ final class RenderStage {
         spark.sparkContext().setJobDescription(String.format("p2g render: fields %d-%d of %d at %s", started + 1,
             started + rows, toRender, settings.scales()));
         Dataset<Row> chunkFields = withDoneLevels(spark.read().schema(FieldTable.SCHEMA)
-            .parquet(chunk.stream().map(FieldsFile::uri).toArray(String[]::new)).filter(WHOLE), chunk, doneLevels);
+            .parquet(chunk.stream().map(FieldsFile::uri).toArray(String[]::new)).filter(WHOLE), chunk,
+            doneLevels.get());
         LatestRows.appending(table(manifestUri), hadoop);
-        GpuStages.mapPartitions(spark, chunkFields, new RenderPartition(settings, conf, counters),
-                ManifestTable.SCHEMA, GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
+        oneTaskPerFile(spark, () -> GpuStages.mapPartitions(spark, chunkFields,
+                new RenderPartition(settings, conf, counters), ManifestTable.SCHEMA,
+                GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
             .repartition(MANIFEST_FILES)
-            .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri);
+            .write().mode(SaveMode.Append).partitionBy(ManifestTable.LEVEL).parquet(manifestUri));
         commitChunk(counters, errors, devices, sweep);
         started += rows;
       }
-      if (plan.tileRows() > 0) {
-        tiled = renderTiled(spark, fields.filter(functions.not(WHOLE)), manifestUri, settings, perChunk,
+      if (plan.tiledWork()) {
+        tiled = renderTiled(spark, fields.get().filter(functions.not(WHOLE)), manifestUri, settings, perChunk,
             conf, counters, errors, devices, sweep, n -> shown.addToTotal(n * levels));
       }
     }
     spark.sparkContext().setJobDescription(null);
-    superseded += compactManifest(spark, manifestUri, conf); // re-rendered changed fields supersede their old rows
+    if (plan.replaces() || tiled.images() > 0) { // re-rendered changed fields supersede their old rows
+      superseded += compactManifest(spark, manifestUri, conf);
+    } else if (chunks.size() > 0) { // new rows only, on a manifest compacted above: nothing to look for
+      LatestRows.compacted(table(manifestUri), hadoop);
+    }
     sweep.run(); // shards whose every image was rendered again
 
     Map<String, LevelCounts> perLevel;
@@ -228,9 +250,9 @@ final class RenderStage {
     } catch (IOException e) {
       throw new SystemicException("cannot read " + manifestUri + ": " + e.getMessage(), e);
     }
-    long skippedWholeFiles = (plan.wholeFields() - toRender) * levels;
+    long skippedWholeFiles = (plan.wholeFields() - toRender) * levels + plan.tiledDone() * levels;
     long written = perLevel.values().stream().mapToLong(LevelCounts::writtenThisRun).sum();
-    return new Result(plan.wholeFields() + tiled.images() + tiled.incomplete(), written,
+    return new Result(plan.wholeFields() + plan.tiledDone() + tiled.images() + tiled.incomplete(), written,
         skippedWholeFiles + counters.skipped().value(), counters.failed().value(), superseded, leftovers,
         chunks.size() + tiled.chunks(), counters.busyNanos().value() / 1e9, perLevel, List.copyOf(devices));
   }
@@ -261,15 +283,53 @@ final class RenderStage {
     sweep.run();
   }
 
+  static final String OPEN_COST = "spark.sql.files.openCostInBytes";
+
   /**
-   * (key, source_sha256, model_id, done): the levels of this run the manifest already holds for a
-   * field, in this format. Null when there is no manifest yet.
+   * Runs a chunk's write with each fields/ file its own task, as encode's task wrote it: Spark
+   * packs small files into a few partitions (adding 4 MB per file to their sizes), which left a
+   * chunk of a few small images to two tasks of unequal work. A file's cost of a whole partition
+   * (spark.sql.files.maxPartitionBytes) puts one file per task; larger files still split by row
+   * group. The session's own setting is back once the write is done.
    */
-  static Dataset<Row> doneLevels(SparkSession spark, String manifestUri, RenderSettings settings,
-      Configuration hadoop) throws SystemicException {
-    if (!exists(manifestUri, hadoop)) {
-      return null;
+  private static void oneTaskPerFile(SparkSession spark, Runnable write) {
+    scala.Option<String> previous = spark.conf().getOption(OPEN_COST);
+    spark.conf().set(OPEN_COST, spark.conf().get("spark.sql.files.maxPartitionBytes", "128m"));
+    try {
+      write.run();
+    } finally {
+      if (previous.isDefined()) {
+        spark.conf().set(OPEN_COST, previous.get());
+      } else {
+        spark.conf().unset(OPEN_COST);
+      }
     }
+  }
+
+  /** A value made once, when first asked for. */
+  private static final class Memo<T> {
+    private final java.util.function.Supplier<T> make;
+    private boolean made;
+    private T value;
+
+    Memo(java.util.function.Supplier<T> make) {
+      this.make = make;
+    }
+
+    T get() {
+      if (!made) {
+        value = make.get();
+        made = true;
+      }
+      return value;
+    }
+  }
+
+  /**
+   * (key, source_sha256, model_id, done): the levels of this run the manifest (which exists)
+   * already holds for a field, in this format.
+   */
+  static Dataset<Row> doneLevels(SparkSession spark, String manifestUri, RenderSettings settings) {
     List<String> levels = settings.scales().stream().map(Scale::level).toList();
     return spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
         .filter(col(ManifestTable.LEVEL).isin(levels.toArray())
@@ -279,36 +339,69 @@ final class RenderStage {
 
   /**
    * The fields/ files with whole images left to render, in order, and whether some of their fields
-   * have some levels done already; with the table's whole images and tile rows counted in the
-   * same pass. One row per file on the driver (a file holds a task's worth of fields), never one
-   * per field.
+   * have some levels done already; with the table's whole images and tile rows counted, and
+   * whether a row to write supersedes one, in the same pass. One row per file on the driver (a
+   * file holds a task's worth of fields), never one per field. presentLevels: see presentLevels.
    */
-  static Plan plan(Dataset<Row> fields, Dataset<Row> doneLevels, RenderSettings settings) {
+  static Plan plan(Dataset<Row> fields, Dataset<Row> doneLevels, Dataset<Row> presentLevels,
+      RenderSettings settings) {
     Dataset<Row> index = fields.select(col("key"), col("source_sha256"), col("model_id"), WHOLE.as("whole"),
         input_file_name().as("file"));
     int levels = settings.scales().size();
-    Dataset<Row> perField = doneLevels == null
-        ? index.withColumn("done", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)))
+    Column noLevels = lit(null).cast(DataTypes.createArrayType(DataTypes.StringType));
+    Dataset<Row> perField = doneLevels == null ? index.withColumn("done", noLevels)
         : index.join(doneLevels, EncodePlan.using("key", "source_sha256", "model_id"), "left");
+    perField = presentLevels == null ? perField.withColumn("present", noLevels)
+        : perField.join(presentLevels, EncodePlan.using("key"), "left");
     Column whole = col("whole");
+    // a level held for this key in any form, that this field has not done in this form: rendered, it replaces a row
+    Column replacing = whole.and(functions.coalesce(size(functions.array_except(col("present"),
+        functions.coalesce(col("done"), functions.array().cast(DataTypes.createArrayType(DataTypes.StringType))))),
+        lit(0)).gt(0));
     List<FieldsFile> files = new ArrayList<>();
     long wholeFields = 0;
     long tileRows = 0;
+    boolean replaces = false;
     for (Row r : perField.groupBy("file")
         .agg(sum(when(whole, 1L).otherwise(0L)).as("rows"),
             sum(when(whole.and(size(col("done")).geq(levels)), 1L).otherwise(0L)).as("complete"),
             sum(when(whole.and(col("done").isNotNull()), 1L).otherwise(0L)).as("touched"),
-            sum(when(whole, 0L).otherwise(1L)).as("tiles"))
+            sum(when(whole, 0L).otherwise(1L)).as("tiles"),
+            sum(when(replacing, 1L).otherwise(0L)).as("replacing"))
         .orderBy("file")
         .collectAsList()) {
       long rows = r.getAs("rows");
       wholeFields += rows;
       tileRows += r.<Long>getAs("tiles");
+      replaces |= r.<Long>getAs("replacing") > 0;
       if (r.<Long>getAs("complete") < rows) {
         files.add(new FieldsFile(TableRewrite.hadoopPath(r.getAs("file")), rows, r.<Long>getAs("touched") > 0));
       }
     }
-    return new Plan(files, wholeFields, tileRows);
+    return new Plan(files, wholeFields, tileRows, replaces, tileRows > 0, 0);
+  }
+
+  /** The plan made on the driver (DriverRenderPlan) when fields/ and manifest/ are small, else null. */
+  private static Plan planOnDriver(SparkSession spark, String fieldsUri, String manifestUri, RenderSettings settings,
+      Configuration hadoop) {
+    long maxRows = DriverTable.maxRows(spark);
+    try {
+      java.util.Optional<List<Row>> fields = DriverTable.read(fieldsUri, DriverRenderPlan.FIELD_COLUMNS, maxRows,
+          hadoop);
+      java.util.Optional<List<Row>> manifest = fields.isEmpty() ? java.util.Optional.empty()
+          : DriverTable.read(manifestUri, DriverRenderPlan.MANIFEST_COLUMNS, maxRows, hadoop);
+      return manifest.isPresent() ? DriverRenderPlan.plan(fields.get(), manifest.get(), settings) : null;
+    } catch (IOException e) {
+      return null; // Spark reads them, and says what is wrong if they cannot be read
+    }
+  }
+
+  /** (key, present): the levels of this run the manifest (which exists) holds for a key in any format, source or model. */
+  static Dataset<Row> presentLevels(SparkSession spark, String manifestUri, RenderSettings settings) {
+    List<String> levels = settings.scales().stream().map(Scale::level).toList();
+    return spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
+        .filter(col(ManifestTable.LEVEL).isin(levels.toArray()))
+        .groupBy("key").agg(collect_set(ManifestTable.LEVEL).as("present"));
   }
 
   /**
@@ -363,20 +456,40 @@ final class RenderStage {
     }
   }
 
-  static Dataset<Row> readFields(SparkSession spark, String fieldsUri) throws SystemicException {
-    Dataset<Row> fields;
+  /**
+   * fields/ is there and is a fields table, told from the footer of one of its files on the driver
+   * (a Spark read would infer the schema with a job). Nullable columns came later: tables written
+   * before them still render, so only the others must be there.
+   */
+  static void checkFields(String fieldsUri, Configuration hadoop) throws SystemicException {
+    Path root = new Path(fieldsUri);
     try {
-      fields = spark.read().parquet(fieldsUri);
-    } catch (Exception e) { // AnalysisException for a missing path or no Parquet files
+      FileSystem fs = root.getFileSystem(hadoop);
+      Path first = null;
+      for (var it = fs.listStatusIterator(root); it.hasNext() && first == null; ) {
+        org.apache.hadoop.fs.FileStatus f = it.next();
+        if (f.isFile() && f.getPath().getName().endsWith(".parquet") && !ListFiles.hidden(f.getPath())) {
+          first = f.getPath();
+        }
+      }
+      if (first == null) {
+        throw new SystemicException("cannot read fields from " + fieldsUri + ": it holds no Parquet files");
+      }
+      List<String> columns;
+      try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(first, hadoop))) {
+        columns = footer.getFooter().getFileMetaData().getSchema().getFields().stream()
+            .map(org.apache.parquet.schema.Type::getName).toList();
+      }
+      for (org.apache.spark.sql.types.StructField column : FieldTable.SCHEMA.fields()) {
+        if (!column.nullable() && !columns.contains(column.name())) {
+          throw new SystemicException(fieldsUri + " is not a fields table: it has no column '" + column.name() + "'");
+        }
+      }
+    } catch (java.io.FileNotFoundException e) {
+      throw new SystemicException("cannot read fields from " + fieldsUri + ": no such folder", e);
+    } catch (IOException | RuntimeException e) {
       throw new SystemicException("cannot read fields from " + fieldsUri + ": " + firstLine(e), e);
     }
-    for (org.apache.spark.sql.types.StructField column : FieldTable.SCHEMA.fields()) {
-      // nullable columns came later: tables written before them still render
-      if (!column.nullable() && !List.of(fields.columns()).contains(column.name())) {
-        throw new SystemicException(fieldsUri + " is not a fields table: it has no column '" + column.name() + "'");
-      }
-    }
-    return fields;
   }
 
   private static String firstLine(Exception e) {

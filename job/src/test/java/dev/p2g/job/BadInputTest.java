@@ -44,7 +44,8 @@ class BadInputTest {
     good++;
 
     Path out = tmp.resolve("out");
-    JobRun run = JobRun.of("run", "--input", input.toString(), "--output", out.toString(), "--scales", "2");
+    JobRun run = JobRun.of("run", "--input", input.toString(), "--output", out.toString(), "--scales", "2",
+        "--model", JobRun.ANALYTIC_MODEL);
 
     assertEquals(Main.OK, run.exitCode(), run.err());
     assertTrue(run.out().contains("1 other files skipped"), run.out());
@@ -84,7 +85,7 @@ class BadInputTest {
 
     Path out = tmp.resolve("out");
     JobRun run = JobRun.of("run", "--input", first.toString(), "--input", second.toString(),
-        "--output", out.toString(), "--scales", "1");
+        "--output", out.toString(), "--scales", "1", "--model", JobRun.ANALYTIC_MODEL);
 
     assertEquals(Main.OK, run.exitCode(), run.err());
     assertTrue(run.out().contains("listed 2 images") && run.out().contains("1 duplicate names refused"),
@@ -109,7 +110,7 @@ class BadInputTest {
       Files.writeString(input.resolve("junk" + i + ".png"), "junk " + i);
     }
     JobRun run = JobRun.of("run", "--input", input.toString(), "--output", tmp.resolve("o").toString(),
-        "--scales", "2");
+        "--scales", "2", "--model", JobRun.ANALYTIC_MODEL);
     assertEquals(Main.SYSTEMIC, run.exitCode());
     assertTrue(run.out().contains("3 of 3 images failed"), run.out());
     // nothing rendered, and still a report that says why

@@ -29,7 +29,7 @@ class CompactCodecJobTest {
   void pyramidIsTheDecodedFieldRendered(String codec) throws IOException {
     Path out = tmp.resolve(codec);
     JobRun run = JobRun.of("run", "--input", ResumeTest.SAMPLES.toString(), "--output", out.toString(),
-        "--scales", "2", "--codec", codec, "--device", "cpu");
+        "--scales", "2", "--codec", codec, "--device", "cpu", "--model", JobRun.ANALYTIC_MODEL);
     assertEquals(Main.OK, run.exitCode(), run.err());
     List<Row> rows = SparkTestSession.get().read().schema(FieldTable.SCHEMA).parquet(out.resolve("fields").toString())
         .collectAsList();

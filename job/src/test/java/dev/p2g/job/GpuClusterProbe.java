@@ -25,7 +25,7 @@ public final class GpuClusterProbe {
     if (args.length > 2) {
       // The whole job on the cluster, GPUs given to its encode and render stages only by
       // stage-level scheduling (no spark.task.resource.gpu.amount): the exit code is printed.
-      String[] job = {"run", "--input", args[2], "--output", args[3], "--scales", "2",
+      String[] job = {"run", "--input", args[2], "--output", args[3], "--scales", "2", "--model", JobRun.ANALYTIC_MODEL,
           "--master", "local-cluster[1,2,1024]",
           "--conf", "spark.driver.host=127.0.0.1",
           "--conf", "spark.executor.extraClassPath=" + classDirs,

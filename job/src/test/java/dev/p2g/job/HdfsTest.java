@@ -43,7 +43,8 @@ class HdfsTest {
   void runReadsAndWritesHdfs() throws Exception {
     FileSystem fs = cluster.getFileSystem();
     long images = StoreFiles.uploadSamples(fs, "/in");
-    JobRun run = JobRun.of("run", "--input", root + "/in", "--output", root + "/out", "--scales", "2");
+    JobRun run = JobRun.of("run", "--input", root + "/in", "--output", root + "/out", "--scales", "2", "--model",
+        JobRun.ANALYTIC_MODEL);
     assertEquals(Main.OK, run.exitCode(), run.out() + run.err());
     assertTrue(run.out().contains("output " + root + "/out"), run.out());
 

@@ -6,6 +6,13 @@ import java.nio.charset.StandardCharsets;
 
 /** Runs Main in-process on the shared test session and keeps what it printed. */
 record JobRun(int exitCode, String out, String err) {
+  /**
+   * The analytic test model (interpolates its samples, some 30 times the default model's speed):
+   * for tests where what is tested is not the model (storage, resumption, layouts, stores).
+   */
+  static final String ANALYTIC_MODEL = java.nio.file.Path.of("../udf/src/test/resources/models/analytic-v1.onnx")
+      .toAbsolutePath().toUri().toString();
+
   static JobRun of(String... args) {
     SparkTestSession.get();
     ByteArrayOutputStream out = new ByteArrayOutputStream();

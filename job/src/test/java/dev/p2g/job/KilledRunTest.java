@@ -23,8 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
  * of two images make the kill land between committed work and work in flight.
  */
 class KilledRunTest {
+  /**
+   * The analytic model: what is tested is resumption. Its chunks still take a Spark job each
+   * (over 100 ms), against the 20 ms the watcher waits between looks: the kill lands with work ahead.
+   */
   private static final String[] JOB = {"--input", ResumeTest.SAMPLES.toString(), "--scales", "2,0.5",
-      "--commit-every", "2"};
+      "--commit-every", "2", "--model", JobRun.ANALYTIC_MODEL};
 
   @TempDir
   static Path tmp;

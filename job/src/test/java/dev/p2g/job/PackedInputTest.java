@@ -44,7 +44,7 @@ class PackedInputTest {
     Files.writeString(shards.resolve("README.md"), "not a shard: counted as another file");
     Path out = tmp.resolve("out");
     JobRun run = JobRun.of("run", "--input-format", "webdataset", "--input", shards.toString(), "--output",
-        out.toString(), "--scales", "2");
+        out.toString(), "--scales", "2", "--model", JobRun.ANALYTIC_MODEL);
 
     assertEquals(Main.OK, run.exitCode(), run.err());
     // the README and the sample without an image
@@ -69,7 +69,7 @@ class PackedInputTest {
     }
 
     JobRun again = JobRun.of("run", "--input-format", "webdataset", "--input", shards.toString(), "--output",
-        out.toString(), "--scales", "2");
+        out.toString(), "--scales", "2", "--model", JobRun.ANALYTIC_MODEL);
     assertEquals(Main.OK, again.exitCode(), again.err());
     assertTrue(again.out().contains("encode wrote 0 fields"), "a re-run encodes nothing again: " + again.out());
     assertTrue(again.out().contains("skipped " + written.size() + " images already encoded"), again.out());
@@ -96,7 +96,7 @@ class PackedInputTest {
 
     Path out = tmp.resolve("out");
     JobRun run = JobRun.of("run", "--input-format", "parquet", "--input", table.toString(), "--output",
-        out.toString(), "--scales", "2", "--keep-columns", "label");
+        out.toString(), "--scales", "2", "--keep-columns", "label", "--model", JobRun.ANALYTIC_MODEL);
 
     assertEquals(Main.OK, run.exitCode(), run.err());
     Map<String, Row> fields = fieldsByKey(out);
@@ -124,7 +124,7 @@ class PackedInputTest {
     }
 
     JobRun again = JobRun.of("run", "--input-format", "parquet", "--input", table.toString(), "--output",
-        out.toString(), "--scales", "2");
+        out.toString(), "--scales", "2", "--model", JobRun.ANALYTIC_MODEL);
     assertEquals(Main.OK, again.exitCode(), again.err());
     assertTrue(again.out().contains("skipped " + samples.size() + " images already encoded"), again.out());
   }
@@ -143,7 +143,7 @@ class PackedInputTest {
 
     Path byId = tmp.resolve("by-id");
     JobRun run = JobRun.of("encode", "--input-format", "parquet", "--image-column", "jpeg", "--key-column", "id",
-        "--input", table.toString(), "--fields", byId.resolve("fields").toString());
+        "--input", table.toString(), "--fields", byId.resolve("fields").toString(), "--model", JobRun.ANALYTIC_MODEL);
     assertEquals(Main.OK, run.exitCode(), run.err());
     Map<String, Row> fields = readByKey(byId.resolve("fields"), FieldTable.SCHEMA);
     for (int i = 0; i < samples.size(); i++) {
@@ -152,7 +152,7 @@ class PackedInputTest {
 
     Path byIndex = tmp.resolve("by-index");
     run = JobRun.of("encode", "--input-format", "parquet", "--image-column", "jpeg", "--input", table.toString(),
-        "--fields", byIndex.resolve("fields").toString());
+        "--fields", byIndex.resolve("fields").toString(), "--model", JobRun.ANALYTIC_MODEL);
     assertEquals(Main.OK, run.exitCode(), run.err());
     Map<String, Row> indexed = readByKey(byIndex.resolve("fields"), FieldTable.SCHEMA);
     assertEquals(samples.size(), indexed.size(), indexed.keySet().toString());

@@ -76,8 +76,8 @@ public final class PlanBenchmark {
       ImageListing.Listing listing = ImageListing.list(spark, List.of(input), InputFormat.FILES, null, conf);
       long t1 = System.nanoTime();
       boolean fieldsExist = share > 0;
-      EncodePlan.Pending pending = EncodePlan.plan(spark, listing.images(), listing.imageCount(), fieldsExist, false,
-          fields, MODEL, false, now, JobConfig.MAX_FILE_BYTES, null, conf,
+      EncodePlan.Pending pending = EncodePlan.plan(spark, listing, fieldsExist, false, fields, MODEL, false, now,
+          JobConfig.MAX_FILE_BYTES, null, conf,
           spark.sparkContext().longAccumulator("source bytes"));
       long t2 = System.nanoTime();
       int perTask = EncodeStage.imagesPerTask(listing.imageCount(), listing.imageBytes()); // as the job sizes them
@@ -92,8 +92,8 @@ public final class PlanBenchmark {
         RenderSettings settings = new RenderSettings(SCALES, OutputFormat.parse("png"), new OutputLayout(work),
             DevicePolicy.CPU, 0, now);
         Dataset<Row> stored = spark.read().schema(FieldTable.SCHEMA).parquet(fields);
-        toRender = RenderStage.plan(stored, RenderStage.doneLevels(spark, manifest, settings,
-            spark.sparkContext().hadoopConfiguration()), settings).files().stream()
+        toRender = RenderStage.plan(stored, RenderStage.doneLevels(spark, manifest, settings),
+            RenderStage.presentLevels(spark, manifest, settings), settings).files().stream()
             .mapToLong(RenderStage.FieldsFile::rows).sum();
       }
       long t4 = System.nanoTime();

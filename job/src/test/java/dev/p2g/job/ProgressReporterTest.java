@@ -36,6 +36,37 @@ class ProgressReporterTest {
     assertEquals(lines, bytes.toString(StandardCharsets.UTF_8).lines().count(), "nothing after close");
   }
 
+  /** A run of large images in parts moves with their pixels, before any image is done. */
+  @Test
+  void largeImagesCountByTheirPixels() {
+    StageAccumulators counters = StageAccumulators.register(SparkTestSession.get(), "progress large");
+    ProgressReporter.Stage stage = new ProgressReporter(new PrintStream(new ByteArrayOutputStream()), 0)
+        .start("encode", 1, counters);
+    counters.largeImages().add(1);
+    counters.largePixels().add(12_000_000);
+    counters.largePixelsDone().add(3_000_000);
+    String line = stage.line();
+    assertTrue(line.startsWith("p2g: encode: 0.3 of 1 images (25.0%), 3.00 of 12.0 MP of large images in tiles, "),
+        line);
+    assertTrue(line.contains(" left, ") && !line.contains("unknown"), "a time left from the pixels: " + line);
+    stage.addLargeFailed(1);
+    assertTrue(stage.line().contains(", 1 failed, "), stage.line());
+    stage.close();
+  }
+
+  /** Running tasks' values of the pixel accumulator, as heartbeats bring them, until each task ends. */
+  @Test
+  void runningTasksAreHeardUntilTheyEnd() {
+    ProgressReporter.RunningTasks running = new ProgressReporter.RunningTasks(42);
+    running.heard(7, 42, 100L);
+    running.heard(8, 42, 50L);
+    running.heard(8, 41, 999L); // another accumulator
+    running.heard(7, 42, 300L); // a later heartbeat of task 7
+    assertEquals(350, running.sum());
+    running.ended(7);
+    assertEquals(50, running.sum(), "task 7 ended: its value is the accumulator's now");
+  }
+
   @Test
   void durationsReadLikeAClock() {
     assertEquals("42 s", ProgressReporter.duration(41.6));

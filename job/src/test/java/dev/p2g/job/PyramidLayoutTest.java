@@ -51,7 +51,7 @@ class PyramidLayoutTest {
   static void encodeOnceAndRenderAsFiles() {
     fields = tmp.resolve("fields");
     JobRun encode = JobRun.of("encode", "--input", ResumeTest.SAMPLES.toString(), "--fields", fields.toString(),
-        "--tile", TILE);
+        "--tile", TILE, "--model", JobRun.ANALYTIC_MODEL);
     assertEquals(Main.OK, encode.exitCode(), encode.err());
     files = tmp.resolve("files");
     JobRun render = render(files, "files", SCALES);
@@ -190,7 +190,8 @@ class PyramidLayoutTest {
     JobRun run;
     try {
       run = JobRun.of("run", "--input", ResumeTest.SAMPLES.toString(), "--output", out.toString(), "--scales", "2,3",
-          "--partitions", "1", "--pyramid-layout", "webdataset", "--shard-size", "1", "--report", "off");
+          "--partitions", "1", "--pyramid-layout", "webdataset", "--shard-size", "1", "--report", "off",
+          "--model", JobRun.ANALYTIC_MODEL);
     } finally {
       sc.removeSparkListener(killer);
     }

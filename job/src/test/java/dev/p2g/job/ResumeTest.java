@@ -90,7 +90,7 @@ class ResumeTest {
 
   static JobRun run(Path input, Path out, String format) {
     return JobRun.of("run", "--input", input.toString(), "--output", out.toString(), "--scales", "2,0.5",
-        "--format", format, "--commit-every", "3");
+        "--format", format, "--commit-every", "3", "--model", JobRun.ANALYTIC_MODEL);
   }
 
   static Path copySamples(Path to) throws IOException {

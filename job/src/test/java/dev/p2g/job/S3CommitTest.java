@@ -156,9 +156,14 @@ class S3CommitTest {
         s3.copiedKeys().size(), s3.completedUploads());
   }
 
+  /**
+   * Two encode tasks, so that fields/ files hold several images each: a changed image's old row
+   * then shares its file with others, and removing it rewrites that file (the case of a run of
+   * thousands of images, where a task encodes 64 or more).
+   */
   private static JobRun job(String out, String... hadoopSettings) {
     List<String> args = new ArrayList<>(List.of("run", "--input", s3.uri("/in"), "--output", s3.uri(out),
-        "--scales", "2"));
+        "--scales", "2", "--partitions", "2", "--model", JobRun.ANALYTIC_MODEL));
     args.addAll(s3.conf());
     for (String kv : hadoopSettings) {
       args.add("--conf");

@@ -65,7 +65,7 @@ class S3Test {
       System.setErr(tee);
       System.setOut(tee);
       List<String> args = new ArrayList<>(List.of("run", "--input", s3.uri("/in"),
-          "--output", s3.uri("/out"), "--scales", "2"));
+          "--output", s3.uri("/out"), "--scales", "2", "--model", JobRun.ANALYTIC_MODEL));
       args.addAll(s3.conf());
       // the JVM's sessions may be open already (once-per-JVM log lines gone): prove the capture works
       org.apache.logging.log4j.LogManager.getLogger(S3Test.class).info("p2g capture check");
@@ -109,7 +109,7 @@ class S3Test {
       StoreFiles.upload(fs, tmp.resolve("train").resolve(shard), s3.uri("/shards/train/" + shard));
     }
     List<String> args = new ArrayList<>(List.of("encode", "--input-format", "webdataset", "--input",
-        s3.uri("/shards"), "--fields", s3.uri("/packed/fields")));
+        s3.uri("/shards"), "--fields", s3.uri("/packed/fields"), "--model", JobRun.ANALYTIC_MODEL));
     args.addAll(s3.conf());
     JobRun run = JobRun.of(args.toArray(String[]::new));
     assertEquals(Main.OK, run.exitCode(), run.err());
@@ -165,7 +165,8 @@ class S3Test {
   private static List<Row> runInLayout(String out, String layout) throws Exception {
     long images = StoreFiles.uploadSamples(s3.fs(), s3.uri(out + "-in"));
     List<String> args = new ArrayList<>(List.of("run", "--input", s3.uri(out + "-in"), "--output", s3.uri(out),
-        "--scales", "2", "--pyramid-layout", layout, "--shard-size", "3", "--report", "off"));
+        "--scales", "2", "--pyramid-layout", layout, "--shard-size", "3", "--report", "off", "--model",
+        JobRun.ANALYTIC_MODEL));
     args.addAll(s3.conf());
     JobRun run = JobRun.of(args.toArray(String[]::new));
     assertEquals(Main.OK, run.exitCode(), run.err());

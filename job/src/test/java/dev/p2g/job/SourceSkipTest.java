@@ -48,7 +48,7 @@ class SourceSkipTest {
         trusting.out());
 
     JobRun verifying = JobRun.of("encode", "--input", input.toString(), "--fields", out.resolve("fields").toString(),
-        "--verify-sources");
+        "--verify-sources", "--model", JobRun.ANALYTIC_MODEL);
     assertEquals(Main.OK, verifying.exitCode(), verifying.err());
     long allBytes = imageBytes(input);
     assertRead(verifying, allBytes + bytes.length, 8, 1); // every source hashed, then the changed one read again
@@ -104,14 +104,16 @@ class SourceSkipTest {
     String sources = SourceFileSystem.SCHEME + "://" + input.toAbsolutePath();
     try {
       long before = SourceFileSystem.bytesRead();
-      JobRun first = JobRun.of("encode", "--input", sources, "--fields", out.resolve("fields").toString());
+      JobRun first = JobRun.of("encode", "--input", sources, "--fields", out.resolve("fields").toString(), "--model",
+          JobRun.ANALYTIC_MODEL);
       assertEquals(Main.OK, first.exitCode(), first.err());
       assertTrue(first.out().contains("encode wrote 8 fields"), first.out());
       long firstRead = SourceFileSystem.bytesRead() - before;
       assertTrue(firstRead >= imageBytes(input), "the first run reads every source: " + firstRead);
 
       long beforeRerun = SourceFileSystem.bytesRead();
-      JobRun again = JobRun.of("encode", "--input", sources, "--fields", out.resolve("fields").toString());
+      JobRun again = JobRun.of("encode", "--input", sources, "--fields", out.resolve("fields").toString(), "--model",
+          JobRun.ANALYTIC_MODEL);
       assertEquals(Main.OK, again.exitCode(), again.err());
       assertTrue(again.out().contains("skipped 8 images"), again.out());
       assertEquals(0, SourceFileSystem.bytesRead() - beforeRerun, "source bytes the re-run read");
@@ -128,7 +130,8 @@ class SourceSkipTest {
   }
 
   private static JobRun encode(Path input, Path out) {
-    return JobRun.of("encode", "--input", input.toString(), "--fields", out.resolve("fields").toString());
+    return JobRun.of("encode", "--input", input.toString(), "--fields", out.resolve("fields").toString(), "--model",
+        JobRun.ANALYTIC_MODEL);
   }
 
   private static void assertRead(JobRun run, long bytes, long hashed, long changed) {

@@ -33,6 +33,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SqlFunctionsTest {
   private static final Path SAMPLES = Path.of("../sample-data/images");
   private static final List<String> SCALES = List.of("2", "0.5", "2x3");
+  /** The smallest sample: encoded with the default model by the job and by p2g_encode. */
+  private static final String SMALL = "test-card.png";
 
   @TempDir
   static Path tmp;
@@ -46,15 +48,20 @@ class SqlFunctionsTest {
       images = s.filter(Files::isRegularFile).count();
     }
     out = tmp.resolve("out");
+    // the analytic model for the job and p2g_encode_with alike (what is tested is the functions);
+    // the default model, p2g_encode's, for one small image
     JobRun run = JobRun.of("run", "--input", SAMPLES.toString(), "--output", out.toString(),
-        "--scales", String.join(",", SCALES), "--device", "cpu", "--model-precision", "fp32"); // as p2g_encode
+        "--scales", String.join(",", SCALES), "--device", "cpu", "--model", JobRun.ANALYTIC_MODEL);
     assertEquals(Main.OK, run.exitCode(), run.err());
+    JobRun byDefault = JobRun.of("encode", "--input", SAMPLES.resolve(SMALL).toString(), "--fields",
+        tmp.resolve("default/fields").toString(), "--device", "cpu", "--model-precision", "fp32"); // as p2g_encode
+    assertEquals(Main.OK, byDefault.exitCode(), byDefault.err());
     jpg = tmp.resolve("jpg");
     JobRun render = JobRun.of("render", "--fields", out.resolve("fields").toString(), "--output", jpg.toString(),
         "--scales", "2", "--format", "jpg", "--device", "cpu");
     assertEquals(Main.OK, render.exitCode(), render.err());
     JobRun tiled = JobRun.of("encode", "--input", SAMPLES.resolve("grey-weave.png").toString(), "--fields",
-        tmp.resolve("tiled/fields").toString(), "--tile", "128", "--device", "cpu", "--model-precision", "fp32");
+        tmp.resolve("tiled/fields").toString(), "--tile", "128", "--device", "cpu", "--model", JobRun.ANALYTIC_MODEL);
     assertEquals(Main.OK, tiled.exitCode(), tiled.err());
     P2gFunctions.register(spark());
     spark().read().parquet(out.resolve("fields").toString()).createOrReplaceTempView("fields");
@@ -108,16 +115,20 @@ class SqlFunctionsTest {
       stored.put(r.getString(0), (byte[]) r.get(1));
     }
     List<Row> rows = sql("SELECT path, f.key, f.params, p2g_render(f, '2') FROM"
-        + " (SELECT path, p2g_encode(content) AS f FROM images)");
+        + " (SELECT path, p2g_encode_with(content, '" + JobRun.ANALYTIC_MODEL + "') AS f FROM images)");
     assertEquals(images, rows.size());
     for (Row r : rows) {
       assertArrayEquals(stored.get(r.getString(1)), (byte[]) r.get(2), r.getString(0) + ": the job's field");
       String key = sql("SELECT key FROM fields WHERE source_sha256 = '" + r.getString(1) + "'").get(0).getString(0);
       assertArrayEquals(Files.readAllBytes(file(out, Scale.parse("2"), key, "png")), (byte[]) r.get(3), key);
     }
-    Row with = sql("SELECT p2g_encode_with(content, '../sample-data/model/default.onnx') AS f FROM images"
-        + " WHERE path LIKE '%test-card.png'").get(0).getStruct(0);
-    assertArrayEquals(stored.get(with.getString(with.fieldIndex("key"))), (byte[]) with.get(with.fieldIndex("params")));
+    Row byDefault = sql("SELECT p2g_encode(content) AS f FROM images WHERE path LIKE '%" + SMALL + "'").get(0)
+        .getStruct(0);
+    Row jobs = spark().read().parquet(tmp.resolve("default/fields").toString()).select("source_sha256", "params")
+        .first();
+    assertEquals(jobs.getString(0), byDefault.getString(byDefault.fieldIndex("source_sha256")));
+    assertArrayEquals((byte[]) jobs.get(1), (byte[]) byDefault.get(byDefault.fieldIndex("params")),
+        "p2g_encode with the built-in model: the job's field");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -141,20 +141,25 @@ class StandaloneClusterIT {
     throw new AssertionError("no new executor log with '" + text + "'");
   }
 
+  /** A job with the analytic test model: what is tested is the cluster, not the model. */
   private String submit(Path home, Path jar, String master, Path out) throws Exception {
     Path log = tmp.resolve("submit-" + out.getFileName() + ".log");
-    Process p = startSubmit(home, jar, master, out, log);
+    Process p = startSubmit(home, jar, master, out, log, "--model", JobRun.ANALYTIC_MODEL);
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "spark-submit did not finish");
     String text = Files.readString(log);
     assertEquals(0, p.exitValue(), text);
     return text;
   }
 
-  private Process startSubmit(Path home, Path jar, String master, Path out, Path log) throws IOException {
-    return start(home, log, "org.apache.spark.deploy.SparkSubmit", "--master", master,
+  /** The job submitted; jobOptions: more of its options (the default model otherwise, whose tasks last). */
+  private Process startSubmit(Path home, Path jar, String master, Path out, Path log, String... jobOptions)
+      throws IOException {
+    List<String> args = new ArrayList<>(List.of("org.apache.spark.deploy.SparkSubmit", "--master", master,
         "--class", "dev.p2g.job.Main", "--conf", "spark.executor.memory=1g",
         "--conf", "spark.driver.host=127.0.0.1", jar.toString(),
-        "run", "--input", SAMPLES.toString(), "--output", out.toString(), "--scales", "2");
+        "run", "--input", SAMPLES.toString(), "--output", out.toString(), "--scales", "2"));
+    args.addAll(List.of(jobOptions));
+    return start(home, log, args.get(0), args.subList(1, args.size()).toArray(String[]::new));
   }
 
   private Process start(Path home, Path log, String mainClass, String... args) throws IOException {

@@ -17,12 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The samples encoded in tiles of 32 LR pixels (every sample is larger, so every image is tiled
+ * The samples encoded in tiles of 64 LR pixels (every sample is larger, so every image is tiled
  * and rendered band by band, written by the streaming PNG writer) give the same pyramid as whole
- * images, within one 8-bit level at every pixel: the halos hide every seam.
+ * images, within one 8-bit level at every pixel: the halos hide every seam. One sample (a
+ * 197 KB 16-bit PNG) is large enough in bytes to be encoded in parts (LargeImageParts), whose
+ * tiles render from several files.
  */
 class TilingTest {
   private static final String SCALES = "2,0.5,3.7";
+  /** Under the smallest sample's side (96): 2 x 2 tiles at least, each with the model's halo around it. */
+  private static final int TILE = 64;
 
   @TempDir
   static Path tmp;
@@ -35,7 +39,7 @@ class TilingTest {
     whole = JobRun.of("run", "--input", ResumeTest.SAMPLES.toString(), "--output", tmp.resolve("whole").toString(),
         "--scales", SCALES, "--codec", "f32");
     tiled = JobRun.of("run", "--input", ResumeTest.SAMPLES.toString(), "--output", tmp.resolve("tiled").toString(),
-        "--scales", SCALES, "--tile", "32", "--codec", "f32");
+        "--scales", SCALES, "--tile", Integer.toString(TILE), "--codec", "f32");
   }
 
   @Test
@@ -70,7 +74,7 @@ class TilingTest {
         }
       }
     }
-    System.out.printf("tiles of 32 vs whole images: %d images, worst difference %d level(s), %.4f%% of %d"
+    System.out.printf("tiles of " + TILE + " vs whole images: %d images, worst difference %d level(s), %.4f%% of %d"
         + " pixels differ%n", images.size(), worst, 100.0 * differing / total, total);
     assertTrue(worst <= 1, "worst difference " + worst + " levels");
   }
@@ -84,7 +88,7 @@ class TilingTest {
     for (Row r : rows) {
       int tw = r.getInt(r.fieldIndex("tile_width"));
       int th = r.getInt(r.fieldIndex("tile_height"));
-      assertTrue(tw <= 32 && th <= 32, "tile " + tw + "x" + th);
+      assertTrue(tw <= TILE && th <= TILE, "tile " + tw + "x" + th);
       assertTrue(r.getDouble(r.fieldIndex("reach")) > 0, "reach recorded");
     }
     assertTrue(tiled.out().contains("wrote 24 images"), tiled.out());

@@ -72,40 +72,105 @@ public final class FieldEncoder {
    * tile's field at a time, however many tiles the image has.
    */
   public Tiles start(String key, String sourceUri, byte[] bytes) throws ImageFailure {
+    return start(key, sourceUri, bytes, 0, 1);
+  }
+
+  /**
+   * As start(key, sourceUri, bytes), for part part of parts of a large image (parts > 1): its
+   * share of the tiles in raster order, [part * n / parts, (part + 1) * n / parts) of n. The parts
+   * cover the tiles the decoded image has, whatever size a planner guessed for it.
+   */
+  public Tiles start(String key, String sourceUri, byte[] bytes, int part, int parts) throws ImageFailure {
+    if (parts < 1 || part < 0 || part >= parts) {
+      throw new IllegalArgumentException("part " + part + " of " + parts);
+    }
     String sha = HadoopFiles.sha256Hex(bytes);
     try {
-      return new Tiles(key, sourceUri, sha, decoder.decode(bytes, key));
+      return new Tiles(key, sourceUri, sha, decoder.decode(bytes, key), part, parts);
     } catch (ImageDecodeException e) {
       throw new ImageFailure(e.errorClass(), e.getMessage(), e);
     }
   }
 
-  /** One image's tiles in raster order; next() runs the model on the next one. */
+  /** Tiles an image of this size has at a tile size. */
+  public static int tiles(int width, int height, int tile) {
+    return ((width + tile - 1) / tile) * ((height + tile - 1) / tile);
+  }
+
+  /** One image's tiles (or a part's share of them) in raster order; next() runs the model on the next one. */
   public final class Tiles {
     private final String key;
     private final String sourceUri;
     private final String sha;
     private final DecodedImage image;
     private final int across;
-    private final int count;
+    private final int total;
+    private final int partIndex;
+    private final int parts;
+    private final int first;
+    private final int end;
     private final java.util.ArrayDeque<FieldRecord> ready = new java.util.ArrayDeque<>();
     private int done;
 
-    private Tiles(String key, String sourceUri, String sha, DecodedImage image) {
+    private Tiles(String key, String sourceUri, String sha, DecodedImage image, int part, int parts) {
       this.key = key;
       this.sourceUri = sourceUri;
       this.sha = sha;
       this.image = image;
       this.across = (image.width() + tile - 1) / tile;
-      this.count = across * ((image.height() + tile - 1) / tile);
+      this.total = FieldEncoder.tiles(image.width(), image.height(), tile);
+      this.partIndex = part;
+      this.parts = parts;
+      this.first = (int) ((long) part * total / parts);
+      this.end = (int) ((long) (part + 1) * total / parts);
+      this.done = first;
     }
 
+    /** Tiles of this image (or part) to encode. */
     public int count() {
-      return count;
+      return end - first;
+    }
+
+    /** The index of the tile next() encodes, in raster order of the image's tiles. */
+    public int nextTile() {
+      return done;
+    }
+
+    /**
+     * Whether this is a whole image of one tile, which may share a model run with others of its
+     * size; a part of a large image never is (its tiles go tile by tile, and its outcome is the part's).
+     */
+    public boolean whole() {
+      return total == 1 && parts == 1;
+    }
+
+    /** Whether this is one part of an image encoded in several (LargeImageParts). */
+    public boolean part() {
+      return parts > 1;
+    }
+
+    /** This part's index (0 for a whole image) and the image's number of parts (1 for a whole image). */
+    public int partIndex() {
+      return partIndex;
+    }
+
+    public int parts() {
+      return parts;
+    }
+
+    /** All tiles of the image, this part's and the others'. */
+    public int tiles() {
+      return total;
+    }
+
+    /** LR pixels of tile t. */
+    public long tilePixels(int t) {
+      TileWindow w = window(t);
+      return (long) w.w() * w.h();
     }
 
     public boolean hasNext() {
-      return done < count;
+      return done < end;
     }
 
     /** The model input of a whole image that is one tile: its size, for grouping images into one run. */
@@ -132,11 +197,27 @@ public final class FieldEncoder {
       return ready.removeFirst();
     }
 
-    /** The next tile and the ones after it with the same model input size, up to batch, in one run. */
+    /**
+     * The next tile and the ones after it with the same model input size, up to batch, in one run.
+     * A tile larger than a piece (on the CPU) is encoded alone, in pieces whose halos come from
+     * the image around it (ModelPieces): cutting the tile's own model input (tile and halo) into
+     * pieces would compute its halo twice, once as the tile's and again in the pieces' cores.
+     */
     private void encodeNextRun() throws ImageFailure {
+      if (pieces.splits(window(done).w(), window(done).h())) {
+        TileWindow w = window(done);
+        try {
+          ready.addLast(record(w, checked(pieces.encode(session, image.pixels(), w.x(), w.y(), w.w(), w.h())), true));
+        } catch (ImageDecodeException e) {
+          throw new ImageFailure(e.errorClass(), e.getMessage(), e);
+        } catch (ModelOutputException e) {
+          throw new ImageFailure("model.output", e.getMessage(), e);
+        }
+        return;
+      }
       List<TileWindow> windows = new ArrayList<>();
       List<FloatImage> inputs = new ArrayList<>();
-      for (int t = done; t < count && windows.size() < batch; t++) {
+      for (int t = done; t < end && windows.size() < batch; t++) {
         TileWindow w = window(t);
         if (!windows.isEmpty() && !w.sameInputSize(windows.get(0))) {
           break;
@@ -150,7 +231,7 @@ public final class FieldEncoder {
       }
       List<GaussianField> fields = runAll(inputs);
       for (int i = 0; i < windows.size(); i++) {
-        ready.addLast(record(windows.get(i), checked(fields.get(i))));
+        ready.addLast(record(windows.get(i), checked(fields.get(i)), false));
       }
     }
 
@@ -168,8 +249,9 @@ public final class FieldEncoder {
       return new TileWindow(x, y, tw, th, cx, cy, Math.min(w, x + tw + halo) - cx, Math.min(h, y + th + halo) - cy);
     }
 
-    private FieldRecord record(TileWindow t, GaussianField field) {
-      if (t.inW() != t.w() || t.inH() != t.h()) {
+    /** cropped: the field is the tile's already, not its model input's (tile and halo). */
+    private FieldRecord record(TileWindow t, GaussianField field, boolean cropped) {
+      if (!cropped && (t.inW() != t.w() || t.inH() != t.h())) {
         field = field.crop(t.x() - t.inX(), t.y() - t.inY(), t.w(), t.h());
       }
       return new FieldRecord(key, sourceUri, sha, session.info().id(), image.width(), image.height(), t.x(), t.y(),
@@ -210,7 +292,7 @@ public final class FieldEncoder {
         for (int i = 0; i < images.size(); i++) {
           Tiles t = images.get(i);
           try {
-            out.add(new Outcome(t, t.record(t.window(0), checked(fields.get(i))), null));
+            out.add(new Outcome(t, t.record(t.window(0), checked(fields.get(i)), false), null));
             t.done++;
           } catch (ImageFailure f) {
             out.add(new Outcome(t, null, f));
@@ -231,7 +313,7 @@ public final class FieldEncoder {
   }
 
   private static void checkSingle(Tiles t) {
-    if (t.count != 1 || t.done != 0) {
+    if (!t.whole() || t.done != 0) {
       throw new IllegalArgumentException(t.key + " is not one fresh tile: encode its tiles with next()");
     }
   }

@@ -96,6 +96,40 @@ public final class ImageDecoder {
     }
   }
 
+  /**
+   * The upright width and height of the image the bytes begin with, from its header alone (and,
+   * for JPEG, its EXIF orientation), or null when the bytes hold no header a reader can size:
+   * for planning work around large images, never a reason to refuse one (decode decides that).
+   */
+  public static int[] uprightSize(byte[] prefix) {
+    if (prefix == null || prefix.length == 0) {
+      return null;
+    }
+    ImageIoPlugins.ensureRegistered();
+    ImageInputStream input = new ByteArrayImageInputStream(prefix);
+    Iterator<ImageReader> readers = ImageIO.getImageReaders(input);
+    if (!readers.hasNext()) {
+      closeQuietly(input);
+      return null;
+    }
+    ImageReader reader = readers.next();
+    try {
+      reader.setInput(input);
+      int width = reader.getWidth(FIRST_IMAGE);
+      int height = reader.getHeight(FIRST_IMAGE);
+      boolean jpeg = "jpeg".equals(formatName(reader));
+      int orientation = jpeg ? ExifOrientation.find(prefix) : ExifOrientation.NORMAL;
+      // orientations 5..8 swap the axes
+      return width > 0 && height > 0 ? (orientation >= 5 ? new int[] {height, width} : new int[] {width, height})
+          : null;
+    } catch (IOException | RuntimeException e) {
+      return null; // the header is past the prefix, or damaged: decode will tell
+    } finally {
+      reader.dispose();
+      closeQuietly(input);
+    }
+  }
+
   private static ImageReader findReader(ImageInputStream input, byte[] bytes, String nameHint)
       throws ImageDecodeException {
     Iterator<ImageReader> readers = ImageIO.getImageReaders(input);

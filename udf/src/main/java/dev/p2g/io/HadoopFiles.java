@@ -35,6 +35,22 @@ public final class HadoopFiles {
     return bytes;
   }
 
+  /**
+   * The first bytes of a file, at most length of them: one ranged read (on S3 a GET of that
+   * range), for a look at a header without fetching the file.
+   */
+  public static byte[] readPrefix(String uri, Configuration conf, int length) throws IOException {
+    Path path = new Path(uri);
+    try (org.apache.hadoop.fs.FSDataInputStream in = path.getFileSystem(conf).open(path)) {
+      byte[] buffer = new byte[length];
+      int n = 0;
+      for (int r; n < length && (r = in.read(buffer, n, length - n)) >= 0; ) {
+        n += r;
+      }
+      return n == length ? buffer : java.util.Arrays.copyOf(buffer, n);
+    }
+  }
+
   public static void write(String uri, byte[] bytes, Configuration conf) throws IOException {
     try (OutputStream out = create(new Path(uri), conf)) {
       out.write(bytes);

@@ -61,11 +61,23 @@ public final class Devices {
    * renderer's CUDA, and for a command that encodes, ONNX Runtime's CUDA provider too.
    */
   public static Optional<String> localCudaProblem(boolean encodes) {
-    Optional<String> problem = CudaDevices.problem(0);
-    if (problem.isEmpty() && encodes) {
-      problem = OnnxSessions.cudaProblem(0)
-          .map(p -> p + " (the default build has the CPU runtime; build with -Pgpu for onnxruntime_gpu)");
-    }
-    return problem;
+    Optional<String> problem = localRenderProblem();
+    return problem.isEmpty() && encodes ? localEncodeProblem() : problem;
+  }
+
+  /** Why the CUDA renderer cannot start on GPU 0 of this JVM, empty when it can. */
+  public static Optional<String> localRenderProblem() {
+    return CudaDevices.problem(0);
+  }
+
+  /** Why ONNX Runtime cannot encode on GPU 0 of this JVM, empty when it can. */
+  public static Optional<String> localEncodeProblem() {
+    return OnnxSessions.cudaProblem(0)
+        .map(p -> p + " (the default build has the CPU runtime; build with -Pgpu for onnxruntime_gpu)");
+  }
+
+  /** True when a problem is only that this machine has no NVIDIA driver: a CPU machine, nothing wrong. */
+  public static boolean noDriver(Optional<String> problem) {
+    return problem.isPresent() && problem.get().startsWith(CudaDevices.NO_DRIVER);
   }
 }

@@ -41,6 +41,13 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
       .add("container", DataTypes.StringType, true)
       .add("position", DataTypes.LongType, true)
       .add(FieldTable.ATTRIBUTES, FieldTable.ATTRIBUTES_TYPE, true);
+  public static final String PART = "part";
+  public static final String PARTS = "parts";
+  /**
+   * The rows this stage's tasks take: listed images, each whole (part null) or one part of parts
+   * of a large image (LargeImageParts). INPUT rows are taken too, as whole images.
+   */
+  public static final StructType WORK = LargeImageParts.withParts(INPUT);
 
   private final EncodeSettings settings;
   private final Broadcast<SerializableConfiguration> conf;
@@ -79,7 +86,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     // The encoder exists by the time an image is grouped: start() opened it.
     Iterator<List<FieldEncoder.Tiles>> groups = new SameSizeGroups(decoded, () -> encoder[0].batch());
     return LazyFlatMap.streaming(groups,
-        group -> group.size() == 1 && group.get(0).count() > 1 ? tileRows(group.get(0), listed, encoder[0].device())
+        group -> group.size() == 1 && !group.get(0).whole() ? tileRows(group.get(0), listed, encoder[0].device())
             : wholeRows(encoder[0], group, listed));
   }
 
@@ -96,18 +103,47 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
         encoder[0] = openEncoder(hadoop);
         counters.devices().add(encoder[0].device());
       }
-      List<FieldEncoder.Tiles> tiles = List.of(encoder[0].start(key, uri, bytes));
+      List<FieldEncoder.Tiles> tiles = List.of(encoder[0].start(key, uri, bytes, part(row), parts(row)));
       counters.busyNanos().add(System.nanoTime() - started);
       return tiles;
     } catch (ImageFailure f) {
-      counters.fail(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(), f.getMessage()));
+      failed(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(), f.getMessage()), part(row),
+          parts(row), true);
       return List.of();
     } catch (ModelUnusable | DeviceUnavailableException e) {
       throw e; // the model or the device, not the image: the task and the job fail
     } catch (RuntimeException e) {
-      internalError(key, uri, e, "");
+      failed(internalError(key, uri, e, ""), part(row), parts(row), true);
       return List.of();
     }
+  }
+
+  /** The row's part of a large image, 0 for a whole image (WORK rows, or INPUT rows that have no part column). */
+  private static int part(Row row) {
+    return row.schema().getFieldIndex(PART).isDefined() && !row.isNullAt(row.fieldIndex(PART))
+        ? row.<Integer>getAs(PART) : 0;
+  }
+
+  private static int parts(Row row) {
+    return row.schema().getFieldIndex(PARTS).isDefined() && !row.isNullAt(row.fieldIndex(PARTS))
+        ? row.<Integer>getAs(PARTS) : 1;
+  }
+
+  /**
+   * An image failed, or a part of one: a whole image is counted and gets its errors/ row; a part
+   * reports its outcome for the driver to count once per image, and the row is written by part 0
+   * for what every part meets the same way (the file cannot be read or decoded: wholeImage), by
+   * the part itself for its own tiles.
+   */
+  private void failed(ErrorRecord error, int part, int parts, boolean wholeImage) {
+    if (parts <= 1) {
+      counters.fail(error);
+      return;
+    }
+    if (part == 0 || !wholeImage) {
+      counters.errors().add(error);
+    }
+    counters.parts().add(new StageAccumulators.PartOutcome(error.key(), part, parts, false));
   }
 
   /** Whole images of one size, in one model run: their rows, or their errors. */
@@ -121,7 +157,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     } catch (ModelUnusable e) {
       throw e;
     } catch (RuntimeException e) {
-      images.forEach(t -> internalError(t.key(), t.sourceUri(), e, ""));
+      images.forEach(t -> counters.fail(internalError(t.key(), t.sourceUri(), e, "")));
       images.forEach(t -> listed.remove(t.key()));
       return rows.iterator();
     }
@@ -140,7 +176,11 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     return rows.iterator();
   }
 
-  /** A tiled image's rows, made tile by tile (a model run's worth at a time) as Spark's writer takes them. */
+  /**
+   * A tiled image's rows (or a part's), made tile by tile (a model run's worth at a time) as
+   * Spark's writer takes them. A part's tiles count toward the progress of large images as they
+   * are made; its outcome is told once its tiles are done (or one failed).
+   */
   private Iterator<Row> tileRows(FieldEncoder.Tiles tiles, Map<String, Listed> listed, String device) {
     String key = tiles.key();
     String uri = tiles.sourceUri();
@@ -148,28 +188,37 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     return new Iterator<>() {
       private Row ahead;
       private boolean failed;
-      private int index;
+      private boolean told;
 
       @Override
       public boolean hasNext() {
         if (ahead == null && !failed && tiles.hasNext()) {
-          String where = tiles.count() > 1 ? " (tile " + (++index) + " of " + tiles.count() + ")" : "";
+          int tile = tiles.nextTile();
+          String where = " (tile " + (tile + 1) + " of " + tiles.tiles() + ")";
           long tileStarted = System.nanoTime();
           try {
             ahead = FieldTable.toRow(tiles.next(), source.stat(), settings.runStarted(), device, source.attributes());
             counters.busyNanos().add(System.nanoTime() - tileStarted);
-            if (!tiles.hasNext()) {
-              counters.written().add(1); // the image is complete
+            if (tiles.part()) {
+              counters.largePixelsDone().add(tiles.tilePixels(tile));
             }
           } catch (ImageFailure f) {
             failed = true;
-            counters.fail(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(),
-                f.getMessage() + where));
+            failed(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, f.errorClass(), f.getMessage() + where),
+                tiles.partIndex(), tiles.parts(), false);
           } catch (ModelUnusable e) {
             throw e;
           } catch (RuntimeException e) {
             failed = true;
-            internalError(key, uri, e, where);
+            failed(internalError(key, uri, e, where), tiles.partIndex(), tiles.parts(), false);
+          }
+        }
+        if (ahead == null && !failed && !tiles.hasNext() && !told) { // every tile made: the image (or part) is done
+          told = true;
+          if (tiles.part()) {
+            counters.parts().add(new StageAccumulators.PartOutcome(key, tiles.partIndex(), tiles.parts(), true));
+          } else {
+            counters.written().add(1);
           }
         }
         return ahead != null;
@@ -187,10 +236,10 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     };
   }
 
-  private void internalError(String key, String uri, RuntimeException e, String where) {
-    // A bug met by one image must not cost the other million; it is recorded with its class.
-    counters.fail(new ErrorRecord(key, uri, ErrorRecord.ENCODE, null,
-        "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage()) + where));
+  /** A bug met by one image must not cost the other million: it is recorded with its class. */
+  private static ErrorRecord internalError(String key, String uri, RuntimeException e, String where) {
+    return new ErrorRecord(key, uri, ErrorRecord.ENCODE, null, "internal." + e.getClass().getSimpleName(),
+        String.valueOf(e.getMessage()) + where);
   }
 
   private FieldEncoder openEncoder(Configuration hadoop) {

@@ -16,7 +16,7 @@ import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.SerializableConfiguration;
@@ -50,7 +50,7 @@ public final class ListFiles implements FlatMapFunction<Row, Row> {
 
   /** A folder row, to be listed. */
   public static Row folder(String root, String uri) {
-    return RowFactory.create(root, uri, true, null, false, 0L, 0L, null);
+    return new GenericRowWithSchema(new Object[] {root, uri, true, null, false, 0L, 0L, null}, SCHEMA);
   }
 
   /** A file row: its key is its path below root, sanitised; image says whether its extension names an image. */
@@ -59,8 +59,8 @@ public final class ListFiles implements FlatMapFunction<Row, Row> {
     String relative = path.startsWith(root) ? path.substring(root.length()) : status.getPath().getName();
     String key = ImageKeys.sanitize(relative);
     SourceStat stat = SourceStat.of(status);
-    return RowFactory.create(root, status.getPath().toString(), false, key, ImageKeys.isImage(key), stat.size(),
-        stat.modifiedMillis(), stat.etag());
+    return new GenericRowWithSchema(new Object[] {root, status.getPath().toString(), false, key,
+        ImageKeys.isImage(key), stat.size(), stat.modifiedMillis(), stat.etag()}, SCHEMA);
   }
 
   public static boolean hidden(Path path) {
@@ -84,14 +84,7 @@ public final class ListFiles implements FlatMapFunction<Row, Row> {
           }
         }
       } else {
-        RemoteIterator<FileStatus> entries = fs.listStatusIterator(dir);
-        while (entries.hasNext()) {
-          FileStatus f = entries.next();
-          if (hidden(f.getPath())) {
-            continue;
-          }
-          out.add(f.isDirectory() ? folder(root, f.getPath().toString()) : file(root, f));
-        }
+        return shallow(folder, fs).iterator();
       }
     } catch (FileNotFoundException e) {
       return List.<Row>of().iterator(); // removed while the job listed it: nothing there to encode
@@ -99,6 +92,37 @@ public final class ListFiles implements FlatMapFunction<Row, Row> {
       throw e.getCause();
     }
     return out.iterator();
+  }
+
+  /**
+   * One folder's own files and its subfolders (folder rows), hidden names left out: a round of
+   * the listing in a task, and a step of the driver's walk of a small input (DriverWalk).
+   *
+   * @throws FileNotFoundException when the folder is gone
+   */
+  public static List<Row> shallow(Row folder, FileSystem fs) throws IOException {
+    return shallow(folder, fs, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As shallow(folder, fs), but null as soon as the folder holds more than limit entries: a
+   * caller with a budget stops paging through a large folder at once.
+   */
+  public static List<Row> shallow(Row folder, FileSystem fs, int limit) throws IOException {
+    String root = folder.getAs("root");
+    List<Row> out = new ArrayList<>();
+    RemoteIterator<FileStatus> entries = fs.listStatusIterator(new Path(folder.<String>getAs("uri")));
+    while (entries.hasNext()) {
+      FileStatus f = entries.next();
+      if (hidden(f.getPath())) {
+        continue;
+      }
+      if (out.size() == limit) {
+        return null;
+      }
+      out.add(f.isDirectory() ? folder(root, f.getPath().toString()) : file(root, f));
+    }
+    return out;
   }
 
   /** A recursive listing gives files only: a hidden folder on the way down hides them too. */

@@ -34,7 +34,7 @@ final class SameSizeGroups implements Iterator<List<FieldEncoder.Tiles>> {
     while (ready.isEmpty() && images.hasNext()) {
       FieldEncoder.Tiles image = images.next();
       int batch = this.batch.getAsInt();
-      if (image.count() > 1 || batch == 1) {
+      if (!image.whole() || batch == 1) {
         ready.add(List.of(image));
         continue;
       }

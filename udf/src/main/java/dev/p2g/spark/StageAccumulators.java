@@ -14,10 +14,24 @@ import org.apache.spark.util.LongAccumulator;
  * failures at a time: the driver writes them to errors/ after each chunk and clears it, so it
  * never holds more than a chunk's worth; failed counts them all. devices: the device of each
  * task that loaded a model or renderer ("cpu", "cuda:N"), one entry per task.
+ *
+ * <p>Large images encoded in parts (LargeImageParts) are counted apart: largeImages and
+ * largePixels as planned, largePixelsDone as their tiles are encoded (read by the progress line
+ * while tasks run), and parts with one outcome per part, which the driver turns into images
+ * written or failed once the chunk holding all of an image's parts has committed.
  */
 public record StageAccumulators(CollectionAccumulator<ErrorRecord> errors, LongAccumulator written,
     LongAccumulator skipped, LongAccumulator failed, LongAccumulator busyNanos, LongAccumulator sourceBytes,
-    CollectionAccumulator<String> devices) implements Serializable {
+    CollectionAccumulator<String> devices, LongAccumulator largeImages, LongAccumulator largePixels,
+    LongAccumulator largePixelsDone, CollectionAccumulator<PartOutcome> parts) implements Serializable {
+
+  /** Without large-image counters of its own (tests of partition functions): unregistered ones. */
+  public StageAccumulators(CollectionAccumulator<ErrorRecord> errors, LongAccumulator written,
+      LongAccumulator skipped, LongAccumulator failed, LongAccumulator busyNanos, LongAccumulator sourceBytes,
+      CollectionAccumulator<String> devices) {
+    this(errors, written, skipped, failed, busyNanos, sourceBytes, devices, new LongAccumulator(),
+        new LongAccumulator(), new LongAccumulator(), new CollectionAccumulator<>());
+  }
 
   public static StageAccumulators register(SparkSession spark, String stage) {
     return new StageAccumulators(
@@ -27,7 +41,11 @@ public record StageAccumulators(CollectionAccumulator<ErrorRecord> errors, LongA
         spark.sparkContext().longAccumulator("p2g " + stage + " failed"),
         spark.sparkContext().longAccumulator("p2g " + stage + " busy nanos"),
         spark.sparkContext().longAccumulator("p2g " + stage + " source bytes read"),
-        spark.sparkContext().collectionAccumulator("p2g " + stage + " devices"));
+        spark.sparkContext().collectionAccumulator("p2g " + stage + " devices"),
+        spark.sparkContext().longAccumulator("p2g " + stage + " large images"),
+        spark.sparkContext().longAccumulator("p2g " + stage + " large image pixels"),
+        spark.sparkContext().longAccumulator("p2g " + stage + " large image pixels done"),
+        spark.sparkContext().collectionAccumulator("p2g " + stage + " parts"));
   }
 
   /** One image (and level) failed: its errors/ row, and the count. */
@@ -35,4 +53,7 @@ public record StageAccumulators(CollectionAccumulator<ErrorRecord> errors, LongA
     errors.add(error);
     failed.add(1);
   }
+
+  /** What became of one part of a large image: all its tiles written, or not. */
+  public record PartOutcome(String key, int part, int parts, boolean ok) implements Serializable {}
 }

@@ -72,11 +72,14 @@ public final class TaskEncoders {
     return onCpu.open();
   }
 
-  /** As for rendering: a guessed GPU 0 in local mode that fails is the usual CPU machine, told at info. */
+  /**
+   * As for rendering: a guessed GPU 0 in local mode that fails is the usual CPU machine, which
+   * the driver has told in one p2g: line already (Driver); only a debug line here.
+   */
   private static void warnOnce(DevicePolicy policy, boolean guessed, String why) {
     if (WARNED.compareAndSet(false, true)) {
       if (guessed) {
-        LOG.info("--device {}: encoding on the CPU: {}", policy, why);
+        LOG.debug("--device {}: encoding on the CPU: {}", policy, why);
       } else {
         LOG.warn("--device {}: encoding on the CPU: {}", policy, why);
       }

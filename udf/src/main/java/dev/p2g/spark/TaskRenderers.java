@@ -51,13 +51,13 @@ public final class TaskRenderers {
 
   /**
    * Once per executor. Trying GPU 0 in local mode is a guess, so its failure (a machine without
-   * a GPU, the usual local case) is only logged at info; a GPU Spark assigned that does not work
-   * is a misconfigured cluster, a warning.
+   * a GPU, the usual local case, which the driver tells in one p2g: line) is only logged at
+   * debug; a GPU Spark assigned that does not work is a misconfigured cluster, a warning.
    */
   private static void warnOnce(boolean guessed, String message) {
     if (WARNED.compareAndSet(false, true)) {
       if (guessed) {
-        LOG.info("--device auto: rendering on the CPU: {}", message);
+        LOG.debug("--device auto: rendering on the CPU: {}", message);
       } else {
         LOG.warn("--device auto: rendering on the CPU: {}", message);
       }

@@ -9,14 +9,18 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.filter2.compat.FilterCompat;
 import org.apache.parquet.filter2.predicate.FilterApi;
+import org.apache.parquet.filter2.predicate.FilterPredicate;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.io.api.Binary;
 
 /**
  * Reads one image's tiles straight from its fields/ files inside a task, one tile in memory at a
- * time, in the order encode wrote them (raster order). Spark's reader would hand them to
- * whichever task got each file split; an image's tiles must reach one renderer, in order.
+ * time, in raster order of tile rows. Spark's reader would hand them to whichever task got each
+ * file split; an image's tiles must reach one renderer, in order. A file holds an image's tiles
+ * in raster order; an image encoded in parts (LargeImageParts) has them in several files, a part
+ * each, in no order between files: those are read a row of tiles at a time (Parquet's page
+ * index skips the other tiles' pages), the rows found first by a pass over the tile positions.
  */
 final class TileReader {
   /** What a tile visitor gets: the tile. */
@@ -26,25 +30,52 @@ final class TileReader {
 
   private TileReader() {}
 
-  /** Visits every tile of key found in files; returns how many. */
+  /** Visits every tile of key found in files, in raster order of tile rows; returns how many. */
   static int read(List<String> files, String key, Configuration conf, Visitor visitor) throws IOException {
-    int tiles = 0;
-    FilterCompat.Filter onlyKey = FilterCompat.get(FilterApi.eq(FilterApi.binaryColumn("key"),
-        Binary.fromString(key)));
+    FilterPredicate onlyKey = FilterApi.eq(FilterApi.binaryColumn("key"), Binary.fromString(key));
+    if (files.size() == 1) {
+      return read(files.get(0), onlyKey, key, null, conf, visitor);
+    }
+    java.util.TreeSet<Integer> rows = new java.util.TreeSet<>();
+    Configuration positions = new Configuration(conf); // the tile rows alone: no parameters read
+    positions.set(org.apache.parquet.hadoop.api.ReadSupport.PARQUET_READ_SCHEMA,
+        "message positions { required binary key (STRING); required int32 tile_y; }");
     for (String file : files) {
       try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), hadoopPath(file))
-          .withConf(conf).withFilter(onlyKey).build()) {
+          .withConf(positions).withFilter(FilterCompat.get(onlyKey)).build()) {
         for (Group g = reader.read(); g != null; g = reader.read()) {
-          if (!key.equals(g.getString("key", 0))) {
-            continue; // record filtering is on by default; this keeps it right should it be off
+          if (key.equals(g.getString("key", 0))) {
+            rows.add(g.getInteger("tile_y", 0));
           }
-          int tw = g.getInteger("tile_width", 0);
-          int th = g.getInteger("tile_height", 0);
-          byte[] params = g.getBinary("params", 0).getBytes();
-          visitor.tile(new TiledRender.Tile(FieldCodecs.byName(g.getString("codec", 0))
-              .decode(params, tw, th, g.getInteger("k", 0)), g.getInteger("tile_x", 0), g.getInteger("tile_y", 0)));
-          tiles++;
         }
+      }
+    }
+    int tiles = 0;
+    for (int y : rows) {
+      FilterPredicate row = FilterApi.and(onlyKey, FilterApi.eq(FilterApi.intColumn("tile_y"), y));
+      for (String file : files) {
+        tiles += read(file, row, key, y, conf, visitor);
+      }
+    }
+    return tiles;
+  }
+
+  /** The tiles of key in one file that the filter passes (and of tile row y, when given), in file order. */
+  private static int read(String file, FilterPredicate filter, String key, Integer y, Configuration conf,
+      Visitor visitor) throws IOException {
+    int tiles = 0;
+    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), hadoopPath(file))
+        .withConf(conf).withFilter(FilterCompat.get(filter)).build()) {
+      for (Group g = reader.read(); g != null; g = reader.read()) {
+        if (!key.equals(g.getString("key", 0)) || (y != null && g.getInteger("tile_y", 0) != y)) {
+          continue; // record filtering is on by default; this keeps it right should it be off
+        }
+        int tw = g.getInteger("tile_width", 0);
+        int th = g.getInteger("tile_height", 0);
+        byte[] params = g.getBinary("params", 0).getBytes();
+        visitor.tile(new TiledRender.Tile(FieldCodecs.byName(g.getString("codec", 0))
+            .decode(params, tw, th, g.getInteger("k", 0)), g.getInteger("tile_x", 0), g.getInteger("tile_y", 0)));
+        tiles++;
       }
     }
     return tiles;

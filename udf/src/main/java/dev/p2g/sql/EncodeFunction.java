@@ -43,9 +43,9 @@ final class EncodeFunction {
           session, FieldCodecs.byName(FieldCodecs.DEFAULT), FieldEncoder.DEFAULT_TILE, 1);
       String sha = HadoopFiles.sha256Hex(content);
       FieldEncoder.Tiles tiles = encoder.start(sha, "", content);
-      if (tiles.count() > 1) {
+      if (!tiles.whole()) {
         throw new IllegalArgumentException(function + ": the image is larger than one tile ("
-            + FieldEncoder.DEFAULT_TILE + " pixels a side) and would be stored as " + tiles.count()
+            + FieldEncoder.DEFAULT_TILE + " pixels a side) and would be stored as " + tiles.tiles()
             + " tile rows; encode it with the encode command (p2g encode --input ... --fields ...)");
       }
       return FieldTable.toRow(tiles.next(), null, new Timestamp(System.currentTimeMillis()), encoder.device(), null);

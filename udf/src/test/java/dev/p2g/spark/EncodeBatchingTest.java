@@ -127,7 +127,7 @@ class EncodeBatchingTest {
     SameSizeGroups groups = new SameSizeGroups(started.iterator(), () -> batch);
     while (groups.hasNext()) {
       List<FieldEncoder.Tiles> group = groups.next();
-      if (group.get(0).count() > 1) {
+      if (!group.get(0).whole()) {
         List<FieldRecord> rows = new ArrayList<>();
         while (group.get(0).hasNext()) {
           rows.add(group.get(0).next());

@@ -8,6 +8,7 @@ import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.ImageDecoder;
 import dev.p2g.field.FloatImage;
 import dev.p2g.io.HadoopFiles;
+import dev.p2g.job.DriverTable;
 import dev.p2g.io.OutputLayout;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Resample;
@@ -31,6 +32,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The report's contact sheet: for a few images, the same window of each pyramid level as p2g
@@ -47,6 +49,11 @@ final class ContactSheet {
   private static final long MAX_FILE_BYTES = 1L << 28;
   /** Complete images looked up per sample: some may be too large to show. */
   private static final int CANDIDATES_PER_SAMPLE = 4;
+  /** What the sheet reads of manifest/ and fields/ on the driver (DriverTable): no attributes. */
+  private static final StructType MANIFEST_COLUMNS = new StructType(java.util.Arrays.stream(ManifestTable.SCHEMA.fields())
+      .filter(c -> !c.name().equals(FieldTable.ATTRIBUTES)).toArray(org.apache.spark.sql.types.StructField[]::new));
+  private static final StructType FIELD_COLUMNS = DriverTable.columns(FieldTable.SCHEMA, "key", "source_uri", "width",
+      "height", "alpha");
 
   /** One level of a sample: the window's place and its three renderings as PNG data URIs. */
   record Level(String level, int width, int height, int x, int y, int w, int h, String p2g, String lanczos3,
@@ -62,6 +69,66 @@ final class ContactSheet {
     if (!RunReport.exists(manifestUri, hadoop) || !RunReport.exists(f.fields, hadoop)) {
       return List.of(); // nothing rendered, nothing to show
     }
+    long maxRows = DriverTable.maxRows(spark);
+    java.util.Optional<List<Row>> smallManifest = DriverTable.read(manifestUri, MANIFEST_COLUMNS, maxRows, hadoop);
+    java.util.Optional<List<Row>> smallFields = smallManifest.isEmpty() ? java.util.Optional.empty()
+        : DriverTable.read(f.fields, FIELD_COLUMNS, maxRows, hadoop);
+    List<Row> picked;
+    Map<String, Map<String, ManifestRecord>> levels = new LinkedHashMap<>();
+    if (smallFields.isPresent()) {
+      picked = pickOnDriver(smallManifest.get(), smallFields.get(), f, n, levels);
+    } else {
+      picked = pick(spark, manifestUri, f, n, levels);
+    }
+    List<Sample> out = new ArrayList<>();
+    for (Row p : picked) {
+      // the reference columns start from what the model saw: the same alpha compositing
+      AlphaPolicy alpha = "over-white".equals(p.getAs("alpha")) ? AlphaPolicy.WHITE : AlphaPolicy.BLACK;
+      String key = p.getAs("key");
+      out.add(sample(key, p.getAs("source_uri"), alpha, levels.get(key), f.levels, hadoop));
+    }
+    return out;
+  }
+
+  /**
+   * The same choice as pick's queries, on the driver over small tables: the smallest keys (in
+   * Spark's order) with every level in this format, under MAX_SOURCE_PIXELS, and their rows.
+   */
+  private static List<Row> pickOnDriver(List<Row> manifest, List<Row> fields, RunFacts f, int n,
+      Map<String, Map<String, ManifestRecord>> levels) {
+    Map<String, Map<String, Row>> byKey = new java.util.TreeMap<>(DriverTable.SPARK_ORDER);
+    for (Row m : manifest) {
+      if (f.levels.contains(m.<String>getAs(ManifestTable.LEVEL)) && f.format.equals(m.getAs("format"))) {
+        byKey.computeIfAbsent(m.getAs("key"), k -> new LinkedHashMap<>()).put(m.getAs(ManifestTable.LEVEL), m);
+      }
+    }
+    java.util.Set<String> candidates = new java.util.LinkedHashSet<>();
+    for (Map.Entry<String, Map<String, Row>> e : byKey.entrySet()) {
+      if (e.getValue().size() == f.levels.size() && candidates.size() < CANDIDATES_PER_SAMPLE * n) {
+        candidates.add(e.getKey());
+      }
+    }
+    Map<String, Row> firstField = new java.util.TreeMap<>(DriverTable.SPARK_ORDER);
+    for (Row r : fields) {
+      if (candidates.contains(r.<String>getAs("key"))) {
+        firstField.putIfAbsent(r.getAs("key"), r);
+      }
+    }
+    List<Row> picked = new ArrayList<>();
+    for (Row r : firstField.values()) {
+      if ((long) r.<Integer>getAs("width") * r.<Integer>getAs("height") <= MAX_SOURCE_PIXELS && picked.size() < n) {
+        picked.add(r);
+        Map<String, ManifestRecord> mine = new LinkedHashMap<>();
+        byKey.get(r.<String>getAs("key")).forEach((level, m) -> mine.put(level, ManifestRecord.fromRow(m)));
+        levels.put(r.getAs("key"), mine);
+      }
+    }
+    return picked;
+  }
+
+  /** The samples (key, source_uri, alpha) by queries, and their manifest records into levels. */
+  private static List<Row> pick(SparkSession spark, String manifestUri, RunFacts f, int n,
+      Map<String, Map<String, ManifestRecord>> levels) {
     Dataset<Row> manifest = spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
         .filter(col(ManifestTable.LEVEL).isin(f.levels.toArray()).and(col("format").equalTo(f.format)));
     Dataset<Row> fields = spark.read().schema(FieldTable.SCHEMA).parquet(f.fields);
@@ -74,7 +141,6 @@ final class ContactSheet {
             first("height").as("height"), first("alpha").as("alpha"))
         .filter(col("width").cast("long").multiply(col("height")).leq(MAX_SOURCE_PIXELS))
         .orderBy("key").limit(n).select("key", "source_uri", "alpha").collectAsList();
-    Map<String, Map<String, ManifestRecord>> levels = new LinkedHashMap<>();
     if (!picked.isEmpty()) {
       for (Row r : manifest.filter(col("key").isin(picked.stream().map(p -> p.getAs("key")).toArray()))
           .collectAsList()) {
@@ -82,14 +148,7 @@ final class ContactSheet {
         levels.computeIfAbsent(m.key(), k -> new LinkedHashMap<>()).put(m.scale().level(), m);
       }
     }
-    List<Sample> out = new ArrayList<>();
-    for (Row p : picked) {
-      // the reference columns start from what the model saw: the same alpha compositing
-      AlphaPolicy alpha = "over-white".equals(p.getAs("alpha")) ? AlphaPolicy.WHITE : AlphaPolicy.BLACK;
-      String key = p.getAs("key");
-      out.add(sample(key, p.getAs("source_uri"), alpha, levels.get(key), f.levels, hadoop));
-    }
-    return out;
+    return picked;
   }
 
   private static Sample sample(String key, String sourceUri, AlphaPolicy alpha, Map<String, ManifestRecord> rows,

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import dev.p2g.job.DriverTable;
 import dev.p2g.spark.ManifestTable;
 import java.io.IOException;
 import java.sql.Timestamp;
@@ -19,6 +20,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * One level of the pyramid as its manifest has it: images, bytes, devices, and how many of the
@@ -28,12 +30,35 @@ import org.apache.spark.sql.SparkSession;
 public record LevelCounts(long images, long bytes, List<String> devices, long writtenThisRun) {
   static final LevelCounts NONE = new LevelCounts(0, 0, List.of(), 0);
 
-  /** Per level, in the order given (a level without rows: zeros). */
+  /** What counting reads of manifest/, on the driver (DriverTable). */
+  static final StructType COLUMNS = DriverTable.columns(ManifestTable.SCHEMA, "bytes", "device",
+      ManifestTable.RENDERED_AT, ManifestTable.LEVEL);
+
+  /**
+   * Per level, in the order given (a level without rows: zeros): counted on the driver from a
+   * small manifest, else by one aggregate query (the same counts).
+   */
   public static Map<String, LevelCounts> of(SparkSession spark, String manifestUri, List<String> levels,
       Timestamp runStarted, Configuration hadoop) throws IOException {
     Map<String, LevelCounts> found = new HashMap<>();
     Path manifest = new Path(manifestUri);
-    if (manifest.getFileSystem(hadoop).exists(manifest)) { // not when nothing could be rendered
+    java.util.Optional<List<Row>> small = DriverTable.read(manifestUri, COLUMNS, DriverTable.maxRows(spark), hadoop);
+    if (small.isPresent()) {
+      Map<String, long[]> counts = new HashMap<>(); // images, bytes, this run
+      Map<String, java.util.Set<String>> devices = new HashMap<>();
+      for (Row r : small.get()) {
+        String level = r.getAs(ManifestTable.LEVEL);
+        if (levels.contains(level)) {
+          long[] c = counts.computeIfAbsent(level, l -> new long[3]);
+          c[0]++;
+          c[1] += r.<Long>getAs("bytes");
+          c[2] += runStarted.equals(r.getAs(ManifestTable.RENDERED_AT)) ? 1 : 0;
+          devices.computeIfAbsent(level, l -> new java.util.TreeSet<>()).add(r.getAs("device"));
+        }
+      }
+      counts.forEach((level, c) -> found.put(level, new LevelCounts(c[0], c[1],
+          new ArrayList<>(devices.get(level)), c[2])));
+    } else if (manifest.getFileSystem(hadoop).exists(manifest)) { // not when nothing could be rendered
       for (Row r : spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
           .filter(col(ManifestTable.LEVEL).isin(levels.toArray()))
           .groupBy(ManifestTable.LEVEL)

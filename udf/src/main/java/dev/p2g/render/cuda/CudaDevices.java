@@ -29,7 +29,7 @@ import jcuda.driver.JCudaDriver;
 public final class CudaDevices {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CudaDevices.class);
   private static final String FATBIN = "/dev/p2g/cuda/p2g_render.fatbin";
-  static final String NO_DRIVER = "no NVIDIA driver here";
+  public static final String NO_DRIVER = "no NVIDIA driver here";
   private static Optional<String> initProblem;
   private static final Map<Integer, Device> DEVICES = new HashMap<>();
 
