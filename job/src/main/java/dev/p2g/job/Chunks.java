@@ -9,7 +9,6 @@ import java.util.function.ToLongFunction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.PartitionPruningRDD;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,7 +30,6 @@ final class Chunks {
    * a chunk stays a small share of it.
    */
   static final int WAVES = 4;
-  private static final String PLACE = "_p2g_place";
 
   private final SparkSession spark;
   private final JavaRDD<Row> partitioned;
@@ -63,60 +61,10 @@ final class Chunks {
     }
     int chunks = (int) Math.max(1, (items + imagesPerChunk - 1) / imagesPerChunk);
     long perChunk = (items + chunks - 1) / chunks;
-    boolean inParts = java.util.Arrays.asList(work.columns()).contains(dev.p2g.spark.EncodePartition.PARTS);
     int partitions = partitionsOption > 0 ? (int) Math.min(partitionsOption, perChunk)
-        : EncodeStage.partitions(spark, perChunk, imagesPerTask, inParts);
-    return new Chunks(spark, placed(work, chunks, partitions), null, work.schema(), partitions, chunks);
-  }
-
-  /**
-   * The work in chunks x partitions partitions, by one shuffle: a unit of work (a container's
-   * images, or an image) goes to chunk hash(unit) mod chunks, and within it to partition
-   * hash(unit, part) mod partitions. The parts of a large image (LargeImageParts) thus spread
-   * over a chunk's tasks but stay in one chunk, so that the chunk can tell which images it
-   * finished; a container's images stay in one task, in position order.
-   */
-  static JavaRDD<Row> placed(Dataset<Row> work, int chunks, int partitions) {
-    List<String> columns = java.util.Arrays.asList(work.columns());
-    boolean packed = columns.contains("container");
-    Column unit = packed ? functions.coalesce(col("container"), col("key")) : col("key");
-    boolean hasParts = columns.contains(dev.p2g.spark.EncodePartition.PART);
-    Column part = hasParts ? functions.coalesce(col(dev.p2g.spark.EncodePartition.PART), functions.lit(0))
-        : functions.lit(0);
-    Column place = functions.pmod(functions.hash(unit), functions.lit(chunks)).multiply(partitions)
-        .plus(functions.pmod(functions.hash(unit, part), functions.lit(partitions)));
-    StructType schema = work.schema();
-    int width = schema.size();
-    // rows travel as their values: a Row with its schema would carry the schema through the shuffle
-    return work.withColumn(PLACE, place).javaRDD()
-        .mapToPair(r -> {
-          Object[] values = new Object[width];
-          for (int i = 0; i < width; i++) {
-            values[i] = r.get(i);
-          }
-          return new scala.Tuple2<>(r.getInt(width), values);
-        })
-        .partitionBy(new org.apache.spark.HashPartitioner(chunks * partitions)) // an Integer's hash is itself
-        .mapPartitions(placedRows -> {
-          List<Row> rows = new ArrayList<>();
-          placedRows.forEachRemaining(p -> rows.add(new GenericRowWithSchema(p._2(), schema)));
-          // a container's images in position order; an image's parts in part order, so that a
-          // task holding several parts of one image writes its tiles in raster order (TileReader)
-          java.util.Comparator<Row> order = java.util.Comparator.comparing((Row r) -> r.<String>getAs("key"));
-          if (packed) {
-            order = java.util.Comparator.comparing((Row r) -> r.<String>getAs("container"),
-                    java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
-                .thenComparing(r -> r.<Long>getAs("position"),
-                    java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
-                .thenComparing(order);
-          }
-          if (hasParts) {
-            order = order.thenComparing(r -> r.isNullAt(r.fieldIndex(dev.p2g.spark.EncodePartition.PART)) ? 0
-                : r.<Integer>getAs(dev.p2g.spark.EncodePartition.PART));
-          }
-          rows.sort(order);
-          return rows.iterator();
-        });
+        : EncodeStage.partitions(spark, perChunk, imagesPerTask);
+    JavaRDD<Row> rdd = byContainer(work, chunks * partitions).javaRDD();
+    return new Chunks(spark, rdd, null, work.schema(), partitions, chunks);
   }
 
   /**
@@ -132,8 +80,11 @@ final class Chunks {
     }
     int chunks = (int) Math.max(1, (work.size() + imagesPerChunk - 1) / imagesPerChunk);
     long perChunk = (work.size() + chunks - 1) / chunks;
+    // a part of a large image is a task's worth of work: one a task, whatever the core count says
+    long parts = work.stream().filter(r -> r.schema().getFieldIndex(dev.p2g.spark.EncodePartition.PART).isDefined()
+        && !r.isNullAt(r.fieldIndex(dev.p2g.spark.EncodePartition.PART))).count();
     int partitions = partitionsOption > 0 ? (int) Math.min(partitionsOption, perChunk)
-        : EncodeStage.partitions(spark, perChunk, imagesPerTask);
+        : (int) Math.min(perChunk, Math.max(EncodeStage.partitions(spark, perChunk, imagesPerTask), parts));
     List<List<List<Row>>> split = new ArrayList<>();
     for (List<List<Row>> chunk : consecutive(unitsOf(work), Chunks::images, perChunk)) {
       List<List<Row>> pieces = new ArrayList<>(); // a container whole; an image's parts one by one

@@ -18,7 +18,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -104,12 +103,12 @@ final class EncodeStage {
         settings.runStarted(), settings.maxFileBytes(), settings.table(), conf, counters.sourceBytes());
     int perTask = imagesPerTask(listing.imageCount(), listing.imageBytes());
     long perChunk = Chunks.imagesPerChunk(commitEvery, spark.sparkContext().defaultParallelism(), perTask);
-    LargeImageParts parts = new LargeImageParts(conf, settings.tile(), counters);
+    // A listing the driver holds is a small run, where a few large photos would leave task slots
+    // idle: they go in parts. A larger run keeps its slots busy with whole images.
     Chunks chunks = pending.local() != null
-        ? Chunks.local(spark, inParts(pending.local(), parts), EncodePartition.WORK, perChunk,
-            partitionsOption, perTask)
-        : Chunks.of(spark, pending.todo().flatMap(parts, Encoders.row(EncodePartition.WORK)), pending.todoCount(),
-            perChunk, partitionsOption, perTask);
+        ? Chunks.local(spark, inParts(pending.local(), new LargeImageParts(conf, settings.tile(), counters)),
+            EncodePartition.WORK, perChunk, partitionsOption, perTask)
+        : Chunks.of(spark, pending.todo(), pending.todoCount(), perChunk, partitionsOption, perTask);
     if (chunks.count() > 0) {
       LatestRows.appending(table(fieldsUri), hadoop);
     }
@@ -255,17 +254,8 @@ final class EncodeStage {
 
   /** At least TASKS_PER_CORE tasks per core so a slow image does not idle the rest; at most one per image. */
   static int partitions(SparkSession spark, long images, int imagesPerTask) {
-    return partitions(spark, images, imagesPerTask, false);
-  }
-
-  /**
-   * As partitions(spark, images, imagesPerTask); inParts: the images may be large ones in parts
-   * (LargeImageParts), one task each, so the tasks are not capped at one per image.
-   */
-  static int partitions(SparkSession spark, long images, int imagesPerTask, boolean inParts) {
     long byCount = (images + imagesPerTask - 1) / imagesPerTask;
     long byCores = (long) TASKS_PER_CORE * spark.sparkContext().defaultParallelism();
-    long most = inParts ? Long.MAX_VALUE : Math.max(images, 1);
-    return (int) Math.max(1, Math.min(most, Math.max(byCount, byCores)));
+    return (int) Math.max(1, Math.min(Math.max(images, 1), Math.max(byCount, byCores)));
   }
 }

@@ -19,6 +19,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -101,20 +102,24 @@ final class ImageListing {
     for (String input : inputs) {
       root(input, conf, roots, rootFiles);
     }
-    DriverWalk.Result walk = DriverWalk.walk(roots, rootFiles, conf.value().value(), driverEntries,
+    Optional<List<Row>> walked = DriverWalk.walk(roots, rootFiles, conf.value().value(), driverEntries,
         DriverWalk.MAX_LISTINGS);
-    if (walk.complete() && format == InputFormat.FILES) {
-      return DriverListing.of(spark, walk.files());
+    if (walked.isPresent() && format == InputFormat.FILES) {
+      return DriverListing.of(spark, walked.get());
     }
+    // A large input is listed by Spark from its roots: the rounds spread the first levels over
+    // the cluster and list the rest recursively, which the driver's partial walk would upset
+    // (what it found is at most its budget, listed again). Packed inputs walked whole by the
+    // driver start from its files: their containers are listed by tasks either way.
     List<Dataset<Row>> cached = new ArrayList<>();
-    Dataset<Row> files = spark.createDataFrame(walk.files(), ListFiles.SCHEMA);
-    Dataset<Row> folders = spark.createDataFrame(walk.pending(), ListFiles.SCHEMA);
+    Dataset<Row> files = spark.createDataFrame(walked.orElse(rootFiles), ListFiles.SCHEMA);
+    Dataset<Row> folders = spark.createDataFrame(walked.isPresent() ? List.of() : roots, ListFiles.SCHEMA);
     int parallel = 4 * spark.sparkContext().defaultParallelism();
-    long pending = walk.pending().size();
+    long pending = walked.isPresent() ? 0 : roots.size();
     for (int round = 0; round <= SHALLOW_ROUNDS && pending > 0; round++) {
       boolean deep = round == SHALLOW_ROUNDS;
-      // the first folders are a handful: spreading them would cost a shuffle for nothing
-      Dataset<Row> found = (round == 0 && pending <= parallel ? folders : folders.repartition(parallel))
+      // the roots are a handful: spreading them would cost a shuffle for nothing
+      Dataset<Row> found = (round == 0 ? folders : folders.repartition(parallel))
           .flatMap(new ListFiles(conf, deep), Encoders.row(ListFiles.SCHEMA));
       if (!deep) { // read twice, as files and as the next round's folders: list it once, now
         found = found.persist(StorageLevel.MEMORY_AND_DISK());

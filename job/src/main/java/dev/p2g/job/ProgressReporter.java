@@ -97,7 +97,7 @@ final class ProgressReporter {
       double rate = done / Math.max(elapsed, 1e-9);
       String left = done == 0 ? "time left unknown yet" : "about " + duration((all - done) / rate) + " left";
       String count = largeImages == 0 ? String.format(Locale.ROOT, "%,d of %,d images", (long) done, (long) all)
-          : String.format(Locale.ROOT, "%,.1f of %,d images", done, (long) all);
+          : String.format(Locale.ROOT, "%,.2f of %,d images", done, (long) all);
       String pace = largeImages == 0 ? String.format(Locale.ROOT, "%.2f images/s", rate)
           : String.format(Locale.ROOT, "%s of %s MP of large images in tiles, %.3f MP/s", megapixels(pixelsDone),
               megapixels(largePixels), pixelsDone / 1e6 / Math.max(elapsed, 1e-9));

@@ -73,8 +73,8 @@ final class RenderStage {
 
   /**
    * What render has to do: the fields/ files with whole images left to render, and counts over all
-   * of fields/; replaces: whether some whole image left to render has a manifest row at one of its
-   * levels to render already (another format, source or model), which its new row supersedes;
+   * of fields/; replaces: whether some whole image left to render may have a manifest row at one
+   * of its levels to render already (another format, source or model), which its new row supersedes;
    * tiledWork: whether images stored as tiles may need rendering (renderTiled's own plan decides);
    * tiledDone: when they do not, how many there are (every level of theirs done).
    */
@@ -199,8 +199,7 @@ final class RenderStage {
     Memo<Dataset<Row>> doneLevels = new Memo<>(() -> manifestExists ? doneLevels(spark, manifestUri, settings) : null);
     Plan plan = planOnDriver(spark, fieldsUri, manifestUri, settings, hadoop);
     if (plan == null) {
-      plan = plan(fields.get(), doneLevels.get(),
-          manifestExists ? presentLevels(spark, manifestUri, settings) : null, settings);
+      plan = plan(fields.get(), doneLevels.get(), settings);
     }
     int slots = spark.sparkContext().defaultParallelism();
     // a fields/ file is a task's worth, as encode wrote it: WAVES waves of files, or --commit-every fields
@@ -339,46 +338,37 @@ final class RenderStage {
 
   /**
    * The fields/ files with whole images left to render, in order, and whether some of their fields
-   * have some levels done already; with the table's whole images and tile rows counted, and
-   * whether a row to write supersedes one, in the same pass. One row per file on the driver (a
-   * file holds a task's worth of fields), never one per field. presentLevels: see presentLevels.
+   * have some levels done already; with the table's whole images and tile rows counted in the
+   * same pass. One row per file on the driver (a file holds a task's worth of fields), never one
+   * per field. Whether a new row will supersede one is not asked of a table this size (another
+   * join over the manifest): the compaction after the chunks, which finds out, runs.
    */
-  static Plan plan(Dataset<Row> fields, Dataset<Row> doneLevels, Dataset<Row> presentLevels,
-      RenderSettings settings) {
+  static Plan plan(Dataset<Row> fields, Dataset<Row> doneLevels, RenderSettings settings) {
     Dataset<Row> index = fields.select(col("key"), col("source_sha256"), col("model_id"), WHOLE.as("whole"),
         input_file_name().as("file"));
     int levels = settings.scales().size();
-    Column noLevels = lit(null).cast(DataTypes.createArrayType(DataTypes.StringType));
-    Dataset<Row> perField = doneLevels == null ? index.withColumn("done", noLevels)
+    Dataset<Row> perField = doneLevels == null
+        ? index.withColumn("done", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)))
         : index.join(doneLevels, EncodePlan.using("key", "source_sha256", "model_id"), "left");
-    perField = presentLevels == null ? perField.withColumn("present", noLevels)
-        : perField.join(presentLevels, EncodePlan.using("key"), "left");
     Column whole = col("whole");
-    // a level held for this key in any form, that this field has not done in this form: rendered, it replaces a row
-    Column replacing = whole.and(functions.coalesce(size(functions.array_except(col("present"),
-        functions.coalesce(col("done"), functions.array().cast(DataTypes.createArrayType(DataTypes.StringType))))),
-        lit(0)).gt(0));
     List<FieldsFile> files = new ArrayList<>();
     long wholeFields = 0;
     long tileRows = 0;
-    boolean replaces = false;
     for (Row r : perField.groupBy("file")
         .agg(sum(when(whole, 1L).otherwise(0L)).as("rows"),
             sum(when(whole.and(size(col("done")).geq(levels)), 1L).otherwise(0L)).as("complete"),
             sum(when(whole.and(col("done").isNotNull()), 1L).otherwise(0L)).as("touched"),
-            sum(when(whole, 0L).otherwise(1L)).as("tiles"),
-            sum(when(replacing, 1L).otherwise(0L)).as("replacing"))
+            sum(when(whole, 0L).otherwise(1L)).as("tiles"))
         .orderBy("file")
         .collectAsList()) {
       long rows = r.getAs("rows");
       wholeFields += rows;
       tileRows += r.<Long>getAs("tiles");
-      replaces |= r.<Long>getAs("replacing") > 0;
       if (r.<Long>getAs("complete") < rows) {
         files.add(new FieldsFile(TableRewrite.hadoopPath(r.getAs("file")), rows, r.<Long>getAs("touched") > 0));
       }
     }
-    return new Plan(files, wholeFields, tileRows, replaces, tileRows > 0, 0);
+    return new Plan(files, wholeFields, tileRows, doneLevels != null, tileRows > 0, 0);
   }
 
   /** The plan made on the driver (DriverRenderPlan) when fields/ and manifest/ are small, else null. */
@@ -394,14 +384,6 @@ final class RenderStage {
     } catch (IOException e) {
       return null; // Spark reads them, and says what is wrong if they cannot be read
     }
-  }
-
-  /** (key, present): the levels of this run the manifest (which exists) holds for a key in any format, source or model. */
-  static Dataset<Row> presentLevels(SparkSession spark, String manifestUri, RenderSettings settings) {
-    List<String> levels = settings.scales().stream().map(Scale::level).toList();
-    return spark.read().schema(ManifestTable.SCHEMA).parquet(manifestUri)
-        .filter(col(ManifestTable.LEVEL).isin(levels.toArray()))
-        .groupBy("key").agg(collect_set(ManifestTable.LEVEL).as("present"));
   }
 
   /**

@@ -186,12 +186,20 @@ class DriverPlanTest {
         settings);
     Dataset<Row> stored = spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri);
     RenderStage.Plan bySpark = RenderStage.plan(stored, RenderStage.doneLevels(spark, manifestUri, settings),
-        RenderStage.presentLevels(spark, manifestUri, settings), settings);
+        settings);
     assertEquals(bySpark.files(), onDriver.files());
-    assertEquals(List.of(5L, 2L, true), List.of(bySpark.wholeFields(), bySpark.tileRows(), bySpark.replaces()));
-    assertEquals(List.of(bySpark.wholeFields(), bySpark.tileRows(), bySpark.replaces()),
-        List.of(onDriver.wholeFields(), onDriver.tileRows(), onDriver.replaces()));
+    assertEquals(List.of(5L, 2L), List.of(bySpark.wholeFields(), bySpark.tileRows()));
+    assertEquals(List.of(bySpark.wholeFields(), bySpark.tileRows()),
+        List.of(onDriver.wholeFields(), onDriver.tileRows()));
+    assertTrue(bySpark.replaces(), "Spark's plan does not ask: the compaction after the chunks looks");
+    assertTrue(onDriver.replaces(), "c (another format) and d (another source) have rows their new rows supersede");
     assertTrue(onDriver.tiledWork(), "t has one level of two: the tiled path has work");
+    RenderSettings newLevel = new RenderSettings(List.of(Scale.parse("5")), OutputFormat.parse("png"),
+        settings.layout(), DevicePolicy.CPU, 0, EARLIER);
+    assertFalse(DriverRenderPlan.plan(
+        DriverTable.read(fieldsUri, DriverRenderPlan.FIELD_COLUMNS, DriverTable.MAX_ROWS, hadoop).orElseThrow(),
+        DriverTable.read(manifestUri, DriverRenderPlan.MANIFEST_COLUMNS, DriverTable.MAX_ROWS, hadoop).orElseThrow(),
+        newLevel).replaces(), "a level no key has yet: nothing to supersede");
     assertEquals(0, onDriver.tiledDone());
   }
 

@@ -92,8 +92,8 @@ public final class PlanBenchmark {
         RenderSettings settings = new RenderSettings(SCALES, OutputFormat.parse("png"), new OutputLayout(work),
             DevicePolicy.CPU, 0, now);
         Dataset<Row> stored = spark.read().schema(FieldTable.SCHEMA).parquet(fields);
-        toRender = RenderStage.plan(stored, RenderStage.doneLevels(spark, manifest, settings),
-            RenderStage.presentLevels(spark, manifest, settings), settings).files().stream()
+        toRender = RenderStage.plan(stored, RenderStage.doneLevels(spark, manifest, settings), settings).files()
+            .stream()
             .mapToLong(RenderStage.FieldsFile::rows).sum();
       }
       long t4 = System.nanoTime();

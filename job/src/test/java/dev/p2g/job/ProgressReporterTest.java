@@ -46,7 +46,7 @@ class ProgressReporterTest {
     counters.largePixels().add(12_000_000);
     counters.largePixelsDone().add(3_000_000);
     String line = stage.line();
-    assertTrue(line.startsWith("p2g: encode: 0.3 of 1 images (25.0%), 3.00 of 12.0 MP of large images in tiles, "),
+    assertTrue(line.startsWith("p2g: encode: 0.25 of 1 images (25.0%), 3.00 of 12.0 MP of large images in tiles, "),
         line);
     assertTrue(line.contains(" left, ") && !line.contains("unknown"), "a time left from the pixels: " + line);
     stage.addLargeFailed(1);

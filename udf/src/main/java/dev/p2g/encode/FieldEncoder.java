@@ -26,7 +26,7 @@ public final class FieldEncoder {
   /**
    * Images wider or taller than this (LR pixels) are encoded and stored as tiles of it, and
    * rendered band by band: 512 keeps a model run's activations near 70 MB per channel group and
-   * adds 10 % of halo work with the default model's 12-pixel receptive field.
+   * adds 13 % of halo work with the default model's 16-pixel receptive field.
    */
   public static final int DEFAULT_TILE = 512;
 
@@ -197,24 +197,8 @@ public final class FieldEncoder {
       return ready.removeFirst();
     }
 
-    /**
-     * The next tile and the ones after it with the same model input size, up to batch, in one run.
-     * A tile larger than a piece (on the CPU) is encoded alone, in pieces whose halos come from
-     * the image around it (ModelPieces): cutting the tile's own model input (tile and halo) into
-     * pieces would compute its halo twice, once as the tile's and again in the pieces' cores.
-     */
+    /** The next tile and the ones after it with the same model input size, up to batch, in one run. */
     private void encodeNextRun() throws ImageFailure {
-      if (pieces.splits(window(done).w(), window(done).h())) {
-        TileWindow w = window(done);
-        try {
-          ready.addLast(record(w, checked(pieces.encode(session, image.pixels(), w.x(), w.y(), w.w(), w.h())), true));
-        } catch (ImageDecodeException e) {
-          throw new ImageFailure(e.errorClass(), e.getMessage(), e);
-        } catch (ModelOutputException e) {
-          throw new ImageFailure("model.output", e.getMessage(), e);
-        }
-        return;
-      }
       List<TileWindow> windows = new ArrayList<>();
       List<FloatImage> inputs = new ArrayList<>();
       for (int t = done; t < end && windows.size() < batch; t++) {
@@ -231,7 +215,7 @@ public final class FieldEncoder {
       }
       List<GaussianField> fields = runAll(inputs);
       for (int i = 0; i < windows.size(); i++) {
-        ready.addLast(record(windows.get(i), checked(fields.get(i)), false));
+        ready.addLast(record(windows.get(i), checked(fields.get(i))));
       }
     }
 
@@ -249,9 +233,8 @@ public final class FieldEncoder {
       return new TileWindow(x, y, tw, th, cx, cy, Math.min(w, x + tw + halo) - cx, Math.min(h, y + th + halo) - cy);
     }
 
-    /** cropped: the field is the tile's already, not its model input's (tile and halo). */
-    private FieldRecord record(TileWindow t, GaussianField field, boolean cropped) {
-      if (!cropped && (t.inW() != t.w() || t.inH() != t.h())) {
+    private FieldRecord record(TileWindow t, GaussianField field) {
+      if (t.inW() != t.w() || t.inH() != t.h()) {
         field = field.crop(t.x() - t.inX(), t.y() - t.inY(), t.w(), t.h());
       }
       return new FieldRecord(key, sourceUri, sha, session.info().id(), image.width(), image.height(), t.x(), t.y(),
@@ -292,7 +275,7 @@ public final class FieldEncoder {
         for (int i = 0; i < images.size(); i++) {
           Tiles t = images.get(i);
           try {
-            out.add(new Outcome(t, t.record(t.window(0), checked(fields.get(i)), false), null));
+            out.add(new Outcome(t, t.record(t.window(0), checked(fields.get(i))), null));
             t.done++;
           } catch (ImageFailure f) {
             out.add(new Outcome(t, null, f));

@@ -28,56 +28,33 @@ public final class ModelPieces {
 
   /** Whether an input this size is run in pieces: only when it holds more than one piece. */
   public boolean splits(FloatImage input) {
-    return splits(input.width(), input.height());
-  }
-
-  /** Whether a core of this size is encoded in more than one piece. */
-  public boolean splits(int width, int height) {
-    return piece > 0 && (width > piece || height > piece);
-  }
-
-  /** Whether pieces are on at all (a CPU session). */
-  public boolean enabled() {
-    return piece > 0;
+    return piece > 0 && (input.width() > piece || input.height() > piece);
   }
 
   public GaussianField encode(ModelSession session, FloatImage input) throws ModelOutputException {
-    try {
-      return encode(session, RgbSource.of(input), 0, 0, input.width(), input.height());
-    } catch (ImageDecodeException e) {
-      throw new AssertionError("converted pixels cannot fail to convert", e);
-    }
-  }
-
-  /**
-   * The field of the rectangle [x, x + w) x [y, y + h) of an image, its pieces' halos taken from
-   * the image around it (clamped at the image's edges): a tile of a large image is encoded from
-   * the image itself, so no halo is computed twice (once for the tile, again for its pieces).
-   */
-  public GaussianField encode(ModelSession session, RgbSource image, int x, int y, int w, int h)
-      throws ModelOutputException, ImageDecodeException {
+    int w = input.width();
+    int h = input.height();
     // cores of even sizes: n pieces of ceil(side / n), never a sliver at the end
-    int side = piece > 0 ? piece : Math.max(w, h);
-    int across = (w + side - 1) / side;
-    int down = (h + side - 1) / side;
+    int across = (w + piece - 1) / piece;
+    int down = (h + piece - 1) / piece;
     int coreW = (w + across - 1) / across;
     int coreH = (h + down - 1) / down;
     float[] out = null;
     int k = 0;
-    for (int y0 = y; y0 < y + h; y0 += coreH) {
-      for (int x0 = x; x0 < x + w; x0 += coreW) {
-        int cw = Math.min(coreW, x + w - x0);
-        int ch = Math.min(coreH, y + h - y0);
+    for (int y0 = 0; y0 < h; y0 += coreH) {
+      for (int x0 = 0; x0 < w; x0 += coreW) {
+        int cw = Math.min(coreW, w - x0);
+        int ch = Math.min(coreH, h - y0);
         int wx = Math.max(0, x0 - halo);
         int wy = Math.max(0, y0 - halo);
-        int ww = Math.min(image.width(), x0 + cw + halo) - wx;
-        int wh = Math.min(image.height(), y0 + ch + halo) - wy;
-        GaussianField part = session.encode(image.region(wx, wy, ww, wh)).crop(x0 - wx, y0 - wy, cw, ch);
+        int ww = Math.min(w, x0 + cw + halo) - wx;
+        int wh = Math.min(h, y0 + ch + halo) - wy;
+        GaussianField part = session.encode(crop(input, wx, wy, ww, wh)).crop(x0 - wx, y0 - wy, cw, ch);
         if (out == null) {
           k = part.k();
           out = new float[Math.toIntExact((long) FieldContract.PARAMS * k * k * w * h)];
         }
-        paste(part, out, w, h, k, x0 - x, y0 - y);
+        paste(part, out, w, h, k, x0, y0);
       }
     }
     return new GaussianField(w, h, k, out);
@@ -95,5 +72,19 @@ public final class ModelPieces {
         System.arraycopy(p, plane * pn + b * pgw, out, plane * n + (k * y0 + b) * gw + k * x0, pgw);
       }
     }
+  }
+
+  /** The planar RGB of rectangle (x, y, cw, ch) of an image. */
+  private static FloatImage crop(FloatImage in, int x, int y, int cw, int ch) {
+    int w = in.width();
+    int plane = w * in.height();
+    float[] src = in.data();
+    float[] dst = new float[FloatImage.CHANNELS * cw * ch];
+    for (int c = 0; c < FloatImage.CHANNELS; c++) {
+      for (int r = 0; r < ch; r++) {
+        System.arraycopy(src, c * plane + (y + r) * w + x, dst, c * cw * ch + r * cw, cw);
+      }
+    }
+    return new FloatImage(cw, ch, dst);
   }
 }

@@ -4,14 +4,12 @@ import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.FieldEncoder;
 import dev.p2g.encode.ImageDecoder;
 import dev.p2g.encode.ModelInfo;
-import dev.p2g.encode.ModelPieces;
 import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.ModelSession;
 import dev.p2g.encode.ModelSource;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.FieldCodecs;
-import dev.p2g.field.FloatImage;
-import dev.p2g.field.GaussianField;
+import dev.p2g.spark.LargeImageParts;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.util.Locale;
@@ -22,9 +20,9 @@ import org.apache.hadoop.conf.Configuration;
 /**
  * The tiled path's encode rate per core against whole images of the same pixels, one thread as
  * in a Spark task: a W x H JPEG encoded tile by tile through FieldEncoder (decode, model in
- * pieces, codec), and its 512 x 512 crops as separate JPEGs encoded whole. "tile windows" is the
- * tiled path before issue 29, measured in the same run: each tile's model input was the tile and
- * its halo, then cut into pieces with halos of their own, so the tile's halo was computed twice.
+ * pieces, codec), once as one task does it and once in parts of LargeImageParts.TILES_PER_PART
+ * tiles, each part decoding the image again as its own task does; and its 512 x 512 crops as
+ * separate JPEGs encoded whole.
  *
  * <pre>bin/bench dev.p2g.bench.TiledEncodeBenchmark [width height rounds], default 1536 1024 2</pre>
  */
@@ -47,10 +45,11 @@ public final class TiledEncodeBenchmark {
     FieldEncoder encoder = new FieldEncoder(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, AlphaPolicy.BLACK),
         session, FieldCodecs.byName(FieldCodecs.DEFAULT), TILE, 1);
     encoder.start("warm", "warm", crops[0]).next(); // JIT and ONNX Runtime's first run out of the timings
+    int parts = LargeImageParts.parts(FieldEncoder.tiles(width, height, TILE));
     double mp = (double) across * down * TILE * TILE / 1e6;
-    System.out.printf(Locale.ROOT, "tiled encode benchmark: %s, %dx%d JPEG (%d tiles of %d) against its %d crops"
-        + " as whole images, 1 ONNX intra-op thread, %d cores, %d rounds%n", session.info().name(), width, height,
-        across * down, TILE, crops.length, Runtime.getRuntime().availableProcessors(), rounds);
+    System.out.printf(Locale.ROOT, "tiled encode benchmark: %s, %dx%d JPEG (%d tiles of %d, %d parts) against its"
+        + " %d crops as whole images, 1 ONNX intra-op thread, %d cores, %d rounds%n", session.info().name(), width,
+        height, across * down, TILE, parts, crops.length, Runtime.getRuntime().availableProcessors(), rounds);
     double[] seconds = new double[3];
     for (int r = 0; r < rounds; r++) { // alternated, so that drift in the machine's speed hits every case
       seconds[0] += time(() -> {
@@ -58,17 +57,16 @@ public final class TiledEncodeBenchmark {
           encoder.start("crop", "crop", c).next();
         }
       });
-      seconds[1] += time(() -> {
-        FieldEncoder.Tiles tiles = encoder.start("big", "big", big);
-        while (tiles.hasNext()) {
-          tiles.next();
+      seconds[1] += time(() -> drain(encoder.start("big", "big", big)));
+      seconds[2] += time(() -> {
+        for (int p = 0; p < parts; p++) {
+          drain(encoder.start("big", "big", big, p, parts));
         }
       });
-      seconds[2] += time(() -> tileWindows(session, big));
     }
     System.out.println("| case | LR MP | s per pass | LR MP/s per core | vs whole images |");
     System.out.println("|---|---|---|---|---|");
-    String[] names = {"whole 512x512 images", "tiled, pieces from the image (now)", "tiled, tile windows (before)"};
+    String[] names = {"whole 512x512 images", "tiled, one task", "tiled, in " + parts + " parts (a decode each)"};
     for (int c = 0; c < 3; c++) {
       double s = seconds[c] / rounds;
       System.out.printf(Locale.ROOT, "| %s | %.2f | %.1f | %.4f | %.2fx the time |%n", names[c], mp, s, mp / s,
@@ -76,22 +74,9 @@ public final class TiledEncodeBenchmark {
     }
   }
 
-  /** The tiled path as it was: a model input of tile plus halo, split into pieces with their own halos. */
-  private static void tileWindows(ModelSession session, byte[] jpeg) throws Exception {
-    FloatImage image = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, AlphaPolicy.BLACK).decode(jpeg, "big").rgb();
-    int halo = session.info().receptiveField();
-    ModelPieces pieces = new ModelPieces(ModelPieces.CPU_PIECE, halo);
-    for (int y = 0; y < image.height(); y += TILE) {
-      for (int x = 0; x < image.width(); x += TILE) {
-        int tw = Math.min(TILE, image.width() - x);
-        int th = Math.min(TILE, image.height() - y);
-        int cx = Math.max(0, x - halo);
-        int cy = Math.max(0, y - halo);
-        FloatImage input = image.crop(cx, cy, Math.min(image.width(), x + tw + halo) - cx,
-            Math.min(image.height(), y + th + halo) - cy);
-        GaussianField field = pieces.encode(session, input).crop(x - cx, y - cy, tw, th);
-        FieldCodecs.byName(FieldCodecs.DEFAULT).encode(field);
-      }
+  private static void drain(FieldEncoder.Tiles tiles) throws Exception {
+    while (tiles.hasNext()) {
+      tiles.next();
     }
   }
 
