@@ -1,5 +1,12 @@
 package dev.p2g.job;
 
+import dev.p2g.job.cli.CommandLineOptions;
+import dev.p2g.job.cli.InputCheck;
+import dev.p2g.job.cli.JobConfig;
+import dev.p2g.job.cli.UsageException;
+import dev.p2g.job.common.ExitCodes;
+import dev.p2g.job.common.SystemicException;
+import dev.p2g.job.run.Driver;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.SparkConf;
@@ -10,9 +17,9 @@ import org.apache.spark.sql.SparkSession;
  * (per-image failures are in errors/), 1 systemic failure, 2 bad command line.
  */
 public final class Main {
-  public static final int OK = 0;
-  public static final int SYSTEMIC = 1;
-  public static final int USAGE = 2;
+  public static final int OK = ExitCodes.OK;
+  public static final int SYSTEMIC = ExitCodes.SYSTEMIC;
+  public static final int USAGE = ExitCodes.USAGE;
   /** Shuffle partitions per core in local mode: enough for skew, few enough to cost nothing. */
   static final int LOCAL_SHUFFLE_PARTITIONS_PER_CORE = 2;
   /** Executor heartbeats in local mode, against Spark's 10 s (ProgressReporter counts running tasks by them). */
@@ -48,7 +55,7 @@ public final class Main {
       err.println("p2g: " + e.getMessage());
       return SYSTEMIC;
     } catch (RuntimeException e) {
-      err.println("p2g: the job failed: " + rootMessage(e));
+      err.println("p2g: the job failed: " + SystemicException.rootMessage(e));
       e.printStackTrace(err);
       return SYSTEMIC;
     } finally {
@@ -99,13 +106,5 @@ public final class Main {
     return args.length > 0 && List.of("run", "encode", "render").contains(args[0]) ? args[0] + " " : "";
   }
 
-  /** The innermost cause names what really went wrong (a model that cannot load, a lost store). */
-  static String rootMessage(Throwable t) {
-    Throwable root = t;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String m = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return root == t ? m : m + " (" + root.getClass().getSimpleName() + ")";
-  }
+
 }

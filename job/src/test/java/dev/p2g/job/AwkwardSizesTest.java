@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.p2g.render.Scale;
-import dev.p2g.spark.ManifestTable;
+import dev.p2g.tables.ManifestTable;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;

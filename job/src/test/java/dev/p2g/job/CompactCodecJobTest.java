@@ -8,16 +8,16 @@ import dev.p2g.field.FieldRecord;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Scale;
-import dev.p2g.spark.FieldTable;
+import dev.p2g.tables.FieldTable;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A run with a compact codec stores smaller fields, and its pyramid is its stored fields rendered. */
 class CompactCodecJobTest {

@@ -3,6 +3,8 @@ package dev.p2g.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2g.job.cli.JobConfig;
+import dev.p2g.job.cli.UsageException;
 import dev.p2g.render.DevicePolicy;
 import java.io.IOException;
 import java.nio.file.Files;

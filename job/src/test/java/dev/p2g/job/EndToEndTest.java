@@ -11,8 +11,8 @@ import dev.p2g.field.FloatImage;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Scale;
-import dev.p2g.spark.FieldTable;
-import dev.p2g.spark.ManifestTable;
+import dev.p2g.tables.FieldTable;
+import dev.p2g.tables.ManifestTable;
 import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
@@ -57,7 +57,7 @@ class EndToEndTest {
     assertEquals(Main.OK, run.exitCode(), run.err());
     List<Row> fields = spark().read().parquet(out.resolve("fields").toString()).collectAsList();
     assertEquals(sampleCount, fields.size());
-    assertTrue(spark().read().schema(dev.p2g.spark.ErrorRecord.SCHEMA)
+    assertTrue(spark().read().schema(dev.p2g.tables.ErrorRecord.SCHEMA)
         .parquet(out.resolve("errors").toString()).isEmpty(), "no errors on the samples");
   }
 

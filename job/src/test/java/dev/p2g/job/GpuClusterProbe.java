@@ -1,8 +1,8 @@
 package dev.p2g.job;
 
+import dev.p2g.devices.TaskRenderers;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.Renderer;
-import dev.p2g.spark.TaskRenderers;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.TaskContext;

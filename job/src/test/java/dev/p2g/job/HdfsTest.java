@@ -3,7 +3,7 @@ package dev.p2g.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.p2g.spark.ManifestTable;
+import dev.p2g.tables.ManifestTable;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;

@@ -5,15 +5,15 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs Main in-process on the shared test session and keeps what it printed. */
-record JobRun(int exitCode, String out, String err) {
+public record JobRun(int exitCode, String out, String err) {
   /**
    * The analytic test model (interpolates its samples, some 30 times the default model's speed):
    * for tests where what is tested is not the model (storage, resumption, layouts, stores).
    */
-  static final String ANALYTIC_MODEL = java.nio.file.Path.of("../udf/src/test/resources/models/analytic-v1.onnx")
+  public static final String ANALYTIC_MODEL = java.nio.file.Path.of("../udf/src/test/resources/models/analytic-v1.onnx")
       .toAbsolutePath().toUri().toString();
 
-  static JobRun of(String... args) {
+  public static JobRun of(String... args) {
     SparkTestSession.get();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -7,7 +7,7 @@ import dev.p2g.field.FieldRecord;
 import dev.p2g.io.HadoopFiles;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.Scale;
-import dev.p2g.spark.FieldTable;
+import dev.p2g.tables.FieldTable;
 import java.awt.image.DataBufferByte;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The job on the samples end to end with each built-in model (--model-precision): fp32 and auto
- * (ModelPrecision.INT8_BY_DEFAULT is off) encode with sample-data/model/default.onnx (auto, run
+ * (the float model until an int8 one meets its bars) encode with sample-data/model/default.onnx (auto, run
  * on fp32's output, finds every field there made with its model), int8 with
  * default-int8.onnx; every image is encoded and rendered; the int8 fields of the photos render
  * within 50 dB of the float ones, and of every sample (the synthetic test card is the worst,

@@ -1,8 +1,8 @@
 package dev.p2g.job;
 
 import dev.p2g.io.HadoopFiles;
-import dev.p2g.spark.ErrorRecord;
-import dev.p2g.spark.ManifestTable;
+import dev.p2g.tables.ErrorRecord;
+import dev.p2g.tables.ManifestTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

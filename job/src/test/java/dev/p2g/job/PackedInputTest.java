@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.p2g.io.HadoopFiles;
-import dev.p2g.spark.ErrorRecord;
-import dev.p2g.spark.FieldTable;
-import dev.p2g.spark.ManifestTable;
+import dev.p2g.tables.ErrorRecord;
+import dev.p2g.tables.FieldTable;
+import dev.p2g.tables.ManifestTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,12 +5,20 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.p2g.io.OutputLayout;
+import dev.p2g.job.cli.JobConfig;
+import dev.p2g.job.common.TaskSizing;
+import dev.p2g.job.run.Chunks;
+import dev.p2g.job.run.EncodePlan;
+import dev.p2g.job.run.EncodeStage;
+import dev.p2g.job.run.RenderStage;
+import dev.p2g.job.sources.ImageListing;
+import dev.p2g.job.sources.InputFormat;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.Scale;
-import dev.p2g.spark.FieldTable;
-import dev.p2g.spark.ManifestTable;
 import dev.p2g.spark.RenderSettings;
+import dev.p2g.tables.FieldTable;
+import dev.p2g.tables.ManifestTable;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -145,7 +153,7 @@ public final class PlanBenchmark {
     }
     // the manifest of the half-done case is its fields' levels: what a run killed in render leaves is finer.
     // One file a level for each render chunk of 4 waves of files over 2 slots, as RenderStage writes it.
-    int chunks = Math.max(1, files / (Chunks.WAVES * 2));
+    int chunks = Math.max(1, files / (TaskSizing.WAVES * 2));
     levels.repartition(chunks).write().mode(SaveMode.Overwrite).partitionBy(ManifestTable.LEVEL).parquet(manifest);
   }
 

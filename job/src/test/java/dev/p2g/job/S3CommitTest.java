@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.p2g.spark.ErrorRecord;
-import dev.p2g.spark.FieldTable;
-import dev.p2g.spark.ManifestTable;
+import dev.p2g.job.tables.CloudCommitProtocol;
+import dev.p2g.job.tables.Leftovers;
+import dev.p2g.tables.ErrorRecord;
+import dev.p2g.tables.FieldTable;
+import dev.p2g.tables.ManifestTable;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.p2g.spark.ManifestTable;
+import dev.p2g.tables.ManifestTable;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -114,7 +114,7 @@ class S3Test {
     JobRun run = JobRun.of(args.toArray(String[]::new));
     assertEquals(Main.OK, run.exitCode(), run.err());
     java.util.Map<String, Row> fields = PackedInputTest.readByKey(s3.uri("/packed/fields"),
-        dev.p2g.spark.FieldTable.SCHEMA);
+        dev.p2g.tables.FieldTable.SCHEMA);
     assertEquals(written.keySet(), fields.keySet());
     for (java.util.Map.Entry<String, String> e : written.entrySet()) {
       assertEquals(PackedInputTest.sha256(PackedInputTest.SAMPLES.resolve(e.getValue())),

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.p2g.io.HadoopFiles;
-import dev.p2g.spark.FieldTable;
+import dev.p2g.tables.FieldTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

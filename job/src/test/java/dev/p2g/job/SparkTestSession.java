@@ -3,7 +3,7 @@ package dev.p2g.job;
 import org.apache.spark.sql.SparkSession;
 
 /** One local[2] session for the job tests: two task threads, so sharing of executor state is exercised. */
-final class SparkTestSession {
+public final class SparkTestSession {
   private SparkTestSession() {}
 
   /**
@@ -15,7 +15,7 @@ final class SparkTestSession {
     return parts[0] + "." + parts[1];
   }
 
-  static synchronized SparkSession get() {
+  public static synchronized SparkSession get() {
     return SparkSession.getDefaultSession().isDefined()
         ? SparkSession.getDefaultSession().get()
         : SparkSession.builder()

@@ -3,7 +3,7 @@ package dev.p2g.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.p2g.spark.FieldTable;
+import dev.p2g.tables.FieldTable;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

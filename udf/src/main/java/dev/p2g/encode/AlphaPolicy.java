@@ -1,8 +1,6 @@
 package dev.p2g.encode;
 
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.stream.Collectors;
+import dev.p2g.io.CliNames;
 
 /** What the decoder does with an alpha channel, since the model takes opaque RGB only. */
 public enum AlphaPolicy {
@@ -17,23 +15,25 @@ public enum AlphaPolicy {
 
   /** The name used on the command line and in messages. */
   public String cliName() {
-    return name().toLowerCase(Locale.ROOT);
+    return CliNames.of(this);
   }
+
+  /** The `alpha` column's value for an image this policy composited: over-black, over-white. */
+  public String stored() {
+    return STORED_PREFIX + cliName();
+  }
+
+  /** The policy an image's `alpha` column records; empty for "none" (the image was opaque). */
+  public static java.util.Optional<AlphaPolicy> fromStored(String stored) {
+    return stored == null || !stored.startsWith(STORED_PREFIX) ? java.util.Optional.empty()
+        : java.util.Optional.of(parse(stored.substring(STORED_PREFIX.length())));
+  }
+
+  /** The `alpha` column's value for an image without alpha. */
+  public static final String STORED_NONE = "none";
+  private static final String STORED_PREFIX = "over-";
 
   public static AlphaPolicy parse(String name) {
-    if (name != null) {
-      String wanted = name.trim().toLowerCase(Locale.ROOT);
-      for (AlphaPolicy policy : values()) {
-        if (policy.cliName().equals(wanted)) {
-          return policy;
-        }
-      }
-    }
-    throw new IllegalArgumentException(
-        "unknown alpha policy '" + name + "'; allowed values: " + allowedValues());
-  }
-
-  static String allowedValues() {
-    return Arrays.stream(values()).map(AlphaPolicy::cliName).collect(Collectors.joining(", "));
+    return CliNames.parse(AlphaPolicy.class, "alpha policy", name);
   }
 }

@@ -2,13 +2,12 @@ package dev.p2g.encode;
 
 import dev.p2g.field.FieldCodec;
 import dev.p2g.field.FieldRecord;
+import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
 import dev.p2g.field.ImageFailure;
 import dev.p2g.io.HadoopFiles;
-import dev.p2g.field.FloatImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One image's file bytes to its field rows: decode, run the model, pack the planes. An image
@@ -328,8 +327,8 @@ public final class FieldEncoder {
   /** What became of alpha: "none", or the policy applied ("over-black", "over-white"). */
   static String alphaLabel(DecodedImage image) {
     if (!image.hadAlpha() || image.alphaApplied() == null) {
-      return "none";
+      return AlphaPolicy.STORED_NONE;
     }
-    return "over-" + image.alphaApplied().name().toLowerCase(Locale.ROOT);
+    return image.alphaApplied().stored();
   }
 }

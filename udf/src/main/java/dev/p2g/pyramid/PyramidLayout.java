@@ -1,6 +1,6 @@
 package dev.p2g.pyramid;
 
-import java.util.Locale;
+import dev.p2g.io.CliNames;
 
 /**
  * How the images of a pyramid level are stored: one file per image (files), tar shards a
@@ -30,16 +30,10 @@ public enum PyramidLayout {
   }
 
   public String cliName() {
-    return name().toLowerCase(Locale.ROOT);
+    return CliNames.of(this);
   }
 
   public static PyramidLayout parse(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    for (PyramidLayout l : values()) {
-      if (l.cliName().equals(t)) {
-        return l;
-      }
-    }
-    throw new IllegalArgumentException("unknown pyramid layout '" + text + "'; use files, webdataset or parquet");
+    return CliNames.parse(PyramidLayout.class, "pyramid layout", text);
   }
 }

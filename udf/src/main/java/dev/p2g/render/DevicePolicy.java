@@ -1,6 +1,6 @@
 package dev.p2g.render;
 
-import java.util.Locale;
+import dev.p2g.io.CliNames;
 import java.util.Optional;
 
 /**
@@ -13,7 +13,7 @@ public enum DevicePolicy {
 
   /** The name on the command line and in messages: auto, cpu, cuda. */
   public String cliName() {
-    return name().toLowerCase(Locale.ROOT);
+    return CliNames.of(this);
   }
 
   @Override
@@ -22,12 +22,7 @@ public enum DevicePolicy {
   }
 
   public static DevicePolicy parse(String name) {
-    for (DevicePolicy p : values()) {
-      if (p.cliName().equals(name == null ? null : name.trim().toLowerCase(Locale.ROOT))) {
-        return p;
-      }
-    }
-    throw new IllegalArgumentException("unknown --device '" + name + "'; use auto, cpu or cuda");
+    return CliNames.parse(DevicePolicy.class, "--device", name);
   }
 
   /** Where a task renders, and why not on the GPU when it could have. */

@@ -1,6 +1,6 @@
 package dev.p2g.render;
 
-import java.util.Locale;
+import dev.p2g.io.CliNames;
 
 /** Formats the pyramid is written in; WebP is read-only in our ImageIO stack. */
 public enum OutputFormat {
@@ -24,11 +24,8 @@ public enum OutputFormat {
   }
 
   public static OutputFormat parse(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    return switch (t) {
-      case "png" -> PNG;
-      case "jpg", "jpeg" -> JPG;
-      default -> throw new IllegalArgumentException("unknown output format '" + text + "'; use png or jpg");
-    };
+    // JPEG's other common name is taken too; every other name is the constant's (CliNames)
+    return "jpeg".equalsIgnoreCase(text == null ? null : text.trim()) ? JPG
+        : CliNames.parse(OutputFormat.class, "output format", text);
   }
 }

@@ -1,14 +1,16 @@
 package dev.p2g.spark;
 
+import dev.p2g.devices.TaskEncoders;
 import dev.p2g.encode.FieldEncoder;
 import dev.p2g.encode.ImageDecoder;
 import dev.p2g.encode.ModelLoadException;
 import dev.p2g.encode.ModelSession;
 import dev.p2g.field.ImageFailure;
-import dev.p2g.io.HadoopFiles;
 import dev.p2g.io.SourceStat;
 import dev.p2g.render.DeviceUnavailableException;
-import java.io.IOException;
+import dev.p2g.sources.SourceReader;
+import dev.p2g.tables.ErrorRecord;
+import dev.p2g.tables.FieldTable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;

@@ -4,6 +4,7 @@ import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.ModelRef;
 import dev.p2g.field.FieldCodec;
 import dev.p2g.render.DevicePolicy;
+import dev.p2g.sources.TableImages;
 import java.io.Serializable;
 import java.sql.Timestamp;
 

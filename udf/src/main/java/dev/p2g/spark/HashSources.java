@@ -2,7 +2,9 @@ package dev.p2g.spark;
 
 import dev.p2g.field.ImageFailure;
 import dev.p2g.io.HadoopFiles;
-import java.io.IOException;
+import dev.p2g.sources.SourceReader;
+import dev.p2g.sources.TableImages;
+import dev.p2g.tables.FieldTable;
 import java.sql.Timestamp;
 import java.util.Iterator;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.p2g.spark;
 import dev.p2g.encode.FieldEncoder;
 import dev.p2g.encode.ImageDecoder;
 import dev.p2g.io.HadoopFiles;
+import dev.p2g.tables.FieldTable;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -9,6 +9,8 @@ import dev.p2g.render.OutputFormat;
 import dev.p2g.render.PngRowWriter;
 import dev.p2g.render.Scale;
 import dev.p2g.render.TiledRender;
+import dev.p2g.tables.ErrorRecord;
+import dev.p2g.tables.ManifestRecord;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.p2g.spark;
 
+import dev.p2g.devices.TaskRenderers;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.GaussianField;
 import dev.p2g.render.GpuUnusableException;
@@ -7,6 +8,8 @@ import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Renderer;
 import dev.p2g.render.SampleGrid;
 import dev.p2g.render.Scale;
+import dev.p2g.tables.FieldTable;
+import dev.p2g.tables.ManifestRecord;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Iterator;

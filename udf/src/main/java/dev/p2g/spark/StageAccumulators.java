@@ -1,5 +1,6 @@
 package dev.p2g.spark;
 
+import dev.p2g.tables.ErrorRecord;
 import java.io.Serializable;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.CollectionAccumulator;

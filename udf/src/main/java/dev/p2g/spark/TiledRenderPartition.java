@@ -1,5 +1,6 @@
 package dev.p2g.spark;
 
+import dev.p2g.devices.TaskRenderers;
 import dev.p2g.render.BandSampler;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.Renderer;
@@ -7,6 +8,9 @@ import dev.p2g.render.Scale;
 import dev.p2g.render.StripRender;
 import dev.p2g.render.TileRender;
 import dev.p2g.render.TiledRender;
+import dev.p2g.tables.FieldTable;
+import dev.p2g.tables.ManifestRecord;
+import dev.p2g.tables.TileReader;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;

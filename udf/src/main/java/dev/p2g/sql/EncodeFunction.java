@@ -1,5 +1,6 @@
 package dev.p2g.sql;
 
+import dev.p2g.devices.TaskEncoders;
 import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.FieldEncoder;
 import dev.p2g.encode.ImageDecoder;
@@ -11,8 +12,7 @@ import dev.p2g.field.FieldCodecs;
 import dev.p2g.field.ImageFailure;
 import dev.p2g.io.HadoopFiles;
 import dev.p2g.render.DevicePolicy;
-import dev.p2g.spark.FieldTable;
-import dev.p2g.spark.TaskEncoders;
+import dev.p2g.tables.FieldTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;

@@ -5,7 +5,7 @@ import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.Scale;
-import dev.p2g.spark.FieldTable;
+import dev.p2g.tables.FieldTable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;

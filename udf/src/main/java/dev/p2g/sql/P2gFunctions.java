@@ -1,6 +1,6 @@
 package dev.p2g.sql;
 
-import dev.p2g.spark.FieldTable;
+import dev.p2g.tables.FieldTable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;

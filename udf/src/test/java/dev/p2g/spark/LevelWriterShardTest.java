@@ -12,6 +12,7 @@ import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.GpuUnusableException;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.Scale;
+import dev.p2g.tables.ManifestTable;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -14,6 +14,7 @@ import dev.p2g.render.OutputFormat;
 import dev.p2g.render.RandomFields;
 import dev.p2g.render.Renderer;
 import dev.p2g.render.Scale;
+import dev.p2g.tables.FieldTable;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;

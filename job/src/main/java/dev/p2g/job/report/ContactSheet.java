@@ -8,15 +8,16 @@ import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.ImageDecoder;
 import dev.p2g.field.FloatImage;
 import dev.p2g.io.HadoopFiles;
-import dev.p2g.job.DriverTable;
 import dev.p2g.io.OutputLayout;
+import dev.p2g.job.common.SparkOrder;
+import dev.p2g.job.tables.DriverTable;
+import dev.p2g.pyramid.PyramidImages;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Resample;
 import dev.p2g.render.ResampleFilter;
-import dev.p2g.spark.FieldTable;
-import dev.p2g.pyramid.PyramidImages;
-import dev.p2g.spark.ManifestRecord;
-import dev.p2g.spark.ManifestTable;
+import dev.p2g.tables.FieldTable;
+import dev.p2g.tables.ManifestRecord;
+import dev.p2g.tables.ManifestTable;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -83,7 +84,7 @@ final class ContactSheet {
     List<Sample> out = new ArrayList<>();
     for (Row p : picked) {
       // the reference columns start from what the model saw: the same alpha compositing
-      AlphaPolicy alpha = "over-white".equals(p.getAs("alpha")) ? AlphaPolicy.WHITE : AlphaPolicy.BLACK;
+      AlphaPolicy alpha = AlphaPolicy.fromStored(p.getAs("alpha")).orElse(AlphaPolicy.BLACK);
       String key = p.getAs("key");
       out.add(sample(key, p.getAs("source_uri"), alpha, levels.get(key), f.levels, hadoop));
     }
@@ -96,7 +97,7 @@ final class ContactSheet {
    */
   private static List<Row> pickOnDriver(List<Row> manifest, List<Row> fields, RunFacts f, int n,
       Map<String, Map<String, ManifestRecord>> levels) {
-    Map<String, Map<String, Row>> byKey = new java.util.TreeMap<>(DriverTable.SPARK_ORDER);
+    Map<String, Map<String, Row>> byKey = new java.util.TreeMap<>(SparkOrder.STRINGS);
     for (Row m : manifest) {
       if (f.levels.contains(m.<String>getAs(ManifestTable.LEVEL)) && f.format.equals(m.getAs("format"))) {
         byKey.computeIfAbsent(m.getAs("key"), k -> new LinkedHashMap<>()).put(m.getAs(ManifestTable.LEVEL), m);
@@ -108,7 +109,7 @@ final class ContactSheet {
         candidates.add(e.getKey());
       }
     }
-    Map<String, Row> firstField = new java.util.TreeMap<>(DriverTable.SPARK_ORDER);
+    Map<String, Row> firstField = new java.util.TreeMap<>(SparkOrder.STRINGS);
     for (Row r : fields) {
       if (candidates.contains(r.<String>getAs("key"))) {
         firstField.putIfAbsent(r.getAs("key"), r);

@@ -7,8 +7,8 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.p2g.job.DriverTable;
-import dev.p2g.spark.ManifestTable;
+import dev.p2g.job.tables.DriverTable;
+import dev.p2g.tables.ManifestTable;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.util.ArrayList;

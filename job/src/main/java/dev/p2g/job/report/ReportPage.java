@@ -1,6 +1,6 @@
 package dev.p2g.job.report;
 
-import dev.p2g.spark.ErrorRecord;
+import dev.p2g.tables.ErrorRecord;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

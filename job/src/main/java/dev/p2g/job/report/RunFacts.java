@@ -1,6 +1,7 @@
 package dev.p2g.job.report;
 
-import dev.p2g.spark.ErrorRecord;
+import dev.p2g.job.tables.ErrorLog;
+import dev.p2g.tables.ErrorRecord;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,7 @@ import java.util.Map;
  * What the driver learnt during a run, for its report: filled in as the stages finish.
  */
 public final class RunFacts {
-  /** Error rows shown per class; the rest are in errors/. */
-  public static final int EXAMPLES_PER_CLASS = 5;
+  public static final int EXAMPLES_PER_CLASS = ErrorLog.EXAMPLES_PER_CLASS;
 
   public String command;
   public Timestamp started;

@@ -1,0 +1,65 @@
+package dev.p2g.job.tables;
+
+import dev.p2g.job.common.SystemicException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.s3a.S3AFileSystem;
+
+/**
+ * What a killed run leaves in a table folder. Spark's file commit protocol stages task output in
+ * _temporary/ and moves it into place when the job commits; a job that never committed leaves
+ * _temporary/ behind, and the next job's commit would merge the finished tasks found there,
+ * doubling their rows. On s3a:// the S3A committers (CloudCommitProtocol) stage instead in
+ * __magic_job-* folders (magic) and as multipart uploads that only job commit completes: a killed
+ * job leaves the folder and its uploads pending, invisible but stored (and billed) until aborted.
+ * All of it is removed before a run writes (one run per output folder at a time).
+ */
+public final class Leftovers {
+  static final String SPARK_STAGING = "_temporary";
+  /**
+   * The magic committer's staging folders: per job (CommitConstants.MAGIC_PATH_PREFIX,
+   * __magic_job-*) since Hadoop 3.4, one __magic folder (CommitConstants.MAGIC) in Hadoop 3.3.
+   */
+  static final String MAGIC_STAGING = "__magic*";
+
+  private Leftovers() {}
+
+  /** True when uncommitted output of an earlier run was removed. */
+  public static boolean clear(String tableUri, Configuration conf) throws SystemicException {
+    Path table = new Path(tableUri);
+    try {
+      FileSystem fs = table.getFileSystem(conf);
+      List<Path> staging = new ArrayList<>(List.of(new Path(table, SPARK_STAGING)));
+      FileStatus[] magic = fs.globStatus(new Path(table, MAGIC_STAGING));
+      for (FileStatus s : magic == null ? new FileStatus[0] : magic) {
+        staging.add(s.getPath());
+      }
+      boolean removed = false;
+      for (Path p : staging) {
+        removed |= fs.exists(p) && fs.delete(p, true);
+      }
+      if (fs instanceof S3AFileSystem s3) {
+        removed |= abortUploads(s3, table);
+      }
+      return removed;
+    } catch (IOException e) {
+      throw new SystemicException("cannot remove the uncommitted output an earlier run left in " + tableUri + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Multipart uploads under the table that no commit will complete: this run has written nothing yet.
+   * Through WriteOperationHelper, whose signature names no AWS SDK type in either hadoop-aws (3.5 on
+   * SDK v2, 3.3 on SDK v1).
+   */
+  private static boolean abortUploads(S3AFileSystem s3, Path table) throws IOException {
+    String key = s3.pathToKey(s3.makeQualified(table));
+    return s3.getWriteOperationHelper().abortMultipartUploadsUnderPath(key.endsWith("/") ? key : key + "/") > 0;
+  }
+}

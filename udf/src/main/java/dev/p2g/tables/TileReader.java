@@ -1,0 +1,93 @@
+package dev.p2g.tables;
+
+import dev.p2g.field.FieldCodecs;
+import dev.p2g.render.TiledRender;
+import java.io.IOException;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.parquet.example.data.Group;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.filter2.predicate.FilterApi;
+import org.apache.parquet.filter2.predicate.FilterPredicate;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
+import org.apache.parquet.io.api.Binary;
+
+/**
+ * Reads one image's tiles straight from its fields/ files inside a task, one tile in memory at a
+ * time, in raster order of tile rows. Spark's reader would hand them to whichever task got each
+ * file split; an image's tiles must reach one renderer, in order. A file holds an image's tiles
+ * in raster order; an image encoded in parts (LargeImageParts) has them in several files, a part
+ * each, in no order between files: those are read a row of tiles at a time (Parquet's page
+ * index skips the other tiles' pages), the rows found first by a pass over the tile positions.
+ */
+public final class TileReader {
+  /** What a tile visitor gets: the tile. */
+  public interface Visitor {
+    void tile(TiledRender.Tile tile) throws IOException;
+  }
+
+  private TileReader() {}
+
+  /** Visits every tile of key found in files, in raster order of tile rows; returns how many. */
+  public static int read(List<String> files, String key, Configuration conf, Visitor visitor) throws IOException {
+    FilterPredicate onlyKey = FilterApi.eq(FilterApi.binaryColumn("key"), Binary.fromString(key));
+    if (files.size() == 1) {
+      return read(files.get(0), onlyKey, key, null, conf, visitor);
+    }
+    java.util.TreeSet<Integer> rows = new java.util.TreeSet<>();
+    Configuration positions = new Configuration(conf); // the tile rows alone: no parameters read
+    positions.set(org.apache.parquet.hadoop.api.ReadSupport.PARQUET_READ_SCHEMA,
+        "message positions { required binary key (STRING); required int32 tile_y; }");
+    for (String file : files) {
+      try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), hadoopPath(file))
+          .withConf(positions).withFilter(FilterCompat.get(onlyKey)).build()) {
+        for (Group g = reader.read(); g != null; g = reader.read()) {
+          if (key.equals(g.getString("key", 0))) {
+            rows.add(g.getInteger("tile_y", 0));
+          }
+        }
+      }
+    }
+    int tiles = 0;
+    for (int y : rows) {
+      FilterPredicate row = FilterApi.and(onlyKey, FilterApi.eq(FilterApi.intColumn("tile_y"), y));
+      for (String file : files) {
+        tiles += read(file, row, key, y, conf, visitor);
+      }
+    }
+    return tiles;
+  }
+
+  /** The tiles of key in one file that the filter passes (and of tile row y, when given), in file order. */
+  private static int read(String file, FilterPredicate filter, String key, Integer y, Configuration conf,
+      Visitor visitor) throws IOException {
+    int tiles = 0;
+    try (ParquetReader<Group> reader = ParquetReader.builder(new GroupReadSupport(), hadoopPath(file))
+        .withConf(conf).withFilter(FilterCompat.get(filter)).build()) {
+      for (Group g = reader.read(); g != null; g = reader.read()) {
+        if (!key.equals(g.getString("key", 0)) || (y != null && g.getInteger("tile_y", 0) != y)) {
+          continue; // record filtering is on by default; this keeps it right should it be off
+        }
+        int tw = g.getInteger("tile_width", 0);
+        int th = g.getInteger("tile_height", 0);
+        byte[] params = g.getBinary("params", 0).getBytes();
+        visitor.tile(new TiledRender.Tile(FieldCodecs.byName(g.getString("codec", 0))
+            .decode(params, tw, th, g.getInteger("k", 0)), g.getInteger("tile_x", 0), g.getInteger("tile_y", 0)));
+        tiles++;
+      }
+    }
+    return tiles;
+  }
+
+  /** Spark's input_file_name() is an escaped URI (%20 for a space); Hadoop takes the plain form. */
+  private static Path hadoopPath(String file) {
+    try {
+      return new Path(java.net.URI.create(file));
+    } catch (IllegalArgumentException e) {
+      return new Path(file);
+    }
+  }
+
+}
