@@ -10,9 +10,10 @@ import dev.p2g.job.common.TaskSizing;
 import dev.p2g.job.run.Chunks;
 import dev.p2g.job.run.EncodePlan;
 import dev.p2g.job.run.EncodeStage;
-import dev.p2g.job.run.RenderStage;
+import dev.p2g.job.run.RenderPlan;
 import dev.p2g.job.sources.ImageListing;
 import dev.p2g.job.sources.InputFormat;
+import dev.p2g.job.tables.Manifest;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.Scale;
@@ -100,9 +101,9 @@ public final class PlanBenchmark {
         RenderSettings settings = new RenderSettings(SCALES, OutputFormat.parse("png"), new OutputLayout(work),
             DevicePolicy.CPU, 0, now);
         Dataset<Row> stored = spark.read().schema(FieldTable.SCHEMA).parquet(fields);
-        toRender = RenderStage.plan(stored, RenderStage.doneLevels(spark, manifest, settings), settings).files()
+        toRender = RenderPlan.of(stored, Manifest.doneLevels(spark, manifest, settings), settings).files()
             .stream()
-            .mapToLong(RenderStage.FieldsFile::rows).sum();
+            .mapToLong(RenderPlan.FieldsFile::rows).sum();
       }
       long t4 = System.nanoTime();
       System.out.printf("| %s | %.1f s | %.1f s | %.1f s (%,d of %,d chunks' images) | %s | %.1f s | %,d |"

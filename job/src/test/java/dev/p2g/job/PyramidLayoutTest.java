@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.p2g.io.HadoopFiles;
-import dev.p2g.job.run.RenderStage;
+import dev.p2g.job.tables.Fields;
 import dev.p2g.tables.ManifestTable;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -64,8 +64,8 @@ class PyramidLayoutTest {
     Path out = tmp.resolve("wds");
     Map<String, Row> expected = manifestByKeyAndLevel(files);
     Map<String, Row> got = renderLikeFiles(out, "webdataset");
-    assertTrue(SparkTestSession.get().read().parquet(fields.toString()).filter(RenderStage.WHOLE).count() > 0
-        && SparkTestSession.get().read().parquet(fields.toString()).filter(functions.not(RenderStage.WHOLE))
+    assertTrue(SparkTestSession.get().read().parquet(fields.toString()).filter(Fields.WHOLE).count() > 0
+        && SparkTestSession.get().read().parquet(fields.toString()).filter(functions.not(Fields.WHOLE))
         .count() > 0, "some images are whole, some tiled (rendered in bands, streamed)");
 
     List<Path> tars = shards(out, ".tar");

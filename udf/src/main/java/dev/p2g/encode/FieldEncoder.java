@@ -20,6 +20,9 @@ import java.util.List;
  * dimension): an image's same-sized tiles, and whole images that a caller groups by size
  * (encodeTogether). On the CPU this gains nothing (docs/benchmarks.md); a GPU needs it to
  * stay busy on small inputs.
+ *
+ * <p>Longer than 300 lines because Tiles, an image's tiles as the encoder runs them, is an inner
+ * class of the encoder's session, pieces and codec: apart, it would take all of them by hand.
  */
 public final class FieldEncoder {
   /**

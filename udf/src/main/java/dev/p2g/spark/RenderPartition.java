@@ -83,18 +83,24 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
   }
 
   List<Row> renderBatch(Renderer renderer, LevelWriter writer, List<Row> rows) {
-    List<FieldRecord> records = new ArrayList<>(rows.size());
-    List<Map<String, String>> attributes = new ArrayList<>(rows.size());
-    List<GaussianField> fields = new ArrayList<>(rows.size());
-    List<Set<String>> done = new ArrayList<>(rows.size());
+    Batch batch = decode(writer, rows);
+    List<Row> out = new ArrayList<>(batch.records.size() * settings.scales().size());
+    for (Scale scale : settings.scales()) {
+      renderLevel(renderer, writer, batch.notDone(scale.level(), counters), scale, out);
+    }
+    return out;
+  }
+
+  /** A batch's readable rows, decoded; an unreadable one fails at every level here. */
+  private Batch decode(LevelWriter writer, List<Row> rows) {
+    Batch batch = new Batch(rows.size());
     for (Row row : rows) {
       try {
         FieldRecord record = FieldTable.fromRow(row);
-        fields.add(record.decodeField());
-        records.add(record);
-        attributes.add(ManifestRecord.attributes(row));
+        GaussianField field = record.decodeField();
         int at = row.fieldIndex(DONE);
-        done.add(row.isNullAt(at) ? Set.of() : Set.copyOf(row.<String>getList(at)));
+        batch.add(record, field, ManifestRecord.attributes(row),
+            row.isNullAt(at) ? Set.of() : Set.copyOf(row.<String>getList(at)));
       } catch (RuntimeException e) {
         String key = row.getString(row.fieldIndex("key"));
         for (Scale s : settings.scales()) {
@@ -103,60 +109,84 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
         }
       }
     }
-    List<Row> out = new ArrayList<>(records.size() * settings.scales().size());
-    for (Scale scale : settings.scales()) {
-      List<FieldRecord> todo = new ArrayList<>(records.size());
-      List<GaussianField> todoFields = new ArrayList<>(records.size());
-      List<Map<String, String>> todoAttributes = new ArrayList<>(records.size());
-      for (int i = 0; i < records.size(); i++) {
-        if (done.get(i).contains(scale.level())) {
-          counters.skipped().add(1);
-        } else {
-          todo.add(records.get(i));
-          todoFields.add(fields.get(i));
-          todoAttributes.add(attributes.get(i));
-        }
-      }
-      List<BufferedImage> images = null;
-      double batchMs = 0;
-      if (todo.size() > 1) {
-        try {
-          long start = System.nanoTime();
-          images = renderer.renderAll(todoFields, scale).stream().map(ImageEncoding::toRgb8).toList();
-          batchMs = (System.nanoTime() - start) / NANOS_PER_MS / todo.size();
-        } catch (GpuUnusableException e) {
-          throw e; // the GPU, not a field: the task fails and Spark runs it again
-        } catch (RuntimeException e) {
-          images = null; // render one by one, so that the error lands on the field that caused it
-        }
-      }
-      for (int i = 0; i < todo.size(); i++) {
-        FieldRecord record = todo.get(i);
-        LevelWriter.Image image = new LevelWriter.Image(record.key(), record.sourceUri(), record.sourceSha256(),
-            record.modelId(), todoAttributes.get(i));
-        BufferedImage pixels;
-        double renderMs;
-        try {
-          if (images != null) {
-            pixels = images.get(i);
-            renderMs = batchMs;
-          } else {
-            long start = System.nanoTime();
-            pixels = renderer.renderRgb8(todoFields.get(i), scale);
-            renderMs = (System.nanoTime() - start) / NANOS_PER_MS;
-          }
-        } catch (GpuUnusableException e) {
-          throw e;
-        } catch (RuntimeException e) {
-          writer.fail(image, scale, "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
-          continue;
-        }
-        Row written = writer.writeImage(image, scale, pixels, renderMs);
-        if (written != null) {
-          out.add(written);
-        }
+    return batch;
+  }
+
+  /** One level of a batch: rendered together where the renderer can, else one by one; rows written into out. */
+  private void renderLevel(Renderer renderer, LevelWriter writer, Batch todo, Scale scale, List<Row> out) {
+    List<BufferedImage> images = null;
+    double batchMs = 0;
+    if (todo.records.size() > 1) {
+      try {
+        long start = System.nanoTime();
+        images = renderer.renderAll(todo.fields, scale).stream().map(ImageEncoding::toRgb8).toList();
+        batchMs = (System.nanoTime() - start) / NANOS_PER_MS / todo.records.size();
+      } catch (GpuUnusableException e) {
+        throw e; // the GPU, not a field: the task fails and Spark runs it again
+      } catch (RuntimeException e) {
+        images = null; // render one by one, so that the error lands on the field that caused it
       }
     }
-    return out;
+    for (int i = 0; i < todo.records.size(); i++) {
+      FieldRecord record = todo.records.get(i);
+      LevelWriter.Image image = new LevelWriter.Image(record.key(), record.sourceUri(), record.sourceSha256(),
+          record.modelId(), todo.attributes.get(i));
+      BufferedImage pixels;
+      double renderMs;
+      try {
+        if (images != null) {
+          pixels = images.get(i);
+          renderMs = batchMs;
+        } else {
+          long start = System.nanoTime();
+          pixels = renderer.renderRgb8(todo.fields.get(i), scale);
+          renderMs = (System.nanoTime() - start) / NANOS_PER_MS;
+        }
+      } catch (GpuUnusableException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        writer.fail(image, scale, "internal." + e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
+        continue;
+      }
+      Row written = writer.writeImage(image, scale, pixels, renderMs);
+      if (written != null) {
+        out.add(written);
+      }
+    }
+  }
+
+  /** Decoded rows of a batch, side by side, with the levels each has done already. */
+  private static final class Batch {
+    final List<FieldRecord> records;
+    final List<GaussianField> fields;
+    final List<Map<String, String>> attributes;
+    final List<Set<String>> done;
+
+    Batch(int size) {
+      records = new ArrayList<>(size);
+      fields = new ArrayList<>(size);
+      attributes = new ArrayList<>(size);
+      done = new ArrayList<>(size);
+    }
+
+    void add(FieldRecord record, GaussianField field, Map<String, String> attrs, Set<String> levelsDone) {
+      records.add(record);
+      fields.add(field);
+      attributes.add(attrs);
+      done.add(levelsDone);
+    }
+
+    /** The rows without this level, each skipped one counted. */
+    Batch notDone(String level, StageAccumulators counters) {
+      Batch todo = new Batch(records.size());
+      for (int i = 0; i < records.size(); i++) {
+        if (done.get(i).contains(level)) {
+          counters.skipped().add(1);
+        } else {
+          todo.add(records.get(i), fields.get(i), attributes.get(i), Set.of());
+        }
+      }
+      return todo;
+    }
   }
 }

@@ -34,4 +34,17 @@ public final class RunFacts {
   /** The manifest per level, as render read it at its end; null: the report reads it. */
   public Map<String, LevelCounts> levelCounts;
   public double wallSeconds;
+
+  public void model(String id, String name, int k, String codecName) {
+    modelId = id;
+    modelName = name;
+    modelK = k;
+    codec = codecName;
+  }
+
+  public void errors(Map<String, Long> byClass, Map<String, Long> byLevel, List<ErrorRecord> examples) {
+    errorsByClass = byClass;
+    failedPerLevel = byLevel;
+    errorExamples = examples;
+  }
 }

@@ -55,7 +55,7 @@ final class DriverEncodePlan {
     }
   }
 
-  /** One (key, source hash) of fields/ for the model, as EncodeStage.tileCounts aggregates it. */
+  /** One (key, source hash) of fields/ for the model, as Fields.tileCounts aggregates it. */
   private static final class Stored {
     int rows;
     int width;

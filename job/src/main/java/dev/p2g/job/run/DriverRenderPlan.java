@@ -40,7 +40,7 @@ final class DriverRenderPlan {
     long replacing;
   }
 
-  static RenderStage.Plan plan(List<Row> fields, List<Row> manifest, RenderSettings settings) {
+  static RenderPlan plan(List<Row> fields, List<Row> manifest, RenderSettings settings) {
     List<String> levels = settings.scales().stream().map(Scale::level).toList();
     String format = settings.format().extension();
     Map<String, Set<String>> done = new HashMap<>(); // (key, source, model) -> levels in this format
@@ -81,7 +81,7 @@ final class DriverRenderPlan {
       }
       c.replacing += replaced.isEmpty() ? 0 : 1;
     }
-    List<RenderStage.FieldsFile> todo = new ArrayList<>();
+    List<RenderPlan.FieldsFile> todo = new ArrayList<>();
     long wholeFields = 0;
     long tileRows = 0;
     boolean replaces = false;
@@ -91,10 +91,10 @@ final class DriverRenderPlan {
       tileRows += c.tiles;
       replaces |= c.replacing > 0;
       if (c.complete < c.rows) {
-        todo.add(new RenderStage.FieldsFile(e.getKey(), c.rows, c.touched > 0));
+        todo.add(new RenderPlan.FieldsFile(e.getKey(), c.rows, c.touched > 0));
       }
     }
-    return new RenderStage.Plan(todo, wholeFields, tileRows, replaces, tiledWork,
+    return new RenderPlan(todo, wholeFields, tileRows, replaces, tiledWork,
         tiledWork ? 0 : tiledImages.size());
   }
 

@@ -9,6 +9,7 @@ import dev.p2g.job.common.SparkOrder;
 import dev.p2g.job.common.TaskSizing;
 import dev.p2g.job.sources.ImageListing;
 import dev.p2g.job.tables.DriverTable;
+import dev.p2g.job.tables.Fields;
 import dev.p2g.sources.TableImages;
 import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.HashSources;
@@ -197,7 +198,7 @@ public final class EncodePlan {
    */
   private static Dataset<Row> classify(SparkSession spark, Dataset<Row> images, Dataset<Row> fields,
       boolean checksExist, String fieldsUri, String modelId, boolean verify) {
-    Dataset<Row> done = EncodeStage.completeImages(fields.filter(col("model_id").equalTo(modelId)))
+    Dataset<Row> done = Fields.completeImages(fields.filter(col("model_id").equalTo(modelId)))
         .select(col("key"), col("source_sha256").as(DONE_SHA), col("source_uri").as(DONE + "uri"),
             col(FieldTable.SOURCE_SIZE).as(DONE + FieldTable.SOURCE_SIZE),
             col(FieldTable.SOURCE_MODIFIED).as(DONE + FieldTable.SOURCE_MODIFIED),

@@ -5,9 +5,10 @@ import static org.apache.spark.sql.functions.col;
 import dev.p2g.job.common.SystemicException;
 import dev.p2g.job.common.TaskSizing;
 import dev.p2g.job.sources.ImageListing;
-import dev.p2g.job.tables.ErrorLog;
+import dev.p2g.job.tables.Fields;
 import dev.p2g.job.tables.LatestRows;
 import dev.p2g.job.tables.Leftovers;
+import dev.p2g.job.tables.Tables;
 import dev.p2g.spark.EncodePartition;
 import dev.p2g.spark.EncodeSettings;
 import dev.p2g.spark.LargeImageParts;
@@ -15,20 +16,12 @@ import dev.p2g.spark.StageAccumulators;
 import dev.p2g.tables.ErrorRecord;
 import dev.p2g.tables.FieldTable;
 import dev.p2g.tables.SourceCheckTable;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * Stage 1 on the driver. fields/ is append-only: images that already have a field for this model
@@ -37,27 +30,6 @@ import org.apache.spark.util.SerializableConfiguration;
  * it finished. Rows superseded by a new encoding of the same image are then removed (LatestRows).
  */
 public final class EncodeStage {
-  /**
-   * fields/ rows can be tiles of 8-34 MB. Parquet checks its buffers only every 100 values by
-   * default (gigabytes of tiles) and keeps untruncated min/max statistics of binary values (two
-   * copies of a tile per page and per row group): check after every row, no statistics and no
-   * dictionary on the parameter planes. Page and row-group checks share the row-check keys.
-   * zstd, not Spark's default Snappy.
-   */
-  static final Map<String, String> WRITER_OPTIONS = Map.of(
-      "parquet.page.size.row.check.min", "1",
-      "parquet.page.size.row.check.max", "8",
-      "parquet.block.size", Integer.toString(64 << 20),
-      "parquet.column.statistics.enabled#params", "false",
-      "parquet.statistics.truncate.length", "64",
-      "parquet.enable.dictionary#params", "false",
-      // q8's difference planes are made for it: 14.9 bytes per LR pixel against 24.1 with Snappy
-      "compression", "zstd");
-
-  static final LatestRows.Table table(String fieldsUri) {
-    return new LatestRows.Table(fieldsUri, FieldTable.SCHEMA, List.of("key"), FieldTable.ENCODED_AT, List.of());
-  }
-
   /**
    * written: fields written by this run; skipped: images already done; hashed: sources read to
    * learn whether they changed, changed: those that had; failed: images refused or failed (their
@@ -68,76 +40,72 @@ public final class EncodeStage {
 
   private EncodeStage() {}
 
-  static Result run(SparkSession spark, ImageListing.Listing listing, EncodeSettings settings, String fieldsUri,
-      int partitionsOption, long commitEvery, boolean verifySources, Broadcast<SerializableConfiguration> conf,
-      ErrorLog errors, ProgressReporter progress) throws SystemicException {
-    spark.sparkContext().setJobGroup("p2g-encode", "p2g encode stage", false);
+  static Result run(StageContext run, ImageListing.Listing listing, EncodeSettings settings, String fieldsUri,
+      int partitionsOption, long commitEvery, boolean verifySources) throws SystemicException {
+    run.spark().sparkContext().setJobGroup("p2g-encode", "p2g encode stage", false);
     try {
-      return encode(spark, listing, settings, fieldsUri, partitionsOption, commitEvery, verifySources, conf, errors,
-          progress);
+      return encode(run, listing, settings, fieldsUri, partitionsOption, commitEvery, verifySources);
     } finally {
-      spark.sparkContext().clearJobGroup();
+      run.spark().sparkContext().clearJobGroup();
     }
   }
 
-  private static Result encode(SparkSession spark, ImageListing.Listing listing, EncodeSettings settings,
-      String fieldsUri, int partitionsOption, long commitEvery, boolean verifySources,
-      Broadcast<SerializableConfiguration> conf, ErrorLog errors, ProgressReporter progress) throws SystemicException {
-    Configuration hadoop = conf.value().value();
+  private static Result encode(StageContext run, ImageListing.Listing listing, EncodeSettings settings,
+      String fieldsUri, int partitionsOption, long commitEvery, boolean verifySources) throws SystemicException {
+    SparkSession spark = run.spark();
+    Configuration hadoop = run.hadoop();
     boolean leftovers = Leftovers.clear(fieldsUri, hadoop);
     leftovers |= Leftovers.clear(SourceCheckTable.uri(fieldsUri), hadoop);
-    long superseded = LatestRows.compact(spark, table(fieldsUri), hadoop); // a killed run's, first
-    errors.clear(ErrorRecord.ENCODE, null); // every image that failed is tried again
+    long superseded = LatestRows.compact(spark, Fields.upkeep(fieldsUri), hadoop); // a killed run's, first
+    run.errors().clear(ErrorRecord.ENCODE, null); // every image that failed is tried again
     if (listing.refusedCount() > 0) {
-      errors.append(listing.refused());
+      run.errors().append(listing.refused());
     }
     StageAccumulators counters = StageAccumulators.register(spark, "encode");
-    EncodePlan.Pending pending = EncodePlan.plan(spark, listing, exists(fieldsUri, hadoop),
-        exists(SourceCheckTable.uri(fieldsUri), hadoop), fieldsUri, settings.model().id(), verifySources,
-        settings.runStarted(), settings.maxFileBytes(), settings.table(), conf, counters.sourceBytes());
-    int perTask = imagesPerTask(listing.imageCount(), listing.imageBytes());
-    long perChunk = Chunks.imagesPerChunk(commitEvery, spark.sparkContext().defaultParallelism(), perTask);
-    // A listing the driver holds is a small run, where a few large photos would leave task slots
-    // idle: they go in parts. A larger run keeps its slots busy with whole images.
-    Chunks chunks = pending.local() != null
-        ? Chunks.local(spark, inParts(pending.local(), new LargeImageParts(conf, settings.tile(), counters)),
-            EncodePartition.WORK, perChunk, partitionsOption, perTask)
-        : Chunks.of(spark, pending.todo(), pending.todoCount(), perChunk, partitionsOption, perTask);
-    if (chunks.count() > 0) {
-      LatestRows.appending(table(fieldsUri), hadoop);
-    }
-    java.util.Set<String> devices = new java.util.TreeSet<>();
+    EncodePlan.Pending pending = EncodePlan.plan(spark, listing, Tables.exists(fieldsUri, hadoop),
+        Tables.exists(SourceCheckTable.uri(fieldsUri), hadoop), fieldsUri, settings.model().id(), verifySources,
+        settings.runStarted(), settings.maxFileBytes(), settings.table(), run.conf(), counters.sourceBytes());
     LargeImages large = new LargeImages();
-    try (ProgressReporter.Stage shown = progress.start("encode", pending.todoCount(), counters)) {
-      for (int i = 0; i < chunks.count(); i++) {
-        spark.sparkContext().setJobDescription(String.format("p2g encode: images, chunk %d of %d (%d images to encode) to fields",
-            i + 1, chunks.count(), pending.todoCount()));
-        GpuStages.mapPartitions(spark, chunks.chunk(i), new EncodePartition(settings, conf, counters),
-                FieldTable.SCHEMA, GpuStages.profile(spark.sparkContext().getConf(), settings.device()))
-            // the row encoder drops column metadata; the footer must carry the field version
-            .withMetadata("params", FieldTable.PARAMS_META)
-            .write().mode(SaveMode.Append).options(WRITER_OPTIONS).parquet(fieldsUri);
-        // the chunk is committed: its failures go to errors/, and the driver forgets them
-        errors.append(counters.errors().value());
-        counters.errors().reset();
-        devices.addAll(counters.devices().value()); // one entry a task: kept per chunk, deduplicated
-        counters.devices().reset();
-        shown.addLargeFailed(large.add(counters.parts().value())); // all of an image's parts are in its chunk
-        counters.parts().reset();
+    ChunkRunner chunks = new ChunkRunner(run, counters, Fields.upkeep(fieldsUri), () -> {
+      large.add(counters.parts().value()); // all of an image's parts are in its chunk
+      counters.parts().reset();
+    });
+    try (ProgressReporter.Stage shown = run.progress().start("encode", pending.todoCount(), counters)) {
+      large.shown = shown;
+      Chunks work = chunks(run, listing, pending, settings, counters, partitionsOption, commitEvery);
+      for (int i = 0; i < work.count(); i++) {
+        chunks.run(String.format("p2g encode: images, chunk %d of %d (%d images to encode) to fields", i + 1,
+                work.count(), pending.todoCount()), work.chunk(i), new EncodePartition(settings, run.conf(), counters),
+            FieldTable.SCHEMA, true, rows -> Fields.append(rows, fieldsUri));
       }
     } finally {
+      chunks.finish();
       pending.release().run();
     }
-    spark.sparkContext().setJobDescription(null);
-    if (chunks.count() > 0 && pending.replaces()) { // nothing written, or only new keys: nothing superseded
-      superseded += LatestRows.compact(spark, table(fieldsUri), hadoop);
-    } else if (chunks.count() > 0) {
-      LatestRows.compacted(table(fieldsUri), hadoop);
+    if (chunks.chunks() > 0 && pending.replaces()) { // nothing written, or only new keys: nothing superseded
+      superseded += LatestRows.compact(spark, Fields.upkeep(fieldsUri), hadoop);
+    } else if (chunks.chunks() > 0) {
+      LatestRows.compacted(Fields.upkeep(fieldsUri), hadoop);
     }
     return new Result(counters.written().value() + large.written, pending.skipped(), pending.hashed(),
         pending.changed(), counters.failed().value() + large.failed + listing.refusedCount(), superseded, leftovers,
-        chunks.count(),
-        counters.busyNanos().value() / 1e9, counters.sourceBytes().value(), List.copyOf(devices));
+        chunks.chunks(), counters.busyNanos().value() / 1e9, counters.sourceBytes().value(), chunks.devices());
+  }
+
+  /**
+   * The images to encode in chunks. A listing the driver holds is a small run, where a few large
+   * photos would leave task slots idle: they go in parts. A larger run keeps its slots busy with
+   * whole images.
+   */
+  private static Chunks chunks(StageContext run, ImageListing.Listing listing, EncodePlan.Pending pending,
+      EncodeSettings settings, StageAccumulators counters, int partitionsOption, long commitEvery)
+      throws SystemicException {
+    int perTask = imagesPerTask(listing.imageCount(), listing.imageBytes());
+    long perChunk = Chunks.imagesPerChunk(commitEvery, run.slots(), perTask);
+    return pending.local() != null
+        ? Chunks.local(run.spark(), inParts(pending.local(), new LargeImageParts(run.conf(), settings.tile(), counters)),
+            EncodePartition.WORK, perChunk, partitionsOption, perTask)
+        : Chunks.of(run.spark(), pending.todo(), pending.todoCount(), perChunk, partitionsOption, perTask);
   }
 
   /** Header reads the driver makes at once, for a small listing's large files. */
@@ -178,6 +146,7 @@ public final class EncodeStage {
   private static final class LargeImages {
     long written;
     long failed;
+    ProgressReporter.Stage shown;
 
     /** One committed chunk's part outcomes; returns the images found failed. */
     long add(List<StageAccumulators.PartOutcome> outcomes) {
@@ -196,38 +165,11 @@ public final class EncodeStage {
         }
       }
       failed += newlyFailed;
+      if (shown != null) {
+        shown.addLargeFailed(newlyFailed);
+      }
       return newlyFailed;
     }
-  }
-
-  static boolean exists(String uri, Configuration hadoop) throws SystemicException {
-    try {
-      Path root = new Path(uri);
-      return root.getFileSystem(hadoop).exists(root);
-    } catch (IOException e) {
-      throw new SystemicException("cannot read " + uri + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * One row per image (key, source_sha256, stored, expected) whose stored tile count is the count
-   * its size and tile size give (tiles are T x T but at the right and bottom edges, and the first
-   * tile is full along every tiled axis, so T is the largest tile side).
-   */
-  static Dataset<Row> completeImages(Dataset<Row> fields) {
-    return tileCounts(fields).filter(col("stored").equalTo(col("expected")));
-  }
-
-  static Dataset<Row> tileCounts(Dataset<Row> fields) {
-    Column side = functions.greatest(functions.max("tile_width"), functions.max("tile_height"));
-    return fields.groupBy("key", "source_sha256")
-        .agg(functions.count(functions.lit(1)).as("stored"),
-            functions.ceil(functions.max("width").divide(side))
-                .multiply(functions.ceil(functions.max("height").divide(side))).as("expected"),
-            functions.max("source_uri").as("source_uri"),
-            functions.max(FieldTable.SOURCE_SIZE).as(FieldTable.SOURCE_SIZE),
-            functions.max(FieldTable.SOURCE_MODIFIED).as(FieldTable.SOURCE_MODIFIED),
-            functions.max(FieldTable.SOURCE_ETAG).as(FieldTable.SOURCE_ETAG));
   }
 
   /** Images a task is given: TaskSizing.IMAGES_PER_PARTITION, or more when they are small (TaskSizing.TASK_SOURCE_BYTES of sources). */

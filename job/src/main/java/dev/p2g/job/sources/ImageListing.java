@@ -113,10 +113,18 @@ public final class ImageListing {
     // (what it found is at most its budget, listed again). Packed inputs walked whole by the
     // driver start from its files: their containers are listed by tasks either way.
     List<Dataset<Row>> cached = new ArrayList<>();
-    Dataset<Row> files = spark.createDataFrame(walked.orElse(rootFiles), ListFiles.SCHEMA);
-    Dataset<Row> folders = spark.createDataFrame(walked.isPresent() ? List.of() : roots, ListFiles.SCHEMA);
+    Dataset<Row> files = walked.isPresent() ? spark.createDataFrame(walked.get(), ListFiles.SCHEMA)
+        : listBySpark(spark, roots, rootFiles, conf, cached);
+    return images(unpack(files, format, table, conf), format, cached);
+  }
+
+  /** Every file under the roots, listed by tasks: a round per level for the first levels, then each folder recursively. */
+  private static Dataset<Row> listBySpark(SparkSession spark, List<Row> roots, List<Row> rootFiles,
+      Broadcast<SerializableConfiguration> conf, List<Dataset<Row>> cached) {
+    Dataset<Row> files = spark.createDataFrame(rootFiles, ListFiles.SCHEMA);
+    Dataset<Row> folders = spark.createDataFrame(roots, ListFiles.SCHEMA);
     int parallel = 4 * spark.sparkContext().defaultParallelism();
-    long pending = walked.isPresent() ? 0 : roots.size();
+    long pending = roots.size();
     for (int round = 0; round <= SHALLOW_ROUNDS && pending > 0; round++) {
       boolean deep = round == SHALLOW_ROUNDS;
       // the roots are a handful: spreading them would cost a shuffle for nothing
@@ -130,7 +138,11 @@ public final class ImageListing {
       }
       files = files.union(found.filter(not(col("is_dir"))));
     }
-    Dataset<Row> listed = unpack(files, format, table, conf);
+    return files;
+  }
+
+  /** The listed files' images, their counts, and the refused ones (duplicate names, unreadable containers). */
+  private static Listing images(Dataset<Row> listed, InputFormat format, List<Dataset<Row>> cached) {
     Dataset<Row> unlistable = null;
     long unlistableCount = 0;
     if (format != InputFormat.FILES) { // containers are read: some may be damaged

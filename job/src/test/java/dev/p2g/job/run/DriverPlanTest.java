@@ -10,6 +10,7 @@ import dev.p2g.job.SparkTestSession;
 import dev.p2g.job.cli.JobConfig;
 import dev.p2g.job.sources.ImageListing;
 import dev.p2g.job.tables.DriverTable;
+import dev.p2g.job.tables.Manifest;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.Scale;
@@ -183,12 +184,12 @@ class DriverPlanTest {
         OutputFormat.parse("png"), new OutputLayout(tmp.resolve("out").toUri().toString()), DevicePolicy.CPU, 0,
         EARLIER);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    RenderStage.Plan onDriver = DriverRenderPlan.plan(
+    RenderPlan onDriver = DriverRenderPlan.plan(
         DriverTable.read(fieldsUri, DriverRenderPlan.FIELD_COLUMNS, DriverTable.MAX_ROWS, hadoop).orElseThrow(),
         DriverTable.read(manifestUri, DriverRenderPlan.MANIFEST_COLUMNS, DriverTable.MAX_ROWS, hadoop).orElseThrow(),
         settings);
     Dataset<Row> stored = spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri);
-    RenderStage.Plan bySpark = RenderStage.plan(stored, RenderStage.doneLevels(spark, manifestUri, settings),
+    RenderPlan bySpark = RenderPlan.of(stored, Manifest.doneLevels(spark, manifestUri, settings),
         settings);
     assertEquals(bySpark.files(), onDriver.files());
     assertEquals(List.of(5L, 2L), List.of(bySpark.wholeFields(), bySpark.tileRows()));

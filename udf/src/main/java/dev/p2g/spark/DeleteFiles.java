@@ -1,4 +1,4 @@
-package dev.p2g.sources;
+package dev.p2g.spark;
 
 import java.io.IOException;
 import java.util.Iterator;
