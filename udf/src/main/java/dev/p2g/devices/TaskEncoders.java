@@ -5,12 +5,9 @@ import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.ModelSession;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.render.DevicePolicy;
-import dev.p2g.render.DeviceUnavailableException;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import org.apache.hadoop.conf.Configuration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The ONNX session of one encode task under the --device policy: on the task's GPU (GPU 0 in
@@ -18,8 +15,7 @@ import org.slf4j.LoggerFactory;
  * per executor JVM. Sessions stay one per (model, device) per executor (OnnxSessions).
  */
 public final class TaskEncoders {
-  private static final Logger LOG = LoggerFactory.getLogger(TaskEncoders.class);
-  private static final AtomicBoolean WARNED = new AtomicBoolean();
+  private static final DeviceFallback FALLBACK = new DeviceFallback(TaskEncoders.class, "encoding", "the ONNX session");
 
   private TaskEncoders() {}
 
@@ -29,60 +25,21 @@ public final class TaskEncoders {
     return open(policy, choice, ordinal -> OnnxSessions.get(cpuRef.on(ModelRef.cuda(ordinal)), hadoop),
         () -> OnnxSessions.get(cpuRef, hadoop), (ordinal, why) -> {
           OnnxSessions.markCudaUnusable(ordinal, why);
-          warnOnce(policy, gpu.isEmpty(), "CUDA cannot start on GPU " + ordinal + ": " + why);
-        }, why -> warnOnce(policy, gpu.isEmpty(), why));
-  }
-
-  /** Opens a session on a device; throws what the model or the device did. */
-  interface Opener<S> {
-    S open() throws ModelLoadException;
-  }
-
-  interface GpuOpener<S> {
-    S open(int ordinal) throws ModelLoadException;
+          FALLBACK.warnOnce(policy, gpu.isEmpty(), "CUDA cannot start on GPU " + ordinal + ": " + why);
+        }, gpu.isEmpty());
   }
 
   /**
-   * The session the choice asks for. Under auto, a CUDA session that fails to open although the
-   * provider started (a missing cuDNN piece, a bad ordinal) is told once and the CPU used, and
-   * the GPU is marked so no later task of the executor tries it again; under cuda it is the
-   * task's failure. A model that cannot be read or breaks the contract is not the device's fault:
-   * that error stops the job under either policy.
+   * The session the choice asks for (DeviceFallback). Under auto, a CUDA session that fails to
+   * open although the provider started (a missing cuDNN piece, a bad ordinal) is told once and
+   * the CPU used, and the GPU is marked so no later task of the executor tries it again. A model
+   * that cannot be read or breaks the contract is not the device's fault: that error stops the
+   * job under either policy.
    */
-  static <S> S open(DevicePolicy policy, DevicePolicy.Choice choice, GpuOpener<S> onGpu, Opener<S> onCpu,
-      java.util.function.BiConsumer<Integer, String> gpuFailed, java.util.function.Consumer<String> cpuBecause)
-      throws ModelLoadException {
-    if (choice.gpu().isPresent()) {
-      int ordinal = choice.gpu().get();
-      try {
-        return onGpu.open(ordinal);
-      } catch (ModelLoadException | RuntimeException e) {
-        if (e instanceof ModelLoadException && !(e.getCause() instanceof ai.onnxruntime.OrtException)) {
-          throw (ModelLoadException) e; // the model's file or contract: no device would do better
-        }
-        if (policy == DevicePolicy.CUDA) {
-          throw new DeviceUnavailableException("--device cuda: the ONNX session cannot start on GPU " + ordinal
-              + ": " + e.getMessage(), e);
-        }
-        gpuFailed.accept(ordinal, String.valueOf(e.getMessage()));
-        return onCpu.open();
-      }
-    }
-    choice.warning().ifPresent(cpuBecause);
-    return onCpu.open();
-  }
-
-  /**
-   * As for rendering: a guessed GPU 0 in local mode that fails is the usual CPU machine, which
-   * the driver has told in one p2g: line already (Driver); only a debug line here.
-   */
-  private static void warnOnce(DevicePolicy policy, boolean guessed, String why) {
-    if (WARNED.compareAndSet(false, true)) {
-      if (guessed) {
-        LOG.debug("--device {}: encoding on the CPU: {}", policy, why);
-      } else {
-        LOG.warn("--device {}: encoding on the CPU: {}", policy, why);
-      }
-    }
+  static <S> S open(DevicePolicy policy, DevicePolicy.Choice choice,
+      DeviceFallback.GpuOpener<S, ModelLoadException> onGpu, DeviceFallback.Opener<S, ModelLoadException> onCpu,
+      BiConsumer<Integer, String> gpuFailed, boolean guessed) throws ModelLoadException {
+    return FALLBACK.open(policy, choice, guessed, onGpu, onCpu,
+        e -> !(e instanceof ModelLoadException) || e.getCause() instanceof ai.onnxruntime.OrtException, gpuFailed);
   }
 }

@@ -96,13 +96,17 @@ public final class FieldTable {
     return values == null ? null : scala.collection.JavaConverters.mapAsScalaMap(values);
   }
 
-  /** Reads by name, so a file with extra columns (a later version's) still reads. */
-  public static FieldRecord fromRow(Row row) {
-    int version = row.getInt(row.fieldIndex("field_version"));
+  /** Every reader of fields/ rows refuses a version it does not know, the same way. */
+  public static void checkVersion(int version, String key) {
     if (version != FieldContract.VERSION) {
-      throw new IllegalArgumentException("field version " + version + " of '" + row.getString(row.fieldIndex("key"))
+      throw new IllegalArgumentException("field version " + version + " of '" + key
           + "' is not readable by this job (version " + FieldContract.VERSION + ")");
     }
+  }
+
+  /** Reads by name, so a file with extra columns (a later version's) still reads. */
+  public static FieldRecord fromRow(Row row) {
+    checkVersion(row.getInt(row.fieldIndex("field_version")), row.getString(row.fieldIndex("key")));
     return new FieldRecord(
         row.getString(row.fieldIndex("key")),
         row.getString(row.fieldIndex("source_uri")),

@@ -70,6 +70,7 @@ public final class TileReader {
         if (!key.equals(g.getString("key", 0)) || (y != null && g.getInteger("tile_y", 0) != y)) {
           continue; // record filtering is on by default; this keeps it right should it be off
         }
+        FieldTable.checkVersion(g.getInteger("field_version", 0), key);
         int tw = g.getInteger("tile_width", 0);
         int th = g.getInteger("tile_height", 0);
         byte[] params = g.getBinary("params", 0).getBytes();

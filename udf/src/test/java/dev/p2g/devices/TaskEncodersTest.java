@@ -17,9 +17,10 @@ import org.junit.jupiter.api.Test;
 class TaskEncodersTest {
   private final List<String> told = new ArrayList<>();
 
-  private String open(DevicePolicy policy, TaskEncoders.GpuOpener<String> gpu) throws ModelLoadException {
+  private String open(DevicePolicy policy, DeviceFallback.GpuOpener<String, ModelLoadException> gpu)
+      throws ModelLoadException {
     return TaskEncoders.open(policy, DevicePolicy.Choice.cuda(1), gpu, () -> "cpu",
-        (ordinal, why) -> told.add("gpu " + ordinal + ": " + why), told::add);
+        (ordinal, why) -> told.add("gpu " + ordinal + ": " + why), false);
   }
 
   private static ModelLoadException providerFailure() {

@@ -21,8 +21,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
-import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.LongAccumulator;
 import org.apache.spark.util.SerializableConfiguration;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -42,9 +40,7 @@ class EncodeDeviceRefusalTest {
         new ModelRef(model.toString(), HadoopFiles.sha256Hex(Files.readAllBytes(model)), ModelRef.CPU, 1),
         ImageDecoder.DEFAULT_MAX_PIXELS, 1L << 30, AlphaPolicy.DEFAULT, FieldCodecs.byName(FieldCodecs.DEFAULT),
         DevicePolicy.CUDA, 512, 0, new Timestamp(0), null);
-    StageAccumulators counters = new StageAccumulators(new CollectionAccumulator<>(), new LongAccumulator(),
-        new LongAccumulator(), new LongAccumulator(), new LongAccumulator(), new LongAccumulator(),
-        new CollectionAccumulator<>());
+    StageAccumulators counters = StageAccumulators.unregistered();
     EncodePartition partition = new EncodePartition(settings, JavaSparkContext.fromSparkContext(spark.sparkContext())
         .broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration())), counters);
     Path image = Path.of("../sample-data/images/test-card.png").toAbsolutePath();

@@ -23,8 +23,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
-import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,9 +39,7 @@ class LevelWriterShardTest {
 
   @Test
   void aFailedImageIsItsErrorRowAndTheShardsHoldEveryOtherImage() throws Exception {
-    StageAccumulators counters = new StageAccumulators(new CollectionAccumulator<>(), new LongAccumulator(),
-        new LongAccumulator(), new LongAccumulator(), new LongAccumulator(), new LongAccumulator(),
-        new CollectionAccumulator<>());
+    StageAccumulators counters = StageAccumulators.unregistered();
     RenderSettings settings = new RenderSettings(List.of(SCALE), OutputFormat.PNG, new OutputLayout(out.toString()),
         DevicePolicy.CPU, 0, new Timestamp(0), PyramidLayout.WEBDATASET, 2);
     LevelWriter writer = new LevelWriter(settings, new Configuration(), "cpu", counters);

@@ -25,8 +25,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.CollectionAccumulator;
-import org.apache.spark.util.LongAccumulator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,8 +73,7 @@ class RenderPartitionGpuFailureTest {
   }
 
   private static StageAccumulators counters() {
-    return new StageAccumulators(new CollectionAccumulator<>(), new LongAccumulator(), new LongAccumulator(),
-        new LongAccumulator(), new LongAccumulator(), new LongAccumulator(), new CollectionAccumulator<>());
+    return StageAccumulators.unregistered();
   }
 
   private static List<Row> rows(int n) {

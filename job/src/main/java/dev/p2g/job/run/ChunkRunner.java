@@ -3,6 +3,7 @@ package dev.p2g.job.run;
 import dev.p2g.job.common.SystemicException;
 import dev.p2g.job.tables.LatestRows;
 import dev.p2g.spark.StageAccumulators;
+import dev.p2g.spark.TaskOnceSum;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -33,6 +34,8 @@ final class ChunkRunner {
   private final AfterCommit after;
   private final Set<String> devices = new TreeSet<>();
   private int chunks;
+  /** Tells this stage's chunks from another's. */
+  private final String id = java.util.UUID.randomUUID().toString();
 
   ChunkRunner(StageContext run, StageAccumulators counters, LatestRows.Table table, AfterCommit after) {
     this.run = run;
@@ -48,6 +51,8 @@ final class ChunkRunner {
   void run(String description, Dataset<Row> rows, MapPartitionsFunction<Row, Row> fn, StructType schema,
       boolean onGpus, Consumer<Dataset<Row>> append) throws SystemicException {
     run.spark().sparkContext().setJobDescription(description);
+    // the tasks' counts are kept per chunk and partition, so that a stage run again counts once
+    run.spark().sparkContext().setLocalProperty(TaskOnceSum.CHUNK, id + " chunk " + chunks);
     if (chunks == 0) { // from now on the table may hold superseded rows, until compacted
       LatestRows.appending(table, run.hadoop());
     }
@@ -64,6 +69,7 @@ final class ChunkRunner {
   /** The stage's chunks are done: the Spark UI's description is the stage's again. */
   void finish() {
     run.spark().sparkContext().setJobDescription(null);
+    run.spark().sparkContext().setLocalProperty(TaskOnceSum.CHUNK, null);
   }
 
   int chunks() {

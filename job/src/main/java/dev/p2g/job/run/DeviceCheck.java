@@ -23,7 +23,7 @@ final class DeviceCheck {
 
   static Outcome of(SparkConf conf, DevicePolicy policy, boolean encodes, boolean renders) throws SystemicException {
     boolean local = SparkMasters.isLocal(conf.get("spark.master", "local"));
-    boolean executorGpus = conf.getDouble("spark.executor.resource.gpu.amount", 0) > 0;
+    boolean executorGpus = GpuStages.executorGpus(conf);
     switch (policy) {
       case CPU -> {
         return new Outcome(true, Optional.empty());

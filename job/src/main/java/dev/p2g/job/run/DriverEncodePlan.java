@@ -73,7 +73,7 @@ final class DriverEncodePlan {
           max(listed.modified, l.modified), max(listed.etag, l.etag));
     }
 
-    /** All its tiles are there (EncodeStage.completeImages). */
+    /** All its tiles are there (Fields.completeImages). */
     boolean complete() {
       long expected = (long) Math.ceil((double) width / side) * (long) Math.ceil((double) height / side);
       return rows == expected;

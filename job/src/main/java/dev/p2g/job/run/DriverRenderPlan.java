@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * RenderStage's plan of a small table, on the driver, over fields/ and manifest/ rows it read
- * itself (DriverTable): the same per-file counts as RenderStage.plan's query, in Java, so that a
+ * itself (DriverTable): the same per-file counts as RenderPlan.of's query, in Java, so that a
  * re-run of a handful of images runs no Spark query to learn that they are rendered. The tests
  * hold the two to the same answers.
  */
@@ -31,7 +31,7 @@ final class DriverRenderPlan {
 
   private DriverRenderPlan() {}
 
-  /** Per-file counts, as RenderStage.plan aggregates them. */
+  /** Per-file counts, as RenderPlan.of aggregates them. */
   private static final class FileCounts {
     long rows;
     long complete;

@@ -32,7 +32,7 @@ final class GpuStages {
   static Optional<ResourceProfile> profile(SparkConf conf, DevicePolicy device) {
     if (device == DevicePolicy.CPU
         || SparkMasters.isLocal(conf.get("spark.master", "local"))
-        || conf.getDouble("spark.executor.resource.gpu.amount", 0) <= 0
+        || !executorGpus(conf)
         || conf.contains("spark.task.resource.gpu.amount")
         || conf.getBoolean("spark.dynamicAllocation.enabled", false)) {
       return Optional.empty();
@@ -49,6 +49,11 @@ final class GpuStages {
     TaskResourceRequests task = new TaskResourceRequests()
         .cpus(conf.getInt("spark.task.cpus", 1)).resource("gpu", share);
     return Optional.of(new ResourceProfileBuilder().require(task).build());
+  }
+
+  /** Whether the cluster's executors have GPUs: the one place the run asks (Preflight, DeviceCheck). */
+  static boolean executorGpus(SparkConf conf) {
+    return conf.getDouble("spark.executor.resource.gpu.amount", 0) > 0;
   }
 
   /** fn over the rows, in a stage with the profile when there is one. */
