@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.mapreduce.TaskAttemptContext;
 import org.apache.parquet.hadoop.ParquetOutputCommitter;
+import org.apache.spark.MapOutputTrackerMaster;
 import org.apache.spark.SparkContext;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
@@ -115,8 +116,12 @@ class RenderRetryTest {
       if (task != null && output.toString().contains("manifest") && Shuffles.renderShuffle >= 0
           && armed.compareAndSet(true, false)) {
         thrown.add(output + " stage " + task.stageId());
-        throw new IOException(new FetchFailedException(SparkEnv.get().blockManager().blockManagerId(),
-            Shuffles.renderShuffle, -1L, -1, task.partitionId(), "test: the render's shuffle output is lost", null));
+        // the render's map outputs forgotten, as when their executor is lost; no executor named, so
+        // that the shared session's block manager stays registered for the tests after this one
+        ((MapOutputTrackerMaster) SparkEnv.get().mapOutputTracker()).unregisterAllMapAndMergeOutput(
+            Shuffles.renderShuffle);
+        throw new IOException(new FetchFailedException(null, Shuffles.renderShuffle, -1L, -1, task.partitionId(),
+            "test: the render's shuffle output is lost", null));
       }
       super.setupTask(context);
     }

@@ -90,8 +90,8 @@ public final class RenderStage {
       renderWhole(run, chunks, plan, settings, commitEvery, counters, doneLevels);
       if (plan.tiledWork()) {
         long perChunk = Chunks.imagesPerChunk(commitEvery, run.slots(), TaskSizing.IMAGES_PER_PARTITION);
-        tiled = TiledRender.run(run, chunks, fields.get().filter(functions.not(Fields.WHOLE)), settings, perChunk,
-            counters, n -> shown.addToTotal(n * levels));
+        tiled = TiledRender.run(run, chunks, fields.get().filter(functions.not(Fields.WHOLE)), doneLevels.get(),
+            settings, perChunk, counters, n -> shown.addToTotal(n * levels));
       }
     } finally {
       chunks.finish();

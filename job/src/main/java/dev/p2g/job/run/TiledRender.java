@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.max;
 import dev.p2g.job.common.SystemicException;
 import dev.p2g.job.tables.Fields;
 import dev.p2g.job.tables.Manifest;
-import dev.p2g.job.tables.Tables;
 import dev.p2g.render.Scale;
 import dev.p2g.spark.RenderSettings;
 import dev.p2g.spark.StageAccumulators;
@@ -38,14 +37,19 @@ final class TiledRender {
 
   private TiledRender() {}
 
-  /** found hears how many images there are to render, before the first chunk. */
-  static Outcome run(StageContext run, ChunkRunner chunks, Dataset<Row> tiles, RenderSettings settings,
-      long perChunk, StageAccumulators counters, LongConsumer found) throws SystemicException {
+  /**
+   * doneLevels: the levels the manifest holds per field (Manifest.doneLevels), the query render
+   * made for its whole images; null where there was no manifest. found hears how many images
+   * there are to render, before the first chunk.
+   */
+  static Outcome run(StageContext run, ChunkRunner chunks, Dataset<Row> tiles, Dataset<Row> doneLevels,
+      RenderSettings settings, long perChunk, StageAccumulators counters, LongConsumer found)
+      throws SystemicException {
     String manifestUri = settings.layout().manifest();
     List<String> levels = settings.scales().stream().map(Scale::level).toList();
     Dataset<Row> counts = Fields.tileCounts(tiles);
     long incomplete = refuseIncomplete(run, counts, levels, counters);
-    Dataset<Row> images = images(run, tiles, manifestUri, settings)
+    Dataset<Row> images = images(tiles, doneLevels)
         .join(counts.filter(col("stored").equalTo(col("expected"))).select("key", "source_sha256"),
             EncodePlan.using("key", "source_sha256"))
         .select(Arrays.stream(TiledRenderPartition.INPUT.fieldNames()).map(functions::col).toArray(Column[]::new))
@@ -65,19 +69,16 @@ final class TiledRender {
   }
 
   /** One row per tiled image: its files, reach, tallest tile, and the levels of this run it has already. */
-  private static Dataset<Row> images(StageContext run, Dataset<Row> tiles, String manifestUri,
-      RenderSettings settings) throws SystemicException {
+  private static Dataset<Row> images(Dataset<Row> tiles, Dataset<Row> doneLevels) {
     List<String> imageColumns = List.of("key", "width", "height", "source_uri", "source_sha256", "model_id");
     Dataset<Row> images = tiles.withColumn("file", input_file_name())
         .groupBy(imageColumns.stream().map(functions::col).toArray(Column[]::new))
         .agg(collect_set("file").as("files"), max("reach").as("reach"),
             max("tile_height").as("max_tile_height"), count(lit(1)).as("tiles"),
             functions.first(FieldTable.ATTRIBUTES).as(FieldTable.ATTRIBUTES)); // a map cannot be a grouping key
-    if (Tables.exists(manifestUri, run.hadoop())) {
-      return images.join(Manifest.doneLevels(run.spark(), manifestUri, settings),
-          EncodePlan.using("key", "source_sha256", "model_id"), "left");
-    }
-    return images.withColumn("done", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)));
+    return doneLevels == null
+        ? images.withColumn("done", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)))
+        : images.join(doneLevels, EncodePlan.using("key", "source_sha256", "model_id"), "left");
   }
 
   /** An errors/ row per level of each image missing tiles; returns how many images. */
