@@ -4,6 +4,7 @@ import dev.p2g.field.FieldCodec;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.field.TileGrid;
 import dev.p2g.field.ImageFailure;
 import dev.p2g.io.HadoopFiles;
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ public final class FieldEncoder {
 
   /** Tiles an image of this size has at a tile size. */
   public static int tiles(int width, int height, int tile) {
-    return ((width + tile - 1) / tile) * ((height + tile - 1) / tile);
+    return TileGrid.count(width, height, tile);
   }
 
   /** One image's tiles (or a part's share of them) in raster order; next() runs the model on the next one. */

@@ -1,5 +1,6 @@
 package dev.p2g.job.run;
 
+import dev.p2g.field.TileGrid;
 import dev.p2g.job.common.SparkOrder;
 import dev.p2g.job.tables.DriverTable;
 import dev.p2g.spark.EncodePartition;
@@ -75,8 +76,7 @@ final class DriverEncodePlan {
 
     /** All its tiles are there (Fields.completeImages). */
     boolean complete() {
-      long expected = (long) Math.ceil((double) width / side) * (long) Math.ceil((double) height / side);
-      return rows == expected;
+      return rows == TileGrid.count(width, height, side);
     }
 
     private static <T extends Comparable<T>> T max(T a, T b) {

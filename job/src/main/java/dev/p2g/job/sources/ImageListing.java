@@ -1,5 +1,6 @@
 package dev.p2g.job.sources;
 
+import dev.p2g.io.ImageKeys;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
@@ -33,7 +34,10 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.SerializableConfiguration;
 
@@ -218,10 +222,14 @@ public final class ImageListing {
     return r.isNullAt(i) ? 0 : r.getLong(i);
   }
 
-  /** ImageKeys.stem in Spark SQL: the key without the extension of its last part (DriverListing's Java twin). */
+  /** The key without the extension of its last part: ImageKeys.stem, which DriverListing calls too. */
   static Column stem(Column key) {
-    return functions.regexp_replace(key, "(?<=[^/])\\.[^./]*$", "");
+    return STEM.apply(key);
   }
+
+  /** ImageKeys.stem as a Spark function: the driver's listing and Spark's name stems the same way. */
+  private static final UserDefinedFunction STEM = functions.udf((UDF1<String, String>) ImageKeys::stem,
+      DataTypes.StringType);
 
   /** The roots are the only paths the driver looks at: a folder to list, or a file given by name. */
   private static void root(String input, Broadcast<SerializableConfiguration> conf, List<Row> roots,

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.p2g.job.common.SystemicException;
 import dev.p2g.sources.ListFiles;
+import dev.p2g.field.TileGrid;
 import dev.p2g.tables.FieldTable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -20,7 +21,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 
 /**
@@ -48,6 +52,10 @@ public final class Fields {
   /** Rows that hold a whole image; the others are tiles of a larger one. */
   public static final Column WHOLE = col("tile_width").equalTo(col("width"))
       .and(col("tile_height").equalTo(col("height")));
+
+  /** TileGrid.count as a Spark function: the tile count is worked out in one place. */
+  private static final UserDefinedFunction TILES = functions.udf(
+      (UDF3<Integer, Integer, Integer, Integer>) TileGrid::count, DataTypes.IntegerType);
 
   private Fields() {}
 
@@ -81,8 +89,7 @@ public final class Fields {
     Column side = functions.greatest(functions.max("tile_width"), functions.max("tile_height"));
     return fields.groupBy("key", "source_sha256")
         .agg(functions.count(functions.lit(1)).as("stored"),
-            functions.ceil(functions.max("width").divide(side))
-                .multiply(functions.ceil(functions.max("height").divide(side))).as("expected"),
+            TILES.apply(functions.max("width"), functions.max("height"), side).as("expected"),
             functions.max("source_uri").as("source_uri"),
             functions.max(FieldTable.SOURCE_SIZE).as(FieldTable.SOURCE_SIZE),
             functions.max(FieldTable.SOURCE_MODIFIED).as(FieldTable.SOURCE_MODIFIED),
