@@ -10,6 +10,7 @@ import dev.p2g.io.SourceStat;
 import dev.p2g.render.DeviceUnavailableException;
 import dev.p2g.sources.SourceReader;
 import dev.p2g.tables.ErrorRecord;
+import dev.p2g.tables.FieldRow;
 import dev.p2g.tables.FieldTable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -166,8 +167,8 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     for (FieldEncoder.Outcome o : outcomes) {
       Listed source = listed.remove(o.image().key());
       if (o.record() != null) {
-        rows.add(FieldTable.toRow(o.record(), source.stat(), settings.runStarted(), encoder.device(),
-            source.attributes()));
+        rows.add(FieldTable.toRow(new FieldRow(o.record(), source.stat(), settings.runStarted(), encoder.device(),
+            source.attributes())));
         counters.written().add(1);
       } else {
         counters.fail(new ErrorRecord(o.image().key(), o.image().sourceUri(), ErrorRecord.ENCODE, null,
@@ -199,7 +200,8 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
           String where = " (tile " + (tile + 1) + " of " + tiles.tiles() + ")";
           long tileStarted = System.nanoTime();
           try {
-            ahead = FieldTable.toRow(tiles.next(), source.stat(), settings.runStarted(), device, source.attributes());
+            ahead = FieldTable.toRow(new FieldRow(tiles.next(), source.stat(), settings.runStarted(), device,
+                source.attributes()));
             counters.busyNanos().add(System.nanoTime() - tileStarted);
             if (tiles.part()) {
               counters.largePixelsDone().add(tiles.tilePixels(tile));

@@ -8,8 +8,8 @@ import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Renderer;
 import dev.p2g.render.SampleGrid;
 import dev.p2g.render.Scale;
+import dev.p2g.tables.FieldRow;
 import dev.p2g.tables.FieldTable;
-import dev.p2g.tables.ManifestRecord;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -96,10 +96,10 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
     Batch batch = new Batch(rows.size());
     for (Row row : rows) {
       try {
-        FieldRecord record = FieldTable.fromRow(row);
-        GaussianField field = record.decodeField();
+        FieldRow whole = FieldTable.rowOf(row);
+        GaussianField field = whole.field().decodeField();
         int at = row.fieldIndex(DONE);
-        batch.add(record, field, ManifestRecord.attributes(row),
+        batch.add(whole.field(), field, whole.attributes(),
             row.isNullAt(at) ? Set.of() : Set.copyOf(row.<String>getList(at)));
       } catch (RuntimeException e) {
         String key = row.getString(row.fieldIndex("key"));

@@ -12,6 +12,7 @@ import dev.p2g.field.FieldCodecs;
 import dev.p2g.field.ImageFailure;
 import dev.p2g.io.HadoopFiles;
 import dev.p2g.render.DevicePolicy;
+import dev.p2g.tables.FieldRow;
 import dev.p2g.tables.FieldTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ final class EncodeFunction {
             + FieldEncoder.DEFAULT_TILE + " pixels a side) and would be stored as " + tiles.tiles()
             + " tile rows; encode it with the encode command (p2g encode --input ... --fields ...)");
       }
-      return FieldTable.toRow(tiles.next(), null, new Timestamp(System.currentTimeMillis()), encoder.device(), null);
+      return FieldTable.toRow(new FieldRow(tiles.next(), null, new Timestamp(System.currentTimeMillis()), encoder.device(), null));
     } catch (ImageFailure e) {
       throw new IllegalArgumentException(function + ": " + e.errorClass() + ": " + e.getMessage(), e);
     } catch (ModelLoadException e) {

@@ -3,7 +3,6 @@ package dev.p2g.tables;
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.io.SourceStat;
-import java.sql.Timestamp;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -77,17 +76,34 @@ public final class FieldTable {
 
   private FieldTable() {}
 
-  /**
-   * source: what the listing said of the file, null where it is not known (tests of the codec
-   * alone); device: where the model ran; attributes: kept values, or null.
-   */
-  public static Row toRow(FieldRecord r, SourceStat source, Timestamp encodedAt, String device,
-      Map<String, String> attributes) {
+  /** The Spark row of a whole fields/ row, in SCHEMA's order. */
+  public static Row toRow(FieldRow row) {
+    FieldRecord r = row.field();
+    SourceStat source = row.source();
     return RowFactory.create(r.key(), r.sourceUri(), r.sourceSha256(),
         source == null ? null : source.size(), source == null ? null : source.modifiedMillis(),
         source == null ? null : source.etag(), r.modelId(), FieldContract.VERSION,
         r.width(), r.height(), r.tileX(), r.tileY(), r.tileWidth(), r.tileHeight(), r.k(), r.codec(),
-        r.alpha(), encodedAt, r.reach(), r.params(), device, attributes(attributes));
+        r.alpha(), row.encodedAt(), r.reach(), r.params(), row.device(), attributes(row.attributes()));
+  }
+
+  /**
+   * A whole fields/ row read back by name (the version checked): columns a table written before
+   * them lacks (the source's listing, the device, attributes) are null.
+   */
+  public static FieldRow rowOf(Row row) {
+    Long size = optional(row, SOURCE_SIZE);
+    Long modified = optional(row, SOURCE_MODIFIED);
+    SourceStat source = size == null || modified == null ? null
+        : new SourceStat(size, modified, optional(row, SOURCE_ETAG));
+    scala.collection.Map<String, String> attributes = optional(row, ATTRIBUTES);
+    return new FieldRow(fromRow(row), source, optional(row, ENCODED_AT), optional(row, "encode_device"),
+        attributes == null ? null : row.getJavaMap(row.fieldIndex(ATTRIBUTES)));
+  }
+
+  private static <T> T optional(Row r, String column) {
+    int at = java.util.Arrays.asList(r.schema().fieldNames()).indexOf(column);
+    return at < 0 || r.isNullAt(at) ? null : r.getAs(at);
   }
 
   /** A map as a Row holds one (Scala's, in 2.12 and 2.13 alike); null stays null. */
@@ -104,24 +120,34 @@ public final class FieldTable {
     }
   }
 
+  /** A fields/ row's columns by name, however it was read: a Spark Row, or a Parquet record (TileReader). */
+  public interface Columns {
+    Object get(String name);
+  }
+
   /** Reads by name, so a file with extra columns (a later version's) still reads. */
   public static FieldRecord fromRow(Row row) {
-    checkVersion(row.getInt(row.fieldIndex("field_version")), row.getString(row.fieldIndex("key")));
+    return fromColumns(name -> row.get(row.fieldIndex(name)));
+  }
+
+  /** The one mapping of a row's columns to a FieldRecord, the version checked first. */
+  public static FieldRecord fromColumns(Columns c) {
+    checkVersion((Integer) c.get("field_version"), (String) c.get("key"));
     return new FieldRecord(
-        row.getString(row.fieldIndex("key")),
-        row.getString(row.fieldIndex("source_uri")),
-        row.getString(row.fieldIndex("source_sha256")),
-        row.getString(row.fieldIndex("model_id")),
-        row.getInt(row.fieldIndex("width")),
-        row.getInt(row.fieldIndex("height")),
-        row.getInt(row.fieldIndex("tile_x")),
-        row.getInt(row.fieldIndex("tile_y")),
-        row.getInt(row.fieldIndex("tile_width")),
-        row.getInt(row.fieldIndex("tile_height")),
-        row.getInt(row.fieldIndex("k")),
-        row.getString(row.fieldIndex("codec")),
-        row.getString(row.fieldIndex("alpha")),
-        row.getDouble(row.fieldIndex("reach")),
-        (byte[]) row.get(row.fieldIndex("params")));
+        (String) c.get("key"),
+        (String) c.get("source_uri"),
+        (String) c.get("source_sha256"),
+        (String) c.get("model_id"),
+        (Integer) c.get("width"),
+        (Integer) c.get("height"),
+        (Integer) c.get("tile_x"),
+        (Integer) c.get("tile_y"),
+        (Integer) c.get("tile_width"),
+        (Integer) c.get("tile_height"),
+        (Integer) c.get("k"),
+        (String) c.get("codec"),
+        (String) c.get("alpha"),
+        (Double) c.get("reach"),
+        (byte[]) c.get("params"));
   }
 }

@@ -1,6 +1,6 @@
 package dev.p2g.tables;
 
-import dev.p2g.field.FieldCodecs;
+import dev.p2g.field.FieldRecord;
 import dev.p2g.render.TiledRender;
 import java.io.IOException;
 import java.util.List;
@@ -13,6 +13,8 @@ import org.apache.parquet.filter2.predicate.FilterPredicate;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType;
 
 /**
  * Reads one image's tiles straight from its fields/ files inside a task, one tile in memory at a
@@ -70,16 +72,30 @@ public final class TileReader {
         if (!key.equals(g.getString("key", 0)) || (y != null && g.getInteger("tile_y", 0) != y)) {
           continue; // record filtering is on by default; this keeps it right should it be off
         }
-        FieldTable.checkVersion(g.getInteger("field_version", 0), key);
-        int tw = g.getInteger("tile_width", 0);
-        int th = g.getInteger("tile_height", 0);
-        byte[] params = g.getBinary("params", 0).getBytes();
-        visitor.tile(new TiledRender.Tile(FieldCodecs.byName(g.getString("codec", 0))
-            .decode(params, tw, th, g.getInteger("k", 0)), g.getInteger("tile_x", 0), g.getInteger("tile_y", 0)));
+        FieldRecord tile = FieldTable.fromColumns(columns(g));
+        visitor.tile(new TiledRender.Tile(tile.decodeField(), tile.tileX(), tile.tileY()));
         tiles++;
       }
     }
     return tiles;
+  }
+
+  /** A Parquet record's columns by name, typed as a Spark Row types them (absent or unset: null). */
+  private static FieldTable.Columns columns(Group g) {
+    return name -> {
+      if (!g.getType().containsField(name) || g.getFieldRepetitionCount(name) == 0) {
+        return null;
+      }
+      PrimitiveType type = g.getType().getType(name).asPrimitiveType();
+      return switch (type.getPrimitiveTypeName()) {
+        case INT32 -> g.getInteger(name, 0);
+        case INT64 -> g.getLong(name, 0);
+        case DOUBLE -> g.getDouble(name, 0);
+        case BINARY -> type.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.StringLogicalTypeAnnotation
+            ? g.getString(name, 0) : g.getBinary(name, 0).getBytes();
+        default -> throw new IllegalArgumentException("fields/ column " + name + " has an unexpected type " + type);
+      };
+    };
   }
 
   /** Spark's input_file_name() is an escaped URI (%20 for a space); Hadoop takes the plain form. */

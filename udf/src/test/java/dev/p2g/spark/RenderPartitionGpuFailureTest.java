@@ -14,6 +14,7 @@ import dev.p2g.render.OutputFormat;
 import dev.p2g.render.RandomFields;
 import dev.p2g.render.Renderer;
 import dev.p2g.render.Scale;
+import dev.p2g.tables.FieldRow;
 import dev.p2g.tables.FieldTable;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -82,7 +83,7 @@ class RenderPartitionGpuFailureTest {
       GaussianField field = RandomFields.random(6, 5, 1, i);
       FieldRecord r = new FieldRecord("img" + i + ".png", "file:/img" + i + ".png", "sha" + i, "model", 6, 5, 0, 0,
           6, 5, 1, F32Codec.NAME, "none", field.reach(), new F32Codec().encode(field));
-      Row base = FieldTable.toRow(r, null, new Timestamp(0), "cpu", null);
+      Row base = FieldTable.toRow(new FieldRow(r, null, new Timestamp(0), "cpu", null));
       Object[] values = new Object[SCHEMA.size()];
       for (int c = 0; c < base.size(); c++) {
         values[c] = base.get(c);
