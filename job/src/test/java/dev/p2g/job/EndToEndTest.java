@@ -8,6 +8,7 @@ import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.FloatImage;
+import dev.p2g.io.Device;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Scale;
@@ -162,7 +163,7 @@ class EndToEndTest {
     // Eight tasks over the executor's task threads ask for the session at once: one object serves all.
     String uri = "../sample-data/model/default.onnx";
     ModelRef ref = new ModelRef(uri, dev.p2g.io.HadoopFiles.sha256Hex(Files.readAllBytes(
-        java.nio.file.Path.of(uri))), ModelRef.CPU, 1);
+        java.nio.file.Path.of(uri))), Device.CPU, 1);
     List<Integer> sessions = spark().range(0, 8, 1, 8).javaRDD()
         .map(i -> System.identityHashCode(OnnxSessions.get(ref, new org.apache.hadoop.conf.Configuration())))
         .distinct().collect();

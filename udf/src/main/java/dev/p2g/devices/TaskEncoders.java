@@ -4,6 +4,7 @@ import dev.p2g.encode.ModelLoadException;
 import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.ModelSession;
 import dev.p2g.encode.OnnxSessions;
+import dev.p2g.io.Device;
 import dev.p2g.render.DevicePolicy;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -22,7 +23,7 @@ public final class TaskEncoders {
   public static ModelSession session(ModelRef cpuRef, DevicePolicy policy, Configuration hadoop) throws ModelLoadException {
     Optional<String> gpu = Devices.assigned();
     DevicePolicy.Choice choice = DevicePolicy.choose(policy, gpu, Devices.localMode(), OnnxSessions::cudaProblem);
-    return open(policy, choice, ordinal -> OnnxSessions.get(cpuRef.on(ModelRef.cuda(ordinal)), hadoop),
+    return open(policy, choice, ordinal -> OnnxSessions.get(cpuRef.on(Device.cuda(ordinal)), hadoop),
         () -> OnnxSessions.get(cpuRef, hadoop), (ordinal, why) -> {
           OnnxSessions.markCudaUnusable(ordinal, why);
           FALLBACK.warnOnce(policy, gpu.isEmpty(), "CUDA cannot start on GPU " + ordinal + ": " + why);

@@ -4,8 +4,9 @@ import dev.p2g.field.FieldCodec;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
-import dev.p2g.field.TileGrid;
 import dev.p2g.field.ImageFailure;
+import dev.p2g.field.TileGrid;
+import dev.p2g.io.Device;
 import dev.p2g.io.HadoopFiles;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class FieldEncoder {
    * same-sized model inputs go through the model in one run, at most.
    */
   public FieldEncoder(ImageDecoder decoder, ModelSession session, FieldCodec codec, int tile, int batch) {
-    this(decoder, session, codec, tile, batch, session.device().equals(ModelRef.CPU) ? ModelPieces.CPU_PIECE : 0);
+    this(decoder, session, codec, tile, batch, session.device().isCpu() ? ModelPieces.CPU_PIECE : 0);
   }
 
   /** piece: the side of the pieces a model run is split into (ModelPieces), 0 for none. */
@@ -62,7 +63,7 @@ public final class FieldEncoder {
   }
 
   /** Where the model runs: "cpu" or "cuda:N". */
-  public String device() {
+  public Device device() {
     return session.device();
   }
 

@@ -8,6 +8,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ final class ModelContract {
     return m;
   }
 
-  static ModelInfo validate(OrtSession session, String id, String device) throws ModelContractException {
+  static ModelInfo validate(OrtSession session, String id, Device device) throws ModelContractException {
     try {
       String input = checkInput(session);
       checkOutputs(session);

@@ -1,5 +1,6 @@
 package dev.p2g.encode;
 
+import dev.p2g.io.Device;
 import java.io.Serializable;
 
 /**
@@ -7,21 +8,10 @@ import java.io.Serializable;
  * driver validated (SHA-256 of the file, re-checked on load so a file replaced mid-job is
  * refused), the device and ONNX Runtime's intra-op thread count.
  */
-public record ModelRef(String uri, String id, String device, int intraOpThreads) implements Serializable {
-  public static final String CPU = "cpu";
-  /** GPU devices are "cuda:N", N the CUDA ordinal. */
-  public static final String CUDA_PREFIX = "cuda:";
-
-  public static String cuda(int ordinal) {
-    return CUDA_PREFIX + ordinal;
-  }
-
-  static int cudaOrdinal(String device) {
-    return Integer.parseInt(device.substring(CUDA_PREFIX.length()));
-  }
+public record ModelRef(String uri, String id, Device device, int intraOpThreads) implements Serializable {
 
   /** The same model and threads on another device. */
-  public ModelRef on(String otherDevice) {
+  public ModelRef on(Device otherDevice) {
     return new ModelRef(uri, id, otherDevice, intraOpThreads);
   }
 

@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,10 +23,10 @@ public final class ModelSession implements AutoCloseable {
   private final OrtSession session;
   private final String inputName;
   private final ModelInfo info;
-  private final String device;
+  private final Device device;
   private final java.util.concurrent.atomic.LongAdder runs = new java.util.concurrent.atomic.LongAdder();
 
-  ModelSession(OrtSession session, String inputName, ModelInfo info, String device) {
+  ModelSession(OrtSession session, String inputName, ModelInfo info, Device device) {
     this.session = session;
     this.inputName = inputName;
     this.info = info;
@@ -42,7 +43,7 @@ public final class ModelSession implements AutoCloseable {
   }
 
   /** Where it runs: "cpu" or "cuda:N" (ModelRef). */
-  public String device() {
+  public Device device() {
     return device;
   }
 

@@ -3,6 +3,7 @@ package dev.p2g.encode;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.p2g.io.Device;
 import dev.p2g.io.HadoopFiles;
 import java.io.IOException;
 import java.util.HashMap;
@@ -10,9 +11,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.apache.hadoop.conf.Configuration;
 
 /**
  * The one owner of ONNX sessions in a JVM: one session per (model id, device), created on first
@@ -56,7 +57,7 @@ public final class OnnxSessions {
   }
 
   /** Reads, hashes and validates a model; for the driver's check before any image is touched. */
-  public static ModelInfo inspect(String uri, String device, int threads, Configuration conf)
+  public static ModelInfo inspect(String uri, Device device, int threads, Configuration conf)
       throws ModelLoadException {
     byte[] bytes = readModel(uri, conf);
     String id = HadoopFiles.sha256Hex(bytes);
@@ -93,12 +94,10 @@ public final class OnnxSessions {
     options.setIntraOpNumThreads(ref.intraOpThreads());
     options.setInterOpNumThreads(1);
     options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-    if (ref.device().startsWith(ModelRef.CUDA_PREFIX)) {
-      try (var cuda = CudaProviderSettings.options(ModelRef.cudaOrdinal(ref.device()))) {
+    if (!ref.device().isCpu()) {
+      try (var cuda = CudaProviderSettings.options(ref.device().ordinal())) {
         options.addCUDA(cuda);
       }
-    } else if (!ModelRef.CPU.equals(ref.device())) {
-      throw new OrtException("unknown device '" + ref.device() + "'");
     }
     return options;
   }

@@ -2,6 +2,7 @@ package dev.p2g.render;
 
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 
 /**
  * Evaluates the field of a large image a band of sample rows at a time, from a window of its
@@ -17,5 +18,5 @@ public interface BandSampler {
   FloatImage sampleRows(GaussianField window, int originY, int lrHeight, SampleGrid grid, int firstRow, int rows);
 
   /** Names the device in the manifest ("cuda:0"). */
-  String device();
+  Device device();
 }

@@ -15,6 +15,7 @@ import static dev.p2g.field.FieldContract.R;
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import java.awt.image.BufferedImage;
 
 /**
@@ -51,8 +52,8 @@ public final class CpuRenderer implements Renderer {
   }
 
   @Override
-  public String device() {
-    return "cpu";
+  public Device device() {
+    return Device.CPU;
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.p2g.render;
 
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,5 +31,5 @@ public interface Renderer {
   }
 
   /** Names the device in the manifest ("cpu", "cuda:0"). */
-  String device();
+  Device device();
 }

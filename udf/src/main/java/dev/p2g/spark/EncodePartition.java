@@ -6,6 +6,7 @@ import dev.p2g.encode.ImageDecoder;
 import dev.p2g.encode.ModelLoadException;
 import dev.p2g.encode.ModelSession;
 import dev.p2g.field.ImageFailure;
+import dev.p2g.io.Device;
 import dev.p2g.io.SourceStat;
 import dev.p2g.render.DeviceUnavailableException;
 import dev.p2g.sources.SourceReader;
@@ -184,7 +185,7 @@ public final class EncodePartition implements MapPartitionsFunction<Row, Row> {
    * Spark's writer takes them. A part's tiles count toward the progress of large images as they
    * are made; its outcome is told once its tiles are done (or one failed).
    */
-  private Iterator<Row> tileRows(FieldEncoder.Tiles tiles, Map<String, Listed> listed, String device) {
+  private Iterator<Row> tileRows(FieldEncoder.Tiles tiles, Map<String, Listed> listed, Device device) {
     String key = tiles.key();
     String uri = tiles.sourceUri();
     Listed source = listed.remove(key);

@@ -3,6 +3,7 @@ package dev.p2g.spark;
 import dev.p2g.encode.AlphaPolicy;
 import dev.p2g.encode.ModelRef;
 import dev.p2g.field.FieldCodec;
+import dev.p2g.io.Device;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.sources.TableImages;
 import java.io.Serializable;
@@ -25,11 +26,11 @@ public record EncodeSettings(ModelRef model, long maxPixels, long maxFileBytes, 
   public static final int DEFAULT_CPU_BATCH = 1;
   public static final int DEFAULT_GPU_BATCH = 8;
 
-  /** The batch for a session on device ("cpu", "cuda:N"). */
-  public int batchFor(String sessionDevice) {
+  /** The batch for a session on a device. */
+  public int batchFor(Device sessionDevice) {
     if (batch > 0) {
       return batch;
     }
-    return sessionDevice.startsWith(ModelRef.CUDA_PREFIX) ? DEFAULT_GPU_BATCH : DEFAULT_CPU_BATCH;
+    return sessionDevice.isCpu() ? DEFAULT_CPU_BATCH : DEFAULT_GPU_BATCH;
   }
 }

@@ -1,5 +1,6 @@
 package dev.p2g.spark;
 
+import dev.p2g.io.Device;
 import dev.p2g.pyramid.ImageSink;
 import dev.p2g.pyramid.OutputTooLarge;
 import dev.p2g.pyramid.ShardBroken;
@@ -48,11 +49,11 @@ public final class LevelWriter {
   }
 
   private final RenderSettings settings;
-  private final String device;
+  private final Device device;
   private final StageAccumulators counters;
   private final ImageSink sink;
 
-  public LevelWriter(RenderSettings settings, Configuration hadoop, String device, StageAccumulators counters) {
+  public LevelWriter(RenderSettings settings, Configuration hadoop, Device device, StageAccumulators counters) {
     this.settings = settings;
     this.device = device;
     this.counters = counters;

@@ -1,5 +1,6 @@
 package dev.p2g.spark;
 
+import dev.p2g.io.Device;
 import dev.p2g.tables.ErrorRecord;
 import java.io.Serializable;
 import org.apache.spark.sql.SparkSession;
@@ -25,7 +26,7 @@ import org.apache.spark.util.LongAccumulator;
  */
 public record StageAccumulators(TaskOnceList<ErrorRecord> errors, TaskOnceSum written,
     TaskOnceSum skipped, TaskOnceSum failed, TaskOnceSum busyNanos, LongAccumulator sourceBytes,
-    CollectionAccumulator<String> devices, LongAccumulator largeImages, LongAccumulator largePixels,
+    CollectionAccumulator<Device> devices, LongAccumulator largeImages, LongAccumulator largePixels,
     LongAccumulator largePixelsDone, CollectionAccumulator<PartOutcome> parts) implements Serializable {
 
   /** Counters no Spark context knows (tests of partition functions, called directly). */

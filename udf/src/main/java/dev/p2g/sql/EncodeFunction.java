@@ -10,6 +10,7 @@ import dev.p2g.encode.ModelSession;
 import dev.p2g.encode.ModelSource;
 import dev.p2g.field.FieldCodecs;
 import dev.p2g.field.ImageFailure;
+import dev.p2g.io.Device;
 import dev.p2g.io.HadoopFiles;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.tables.FieldRow;
@@ -60,7 +61,7 @@ final class EncodeFunction {
   private static ModelRef ref(String function, String uri, Configuration hadoop) {
     return MODELS.computeIfAbsent(uri, u -> {
       try {
-        return new ModelRef(u, HadoopFiles.sha256Hex(ModelSource.read(u, hadoop)), ModelRef.CPU, 1);
+        return new ModelRef(u, HadoopFiles.sha256Hex(ModelSource.read(u, hadoop)), Device.CPU, 1);
       } catch (IOException e) {
         throw new UncheckedIOException(function + ": cannot read the model " + u + ": " + e.getMessage(), e);
       }

@@ -1,6 +1,7 @@
 package dev.p2g.tables;
 
 import dev.p2g.field.FieldRecord;
+import dev.p2g.io.Device;
 import dev.p2g.io.SourceStat;
 import java.sql.Timestamp;
 import java.util.Map;
@@ -11,5 +12,5 @@ import java.util.Map;
  * bytes), when the run started, where the model ran, and the source's kept attributes (or null).
  * FieldTable turns it into a Spark row and back, by name.
  */
-public record FieldRow(FieldRecord field, SourceStat source, Timestamp encodedAt, String device,
+public record FieldRow(FieldRecord field, SourceStat source, Timestamp encodedAt, Device device,
     Map<String, String> attributes) {}

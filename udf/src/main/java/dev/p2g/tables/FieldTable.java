@@ -2,6 +2,7 @@ package dev.p2g.tables;
 
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FieldRecord;
+import dev.p2g.io.Device;
 import dev.p2g.io.SourceStat;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -84,7 +85,8 @@ public final class FieldTable {
         source == null ? null : source.size(), source == null ? null : source.modifiedMillis(),
         source == null ? null : source.etag(), r.modelId(), FieldContract.VERSION,
         r.width(), r.height(), r.tileX(), r.tileY(), r.tileWidth(), r.tileHeight(), r.k(), r.codec(),
-        r.alpha(), row.encodedAt(), r.reach(), r.params(), row.device(), attributes(row.attributes()));
+        r.alpha(), row.encodedAt(), r.reach(), r.params(), row.device() == null ? null : row.device().toString(),
+        attributes(row.attributes()));
   }
 
   /**
@@ -97,7 +99,7 @@ public final class FieldTable {
     SourceStat source = size == null || modified == null ? null
         : new SourceStat(size, modified, optional(row, SOURCE_ETAG));
     scala.collection.Map<String, String> attributes = optional(row, ATTRIBUTES);
-    return new FieldRow(fromRow(row), source, optional(row, ENCODED_AT), optional(row, "encode_device"),
+    return new FieldRow(fromRow(row), source, optional(row, ENCODED_AT), Device.parse(optional(row, "encode_device")),
         attributes == null ? null : row.getJavaMap(row.fieldIndex(ATTRIBUTES)));
   }
 

@@ -1,5 +1,6 @@
 package dev.p2g.tables;
 
+import dev.p2g.io.Device;
 import dev.p2g.render.Scale;
 import java.io.Serializable;
 import java.sql.Timestamp;
@@ -15,12 +16,12 @@ import org.apache.spark.sql.RowFactory;
  * (--keep-columns), or null.
  */
 public record ManifestRecord(String key, Scale scale, String path, int width, int height, String format, long bytes,
-    double renderMs, String device, String sourceSha256, String modelId, Timestamp renderedAt, String member,
+    double renderMs, Device device, String sourceSha256, String modelId, Timestamp renderedAt, String member,
     Long rowIndex, Map<String, String> attributes) implements Serializable {
 
   public Row toRow() {
     return RowFactory.create(key, scale.canonical(), scale.x(), scale.y(), path, width, height, format, bytes,
-        renderMs, device, sourceSha256, modelId, renderedAt, scale.level(), member, rowIndex,
+        renderMs, device == null ? null : device.toString(), sourceSha256, modelId, renderedAt, scale.level(), member, rowIndex,
         FieldTable.attributes(attributes));
   }
 
@@ -28,7 +29,7 @@ public record ManifestRecord(String key, Scale scale, String path, int width, in
   public static ManifestRecord fromRow(Row r) {
     return new ManifestRecord(r.getAs("key"), new Scale(r.<Double>getAs("scale_x"), r.<Double>getAs("scale_y")),
         r.getAs("path"), r.<Integer>getAs("width"), r.<Integer>getAs("height"), r.getAs("format"),
-        r.<Long>getAs("bytes"), r.<Double>getAs("render_ms"), r.getAs("device"), r.getAs("source_sha256"),
+        r.<Long>getAs("bytes"), r.<Double>getAs("render_ms"), Device.parse(r.getAs("device")), r.getAs("source_sha256"),
         r.getAs("model_id"), r.getAs(ManifestTable.RENDERED_AT), optional(r, ManifestTable.MEMBER),
         optional(r, ManifestTable.ROW_INDEX), attributes(r));
   }

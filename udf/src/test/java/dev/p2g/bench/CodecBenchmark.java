@@ -12,6 +12,7 @@ import dev.p2g.field.FieldCodec;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
 import dev.p2g.field.Q8Codec;
+import dev.p2g.io.Device;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Scale;
@@ -39,8 +40,8 @@ public final class CodecBenchmark {
   private CodecBenchmark() {}
 
   public static void main(String[] args) throws Exception {
-    ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, ModelRef.CPU, 1, new Configuration());
-    ModelSession session = OnnxSessions.get(new ModelRef(ModelSource.BUILTIN_DEFAULT, info.id(), ModelRef.CPU, 1),
+    ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, Device.CPU, 1, new Configuration());
+    ModelSession session = OnnxSessions.get(new ModelRef(ModelSource.BUILTIN_DEFAULT, info.id(), Device.CPU, 1),
         new Configuration());
     List<FieldCodec> codecs = List.of(new F32Codec(), new F16Codec(), new Q8Codec());
     int cases = 0;

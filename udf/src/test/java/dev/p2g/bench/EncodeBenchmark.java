@@ -7,6 +7,7 @@ import dev.p2g.encode.ModelSource;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.Scale;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ public final class EncodeBenchmark {
   }
 
   private static ModelSession session(String uri) throws Exception {
-    ModelInfo info = OnnxSessions.inspect(uri, ModelRef.CPU, 1, new Configuration());
-    return OnnxSessions.get(new ModelRef(uri, info.id(), ModelRef.CPU, 1), new Configuration());
+    ModelInfo info = OnnxSessions.inspect(uri, Device.CPU, 1, new Configuration());
+    return OnnxSessions.get(new ModelRef(uri, info.id(), Device.CPU, 1), new Configuration());
   }
 }

@@ -9,6 +9,7 @@ import dev.p2g.encode.ModelSource;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.LevelQuality;
 import dev.p2g.render.Resample;
@@ -209,7 +210,7 @@ public final class LevelQualityBenchmark {
   }
 
   private static ModelSession session(String uri) throws Exception {
-    ModelInfo info = OnnxSessions.inspect(uri, ModelRef.CPU, THREADS, new Configuration());
-    return OnnxSessions.get(new ModelRef(uri, info.id(), ModelRef.CPU, THREADS), new Configuration());
+    ModelInfo info = OnnxSessions.inspect(uri, Device.CPU, THREADS, new Configuration());
+    return OnnxSessions.get(new ModelRef(uri, info.id(), Device.CPU, THREADS), new Configuration());
   }
 }

@@ -12,6 +12,7 @@ import dev.p2g.field.F32Codec;
 import dev.p2g.field.FieldCodecs;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.OutputFormat;
@@ -45,8 +46,8 @@ public final class PieceBenchmark {
     byte[] png = ImageEncoding.encode(toBgr(lr), OutputFormat.PNG);
     Configuration hadoop = new Configuration();
     String model = args.length > 2 ? args[2] : ModelSource.BUILTIN_DEFAULT;
-    ModelInfo info = OnnxSessions.inspect(model, ModelRef.CPU, 1, hadoop);
-    ModelSession session = OnnxSessions.get(new ModelRef(model, info.id(), ModelRef.CPU, 1), hadoop);
+    ModelInfo info = OnnxSessions.inspect(model, Device.CPU, 1, hadoop);
+    ModelSession session = OnnxSessions.get(new ModelRef(model, info.id(), Device.CPU, 1), hadoop);
     ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, AlphaPolicy.DEFAULT);
     double mp = 1152 * 864 / 1e6;
     System.out.printf(Locale.ROOT, "1152x864 from %s, model %s (receptive field %d), 1 thread, %d cores here%n",

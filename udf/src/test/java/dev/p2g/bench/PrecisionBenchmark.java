@@ -9,6 +9,7 @@ import dev.p2g.encode.ModelSession;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.Scale;
 import java.awt.image.BufferedImage;
@@ -146,7 +147,7 @@ public final class PrecisionBenchmark {
   private static ModelSession session(Path model) throws Exception {
     String uri = model.toAbsolutePath().toUri().toString();
     Configuration conf = new Configuration();
-    ModelInfo info = OnnxSessions.inspect(uri, ModelRef.CPU, 1, conf);
-    return OnnxSessions.get(new ModelRef(uri, info.id(), ModelRef.CPU, 1), conf);
+    ModelInfo info = OnnxSessions.inspect(uri, Device.CPU, 1, conf);
+    return OnnxSessions.get(new ModelRef(uri, info.id(), Device.CPU, 1), conf);
   }
 }

@@ -6,6 +6,7 @@ import dev.p2g.encode.ModelSession;
 import dev.p2g.encode.ModelSource;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.Scale;
 import java.awt.image.BufferedImage;
@@ -32,8 +33,8 @@ public final class RenderBenchmark {
   public static void main(String[] args) throws Exception {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5.0;
     BufferedImage lr = mirrored(ImageIO.read(new File("sample-data/images/colorful-cups.png")), SIZE);
-    ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, ModelRef.CPU, 1, new Configuration());
-    ModelSession session = OnnxSessions.get(new ModelRef(ModelSource.BUILTIN_DEFAULT, info.id(), ModelRef.CPU, 1),
+    ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, Device.CPU, 1, new Configuration());
+    ModelSession session = OnnxSessions.get(new ModelRef(ModelSource.BUILTIN_DEFAULT, info.id(), Device.CPU, 1),
         new Configuration());
     GaussianField field = session.encode(BenchImages.toFloat(lr));
     System.out.printf(Locale.ROOT, "render benchmark: %s, k=%d, %dx%d field (%d Gaussians), 1 thread, %.0f s per"

@@ -9,6 +9,7 @@ import dev.p2g.encode.ModelSession;
 import dev.p2g.encode.ModelSource;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.FieldCodecs;
+import dev.p2g.io.Device;
 import dev.p2g.spark.LargeImageParts;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -116,7 +117,7 @@ public final class TiledEncodeBenchmark {
   }
 
   private static ModelSession session(String uri) throws Exception {
-    ModelInfo info = OnnxSessions.inspect(uri, ModelRef.CPU, 1, new Configuration());
-    return OnnxSessions.get(new ModelRef(uri, info.id(), ModelRef.CPU, 1), new Configuration());
+    ModelInfo info = OnnxSessions.inspect(uri, Device.CPU, 1, new Configuration());
+    return OnnxSessions.get(new ModelRef(uri, info.id(), Device.CPU, 1), new Configuration());
   }
 }

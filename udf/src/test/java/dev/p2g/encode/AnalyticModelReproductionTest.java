@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.Scale;
@@ -77,8 +78,8 @@ class AnalyticModelReproductionTest {
   }
 
   static ModelSession session(String uri) throws ModelLoadException {
-    ModelInfo info = OnnxSessions.inspect(uri, ModelRef.CPU, 1, new Configuration());
-    return OnnxSessions.get(new ModelRef(uri, info.id(), ModelRef.CPU, 1), new Configuration());
+    ModelInfo info = OnnxSessions.inspect(uri, Device.CPU, 1, new Configuration());
+    return OnnxSessions.get(new ModelRef(uri, info.id(), Device.CPU, 1), new Configuration());
   }
 
   static List<Path> sampleImages() throws IOException {

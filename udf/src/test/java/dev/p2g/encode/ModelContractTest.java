@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2g.io.Device;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class ModelContractTest {
   void refusesWithAClearMessage(String file, String expectedInMessage) {
     String uri = BAD.resolve(file).toAbsolutePath().toUri().toString();
     ModelLoadException e = assertThrows(ModelLoadException.class,
-        () -> OnnxSessions.inspect(uri, ModelRef.CPU, 1, new Configuration()));
+        () -> OnnxSessions.inspect(uri, Device.CPU, 1, new Configuration()));
     assertTrue(e.getMessage().contains(expectedInMessage),
         "message should name the problem ('" + expectedInMessage + "'): " + e.getMessage());
   }
@@ -33,13 +34,13 @@ class ModelContractTest {
   @Test
   void missingFileIsRefused() {
     ModelLoadException e = assertThrows(ModelLoadException.class,
-        () -> OnnxSessions.inspect("file:/nonexistent/model.onnx", ModelRef.CPU, 1, new Configuration()));
+        () -> OnnxSessions.inspect("file:/nonexistent/model.onnx", Device.CPU, 1, new Configuration()));
     assertTrue(e.getMessage().contains("cannot read model"), e.getMessage());
   }
 
   @Test
   void defaultModelKeepsTheContract() throws Exception {
-    ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, ModelRef.CPU, 1, new Configuration());
+    ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, Device.CPU, 1, new Configuration());
     assertEquals(64, info.id().length());
     assertTrue(info.k() >= 1);
     assertTrue(info.maxSigma() > 0);

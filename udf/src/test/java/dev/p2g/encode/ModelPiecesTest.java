@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
@@ -22,8 +23,8 @@ class ModelPiecesTest {
   @CsvSource({"256, 256, 48", "256, 256, 100", "200, 120, 64", "256, 256, 256"})
   void piecesGiveTheWholeRunsField(int w, int h, int piece) throws Exception {
     Configuration conf = new Configuration();
-    ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, ModelRef.CPU, 1, conf);
-    ModelSession session = OnnxSessions.get(new ModelRef(ModelSource.BUILTIN_DEFAULT, info.id(), ModelRef.CPU, 1),
+    ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, Device.CPU, 1, conf);
+    ModelSession session = OnnxSessions.get(new ModelRef(ModelSource.BUILTIN_DEFAULT, info.id(), Device.CPU, 1),
         conf);
     FloatImage input = sample(w, h);
     GaussianField whole = session.encode(input);

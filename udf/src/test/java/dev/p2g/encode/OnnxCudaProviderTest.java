@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2g.io.Device;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -25,10 +26,10 @@ class OnnxCudaProviderTest {
 
   @Test
   void aGpuSessionIsKeyedApartFromTheCpuOne() {
-    ModelRef cpu = new ModelRef("builtin:default", "abc", ModelRef.CPU, 1);
-    ModelRef gpu = cpu.on(ModelRef.cuda(1));
-    assertEquals("cuda:1", gpu.device());
-    assertEquals(1, ModelRef.cudaOrdinal(gpu.device()));
+    ModelRef cpu = new ModelRef("builtin:default", "abc", Device.CPU, 1);
+    ModelRef gpu = cpu.on(Device.cuda(1));
+    assertEquals("cuda:1", gpu.device().toString());
+    assertEquals(1, gpu.device().ordinal());
     assertFalse(cpu.sessionKey().equals(gpu.sessionKey()));
     assertEquals(cpu.uri(), gpu.uri());
   }

@@ -6,10 +6,11 @@ import dev.p2g.encode.ImageDecoder;
 import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.ModelSource;
 import dev.p2g.encode.OnnxSessions;
-import dev.p2g.field.Q8Codec;
 import dev.p2g.field.FieldCodecs;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.GaussianField;
+import dev.p2g.field.Q8Codec;
+import dev.p2g.io.Device;
 import dev.p2g.io.HadoopFiles;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -36,7 +37,7 @@ public final class KitFields {
     Path images = Path.of(args[0]);
     Configuration hadoop = new Configuration();
     byte[] model = ModelSource.read(ModelSource.BUILTIN_DEFAULT, hadoop);
-    ModelRef ref = new ModelRef(ModelSource.BUILTIN_DEFAULT, HadoopFiles.sha256Hex(model), ModelRef.CPU, 1);
+    ModelRef ref = new ModelRef(ModelSource.BUILTIN_DEFAULT, HadoopFiles.sha256Hex(model), Device.CPU, 1);
     FieldEncoder encoder = new FieldEncoder(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, AlphaPolicy.DEFAULT),
         OnnxSessions.get(ref, hadoop), FieldCodecs.byName(Q8Codec.NAME), FieldEncoder.DEFAULT_TILE, 1);
     List<Path> files;

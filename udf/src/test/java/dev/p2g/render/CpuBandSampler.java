@@ -2,6 +2,7 @@ package dev.p2g.render;
 
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 
 /**
  * A BandSampler on the CPU renderer's splat (independent of the CUDA gather): the window's
@@ -23,7 +24,7 @@ final class CpuBandSampler implements BandSampler {
   }
 
   @Override
-  public String device() {
-    return "cpu-band";
+  public Device device() {
+    return Device.CPU;
   }
 }

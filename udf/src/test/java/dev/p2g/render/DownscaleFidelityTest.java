@@ -11,6 +11,7 @@ import dev.p2g.encode.ModelSource;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -128,8 +129,8 @@ class DownscaleFidelityTest {
 
   private static ModelSession session(String uri) throws Exception {
     int threads = Runtime.getRuntime().availableProcessors();
-    ModelInfo info = OnnxSessions.inspect(uri, ModelRef.CPU, threads, new Configuration());
-    return OnnxSessions.get(new ModelRef(uri, info.id(), ModelRef.CPU, threads), new Configuration());
+    ModelInfo info = OnnxSessions.inspect(uri, Device.CPU, threads, new Configuration());
+    return OnnxSessions.get(new ModelRef(uri, info.id(), Device.CPU, threads), new Configuration());
   }
 
   private static FloatImage lanczos3(FloatImage src, double s) {

@@ -16,6 +16,7 @@ import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.FieldCodecs;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -39,8 +40,8 @@ class EncodeBatchingTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, ModelRef.CPU, 1, new Configuration());
-    session = OnnxSessions.get(new ModelRef(ModelSource.BUILTIN_DEFAULT, info.id(), ModelRef.CPU, 1),
+    ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, Device.CPU, 1, new Configuration());
+    session = OnnxSessions.get(new ModelRef(ModelSource.BUILTIN_DEFAULT, info.id(), Device.CPU, 1),
         new Configuration());
     BufferedImage cups = ImageIO.read(new File("../sample-data/images/colorful-cups.png"));
     images = new LinkedHashMap<>();

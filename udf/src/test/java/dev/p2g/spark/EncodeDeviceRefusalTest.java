@@ -9,6 +9,7 @@ import dev.p2g.encode.ImageDecoder;
 import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.FieldCodecs;
+import dev.p2g.io.Device;
 import dev.p2g.io.HadoopFiles;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.DeviceUnavailableException;
@@ -37,7 +38,7 @@ class EncodeDeviceRefusalTest {
         .config("spark.ui.enabled", "false").getOrCreate();
     Path model = Path.of("../sample-data/model/default.onnx");
     EncodeSettings settings = new EncodeSettings(
-        new ModelRef(model.toString(), HadoopFiles.sha256Hex(Files.readAllBytes(model)), ModelRef.CPU, 1),
+        new ModelRef(model.toString(), HadoopFiles.sha256Hex(Files.readAllBytes(model)), Device.CPU, 1),
         ImageDecoder.DEFAULT_MAX_PIXELS, 1L << 30, AlphaPolicy.DEFAULT, FieldCodecs.byName(FieldCodecs.DEFAULT),
         DevicePolicy.CUDA, 512, 0, new Timestamp(0), null);
     StageAccumulators counters = StageAccumulators.unregistered();

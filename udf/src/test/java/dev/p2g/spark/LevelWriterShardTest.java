@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2g.io.Device;
 import dev.p2g.io.OutputLayout;
 import dev.p2g.pyramid.PyramidLayout;
 import dev.p2g.pyramid.WebDatasetNames;
@@ -42,7 +43,7 @@ class LevelWriterShardTest {
     StageAccumulators counters = StageAccumulators.unregistered();
     RenderSettings settings = new RenderSettings(List.of(SCALE), OutputFormat.PNG, new OutputLayout(out.toString()),
         DevicePolicy.CPU, 0, new Timestamp(0), PyramidLayout.WEBDATASET, 2);
-    LevelWriter writer = new LevelWriter(settings, new Configuration(), "cpu", counters);
+    LevelWriter writer = new LevelWriter(settings, new Configuration(), Device.CPU, counters);
     List<Row> rows = new ArrayList<>();
     rows.add(writer.writeImage(image("whole.one.png"), SCALE, new BufferedImage(4, 3, BufferedImage.TYPE_3BYTE_BGR),
         1));

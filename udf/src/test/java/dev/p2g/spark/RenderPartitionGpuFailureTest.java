@@ -7,6 +7,7 @@ import dev.p2g.field.F32Codec;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import dev.p2g.io.OutputLayout;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.GpuUnusableException;
@@ -65,7 +66,7 @@ class RenderPartitionGpuFailureTest {
   }
 
   private LevelWriter writer(StageAccumulators counters) {
-    return new LevelWriter(settings(), new Configuration(), "cuda:0", counters);
+    return new LevelWriter(settings(), new Configuration(), Device.cuda(0), counters);
   }
 
   private RenderSettings settings() {
@@ -83,7 +84,7 @@ class RenderPartitionGpuFailureTest {
       GaussianField field = RandomFields.random(6, 5, 1, i);
       FieldRecord r = new FieldRecord("img" + i + ".png", "file:/img" + i + ".png", "sha" + i, "model", 6, 5, 0, 0,
           6, 5, 1, F32Codec.NAME, "none", field.reach(), new F32Codec().encode(field));
-      Row base = FieldTable.toRow(new FieldRow(r, null, new Timestamp(0), "cpu", null));
+      Row base = FieldTable.toRow(new FieldRow(r, null, new Timestamp(0), Device.CPU, null));
       Object[] values = new Object[SCHEMA.size()];
       for (int c = 0; c < base.size(); c++) {
         values[c] = base.get(c);
@@ -101,8 +102,8 @@ class RenderPartitionGpuFailureTest {
       }
 
       @Override
-      public String device() {
-        return "cuda:0";
+      public Device device() {
+        return Device.cuda(0);
       }
     };
   }

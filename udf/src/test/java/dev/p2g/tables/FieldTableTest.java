@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.p2g.field.FieldRecord;
+import dev.p2g.io.Device;
 import dev.p2g.io.SourceStat;
 import java.sql.Timestamp;
 import java.util.Map;
@@ -23,7 +24,7 @@ class FieldTableTest {
 
   @Test
   void aWholeRowRoundTrips() {
-    FieldRow row = new FieldRow(FIELD, new SourceStat(123, 456, "etag"), new Timestamp(789), "cuda:0",
+    FieldRow row = new FieldRow(FIELD, new SourceStat(123, 456, "etag"), new Timestamp(789), Device.cuda(0),
         Map.of("caption", "a cat"));
     FieldRow back = FieldTable.rowOf(withSchema(FieldTable.toRow(row), FieldTable.SCHEMA));
     assertEquals(FIELD.key(), back.field().key());
@@ -40,7 +41,7 @@ class FieldTableTest {
   void columnsATableLacksAreNull() {
     StructType older = new StructType(java.util.Arrays.stream(FieldTable.SCHEMA.fields())
         .filter(f -> !f.nullable() || f.name().equals("alpha")).toArray(StructField[]::new));
-    Row full = withSchema(FieldTable.toRow(new FieldRow(FIELD, null, new Timestamp(1), "cpu", null)),
+    Row full = withSchema(FieldTable.toRow(new FieldRow(FIELD, null, new Timestamp(1), Device.CPU, null)),
         FieldTable.SCHEMA);
     Object[] values = java.util.Arrays.stream(older.fieldNames()).map(n -> full.get(full.fieldIndex(n))).toArray();
     FieldRow back = FieldTable.rowOf(new GenericRowWithSchema(values, older));
@@ -51,7 +52,7 @@ class FieldTableTest {
 
   @Test
   void anotherVersionIsRefused() {
-    Row row = withSchema(FieldTable.toRow(new FieldRow(FIELD, null, new Timestamp(1), "cpu", null)), FieldTable.SCHEMA);
+    Row row = withSchema(FieldTable.toRow(new FieldRow(FIELD, null, new Timestamp(1), Device.CPU, null)), FieldTable.SCHEMA);
     Object[] values = new Object[row.size()];
     for (int i = 0; i < values.length; i++) {
       values[i] = row.get(i);

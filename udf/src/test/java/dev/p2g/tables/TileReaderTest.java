@@ -9,6 +9,7 @@ import dev.p2g.field.FieldCodec;
 import dev.p2g.field.FieldCodecs;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import dev.p2g.render.RandomFields;
 import dev.p2g.render.TiledRender;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ class TileReaderTest {
       GaussianField f = RandomFields.random(8, 8, 1, at[0] * 31 + at[1]);
       fields.add(f);
       rows.add(FieldTable.toRow(new FieldRow(new FieldRecord("img", "file:/img.png", "sha", "model", 16, 16, at[0],
-          at[1], 8, 8, 1, codec.name(), "none", 1.0, codec.encode(f)), null, new Timestamp(0), "cpu", null)));
+          at[1], 8, 8, 1, codec.name(), "none", 1.0, codec.encode(f)), null, new Timestamp(0), Device.CPU, null)));
     }
     String file = write(spark, rows, "v1");
     List<TiledRender.Tile> seen = new ArrayList<>();

@@ -60,7 +60,7 @@ final class ChunkRunner {
         : rows.mapPartitions(fn, Encoders.row(schema)));
     run.errors().append(counters.errors().value());
     counters.errors().reset();
-    devices.addAll(counters.devices().value()); // one entry a task: kept per chunk, deduplicated
+    counters.devices().value().forEach(d -> devices.add(d.toString())); // one a task: per chunk, deduplicated
     counters.devices().reset();
     after.run();
     chunks++;

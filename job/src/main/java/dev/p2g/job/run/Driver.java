@@ -2,6 +2,7 @@ package dev.p2g.job.run;
 
 import dev.p2g.encode.ModelInfo;
 import dev.p2g.encode.ModelRef;
+import dev.p2g.io.Device;
 import dev.p2g.io.OutputLayout;
 import dev.p2g.job.cli.JobConfig;
 import dev.p2g.job.common.SystemicException;
@@ -97,7 +98,7 @@ public final class Driver {
     lines.listed(listing, seconds(t0));
     facts.listedImages = listing.imageCount() + listing.refusedCount();
     EncodeSettings settings = new EncodeSettings(
-        new ModelRef(Preflight.modelUri(config), model.id(), ModelRef.CPU, config.ortThreads()),
+        new ModelRef(Preflight.modelUri(config), model.id(), Device.CPU, config.ortThreads()),
         config.maxPixels(), JobConfig.MAX_FILE_BYTES, config.alpha(), config.codec(), config.device(), config.tile(),
         config.encodeBatch(), facts.started, config.table());
     long t1 = System.nanoTime();

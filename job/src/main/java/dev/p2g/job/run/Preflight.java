@@ -2,8 +2,8 @@ package dev.p2g.job.run;
 
 import dev.p2g.encode.ModelInfo;
 import dev.p2g.encode.ModelLoadException;
-import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.OnnxSessions;
+import dev.p2g.io.Device;
 import dev.p2g.job.cli.JobConfig;
 import dev.p2g.job.common.SystemicException;
 import java.io.IOException;
@@ -46,7 +46,7 @@ final class Preflight {
   /** The model this run encodes with (--model, or the built-in one --model-precision chooses), inspected. */
   ModelInfo model(JobConfig config) throws SystemicException {
     try {
-      return OnnxSessions.inspect(modelUri(config), ModelRef.CPU, config.ortThreads(), hadoop);
+      return OnnxSessions.inspect(modelUri(config), Device.CPU, config.ortThreads(), hadoop);
     } catch (ModelLoadException e) {
       throw new SystemicException(e.getMessage(), e);
     }

@@ -12,6 +12,7 @@ import dev.p2g.encode.ModelRef;
 import dev.p2g.encode.OnnxSessions;
 import dev.p2g.field.FieldCodecs;
 import dev.p2g.field.FieldRecord;
+import dev.p2g.io.Device;
 import dev.p2g.job.JobRun;
 import dev.p2g.job.Main;
 import dev.p2g.job.SparkTestSession;
@@ -75,9 +76,9 @@ class LargeImagePartsTest {
         .parquet(tmp.resolve("fields").toString()).collectAsList().stream().map(FieldTable::fromRow)
         .sorted(Comparator.comparingInt(FieldRecord::tileY).thenComparingInt(FieldRecord::tileX)).toList();
     assertEquals(4 * 3, rows.size(), "256 x 192 in tiles of 64");
-    ModelInfo info = OnnxSessions.inspect(MODEL, ModelRef.CPU, 1, new Configuration());
+    ModelInfo info = OnnxSessions.inspect(MODEL, Device.CPU, 1, new Configuration());
     FieldEncoder encoder = new FieldEncoder(new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, AlphaPolicy.BLACK),
-        OnnxSessions.get(new ModelRef(MODEL, info.id(), ModelRef.CPU, 1), new Configuration()),
+        OnnxSessions.get(new ModelRef(MODEL, info.id(), Device.CPU, 1), new Configuration()),
         FieldCodecs.byName(FieldCodecs.DEFAULT), TILE, 1);
     FieldEncoder.Tiles whole = encoder.start("big.png", "mem:big.png", big);
     for (FieldRecord part : rows) {

@@ -18,6 +18,7 @@ import static jcuda.driver.JCudaDriver.cuStreamSynchronize;
 
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
+import dev.p2g.io.Device;
 import dev.p2g.render.BandSampler;
 import dev.p2g.render.GpuUnusableException;
 import dev.p2g.render.Renderer;
@@ -79,8 +80,8 @@ public final class CudaRenderer implements Renderer, BandSampler, AutoCloseable 
   }
 
   @Override
-  public String device() {
-    return "cuda:" + device.ordinal();
+  public Device device() {
+    return Device.cuda(device.ordinal());
   }
 
   /** Enough fields that small images do not mean small launches. */
@@ -121,7 +122,7 @@ public final class CudaRenderer implements Renderer, BandSampler, AutoCloseable 
       return launch(batch);
     } catch (CudaException e) {
       if (CudaErrors.isSticky(e)) {
-        throw new GpuUnusableException(device(), e);
+        throw new GpuUnusableException(device().toString(), e);
       }
       throw e;
     }
