@@ -163,6 +163,34 @@ class S3CommitTest {
    * then shares its file with others, and removing it rewrites that file (the case of a run of
    * thousands of images, where a task encodes 64 or more).
    */
+  @Test
+  void aStoreWithoutUploadListingStillRunsAndSaysWhatItSkipped() throws Exception {
+    s3.refuseUploadListing(true);
+    JobRun run;
+    JobRun again;
+    try {
+      run = job("/no-listing");
+      again = job("/no-listing");
+    } finally {
+      s3.refuseUploadListing(false);
+    }
+    assertEquals(Main.OK, run.exitCode(), run.err());
+    assertEquals(Main.OK, again.exitCode(), again.err());
+    assertTrue(s3.listingsRefused() > 0, "the server refused to list uploads");
+    for (JobRun r : List.of(run, again)) {
+      assertEquals(1, r.out().lines().filter(l -> l.contains("does not implement listing pending multipart uploads"))
+          .count(), "said once a run: " + r.out());
+      assertTrue(r.out().contains("until a bucket lifecycle rule aborts them"), r.out());
+    }
+    assertTrue(again.out().contains("skipped " + images + " images already encoded")
+        && again.out().contains("skipped " + images + " already rendered"), again.out());
+    SparkSession spark = SparkTestSession.get();
+    assertEquals(images, spark.read().schema(FieldTable.SCHEMA).parquet(s3.uri("/no-listing/fields")).count(),
+        "every image once (the broken one has an errors/ row)");
+    assertEquals(images, spark.read().parquet(s3.uri("/no-listing/manifest")).count());
+    assertEquals(0, s3.pendingUploads(), "no upload left pending");
+  }
+
   private static JobRun job(String out, String... hadoopSettings) {
     List<String> args = new ArrayList<>(List.of("run", "--input", s3.uri("/in"), "--output", s3.uri(out),
         "--scales", "2", "--partitions", "2", "--model", JobRun.ANALYTIC_MODEL));

@@ -110,7 +110,20 @@ final class S3Store implements AutoCloseable {
 
   /** Pending multipart uploads in the bucket now. */
   int pendingUploads() {
-    return store.listMultipartUploads(bucket).size();
+    return store.delegate().listMultipartUploads(bucket).size();
+  }
+
+  /**
+   * Makes the server answer listing pending multipart uploads as stores that leave the call out
+   * do: 501 Not Implemented (S3Proxy's answer to an operation its store does not support).
+   */
+  void refuseUploadListing(boolean refuse) {
+    store.refuseListing = refuse;
+  }
+
+  /** How many times the server refused to list pending uploads. */
+  long listingsRefused() {
+    return store.refused.get();
   }
 
   void resetCounts() {
@@ -121,9 +134,25 @@ final class S3Store implements AutoCloseable {
   private static final class Counting extends ForwardingBlobStore {
     final java.util.Queue<String> copied = new java.util.concurrent.ConcurrentLinkedQueue<>();
     final AtomicLong completed = new AtomicLong();
+    final AtomicLong refused = new AtomicLong();
+    volatile boolean refuseListing;
 
     Counting(BlobStore delegate) {
       super(delegate);
+    }
+
+    @Override
+    public BlobStore delegate() {
+      return super.delegate();
+    }
+
+    @Override
+    public List<software.amazon.awssdk.services.s3.model.MultipartUpload> listMultipartUploads(String container) {
+      if (refuseListing) {
+        refused.incrementAndGet();
+        throw new UnsupportedOperationException("listing multipart uploads is not implemented here");
+      }
+      return super.listMultipartUploads(container);
     }
 
     @Override

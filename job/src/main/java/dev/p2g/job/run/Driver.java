@@ -55,8 +55,9 @@ public final class Driver {
     StageContext run = new StageContext(spark,
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(new SerializableConfiguration(hadoop)),
         new ErrorLog(spark, config.errors(), hadoop),
-        new ProgressReporter(out, config.progressSeconds(), spark.sparkContext()), devices.profile());
-    if (Leftovers.clear(config.errors(), hadoop)) { // a killed append would merge its tasks' rows twice
+        new ProgressReporter(out, config.progressSeconds(), spark.sparkContext()), devices.profile(),
+        lines.onceEach());
+    if (Leftovers.clear(config.errors(), hadoop, run.notices())) { // a killed append would merge its tasks' rows twice
       out.printf("p2g: removed uncommitted output of an interrupted run from %s%n", config.errors());
     }
     String commits = committers.describe(hadoop, config.fields(), config.output(), config.errors());

@@ -54,8 +54,8 @@ public final class EncodeStage {
       String fieldsUri, int partitionsOption, long commitEvery, boolean verifySources) throws SystemicException {
     SparkSession spark = run.spark();
     Configuration hadoop = run.hadoop();
-    boolean leftovers = Leftovers.clear(fieldsUri, hadoop);
-    leftovers |= Leftovers.clear(SourceCheckTable.uri(fieldsUri), hadoop);
+    boolean leftovers = Leftovers.clear(fieldsUri, hadoop, run.notices());
+    leftovers |= Leftovers.clear(SourceCheckTable.uri(fieldsUri), hadoop, run.notices());
     long superseded = LatestRows.compact(spark, Fields.upkeep(fieldsUri), hadoop); // a killed run's, first
     run.errors().clear(ErrorRecord.ENCODE, null); // every image that failed is tried again
     if (listing.refusedCount() > 0) {

@@ -68,8 +68,8 @@ public final class RenderStage {
     Fields.check(fieldsUri, hadoop);
     LatestRows.compact(spark, Fields.upkeep(fieldsUri), hadoop); // one field per image before rendering
     String manifestUri = settings.layout().manifest();
-    boolean leftovers = Leftovers.clear(manifestUri, hadoop);
-    leftovers |= Leftovers.clear(settings.layout().pyramid(), hadoop); // S3: uploads of large images cut short
+    boolean leftovers = Leftovers.clear(manifestUri, hadoop, run.notices());
+    leftovers |= Leftovers.clear(settings.layout().pyramid(), hadoop, run.notices()); // S3: uploads of large images cut short
     long superseded = Manifest.compact(spark, manifestUri, run.conf()); // a killed run's, first
     ShardSweep sweep = new ShardSweep(spark, settings, hadoop);
     leftovers |= sweep.run() > 0; // a killed run's shards: unfinished, or finished but never recorded

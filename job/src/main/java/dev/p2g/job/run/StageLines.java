@@ -6,6 +6,9 @@ import dev.p2g.job.common.ExitCodes;
 import dev.p2g.job.sources.ImageListing;
 import dev.p2g.job.sources.InputFormat;
 import java.io.PrintStream;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /** The run's `p2g:` lines about its stages: what each did, how long it took, and the verdict. */
 final class StageLines {
@@ -68,6 +71,16 @@ final class StageLines {
       return ExitCodes.SYSTEMIC;
     }
     return ExitCodes.OK;
+  }
+
+  /** A printer of lines that says each once, however many tables meet the same thing. */
+  Consumer<String> onceEach() {
+    Set<String> said = ConcurrentHashMap.newKeySet();
+    return line -> {
+      if (said.add(line)) {
+        out.println(line);
+      }
+    };
   }
 
   private void cleanup(String table, boolean leftovers, long superseded) {

@@ -4,6 +4,7 @@ import dev.p2g.job.common.SystemicException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -29,8 +30,17 @@ public final class Leftovers {
 
   private Leftovers() {}
 
-  /** True when uncommitted output of an earlier run was removed. */
+  /** True when uncommitted output of an earlier run was removed (for tests: a store's refusal is not told). */
   public static boolean clear(String tableUri, Configuration conf) throws SystemicException {
+    return clear(tableUri, conf, refusal -> { });
+  }
+
+  /**
+   * True when uncommitted output of an earlier run was removed. notices hears, in a p2g: line,
+   * what a store that leaves an optional call out (501 Not Implemented) made the run skip.
+   */
+  public static boolean clear(String tableUri, Configuration conf, Consumer<String> notices)
+      throws SystemicException {
     Path table = new Path(tableUri);
     try {
       FileSystem fs = table.getFileSystem(conf);
@@ -44,7 +54,7 @@ public final class Leftovers {
         removed |= fs.exists(p) && fs.delete(p, true);
       }
       if (fs instanceof S3AFileSystem s3) {
-        removed |= abortUploads(s3, table);
+        removed |= abortUploads(s3, table, notices);
       }
       return removed;
     } catch (IOException e) {
@@ -58,8 +68,19 @@ public final class Leftovers {
    * Through WriteOperationHelper, whose signature names no AWS SDK type in either hadoop-aws (3.5 on
    * SDK v2, 3.3 on SDK v1).
    */
-  private static boolean abortUploads(S3AFileSystem s3, Path table) throws IOException {
+  private static boolean abortUploads(S3AFileSystem s3, Path table, Consumer<String> notices) throws IOException {
     String key = s3.pathToKey(s3.makeQualified(table));
-    return s3.getWriteOperationHelper().abortMultipartUploadsUnderPath(key.endsWith("/") ? key : key + "/") > 0;
+    try {
+      return s3.getWriteOperationHelper().abortMultipartUploadsUnderPath(key.endsWith("/") ? key : key + "/") > 0;
+    } catch (IOException | RuntimeException e) {
+      if (!StoreRefusal.notImplemented(e)) {
+        throw e;
+      }
+      // housekeeping, not correctness: the run's own uploads are completed or aborted by its commits
+      notices.accept("p2g: warning: the store at " + table.toUri().getScheme() + "://" + table.toUri().getAuthority()
+          + " does not implement listing pending multipart uploads (501 Not Implemented): uploads a killed run"
+          + " left are not aborted, and stay stored until a bucket lifecycle rule aborts them");
+      return false;
+    }
   }
 }
