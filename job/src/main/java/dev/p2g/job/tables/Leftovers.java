@@ -21,6 +21,10 @@ import org.apache.hadoop.fs.s3a.S3AFileSystem;
  * All of it is removed before a run writes (one run per output folder at a time).
  */
 public final class Leftovers {
+  /** Set in the session's Hadoop settings for a store found not to list pending uploads (its bucket after it). */
+  public static final String REFUSED_PREFIX = "p2g.s3a.uploadListingRefused.";
+  /** Hadoop's switch for the S3A committers' listing and aborting of pending uploads in job clean-up. */
+  public static final String ABORT_PENDING_UPLOADS = "fs.s3a.committer.abort.pending.uploads";
   static final String SPARK_STAGING = "_temporary";
   /**
    * The magic committer's staging folders: per job (CommitConstants.MAGIC_PATH_PREFIX,
@@ -54,7 +58,16 @@ public final class Leftovers {
         removed |= fs.exists(p) && fs.delete(p, true);
       }
       if (fs instanceof S3AFileSystem s3) {
-        removed |= abortUploads(s3, table, notices);
+        if (conf.getBoolean(REFUSED_PREFIX + table.toUri().getAuthority(), false)) {
+          notices.accept(refusal(table)); // asked once this run already
+        } else {
+          Boolean aborted = abortUploads(s3, table);
+          if (aborted == null) {
+            notices.accept(refusal(table));
+            remember(conf, table);
+          }
+          removed |= Boolean.TRUE.equals(aborted);
+        }
       }
       return removed;
     } catch (IOException e) {
@@ -68,7 +81,7 @@ public final class Leftovers {
    * Through WriteOperationHelper, whose signature names no AWS SDK type in either hadoop-aws (3.5 on
    * SDK v2, 3.3 on SDK v1).
    */
-  private static boolean abortUploads(S3AFileSystem s3, Path table, Consumer<String> notices) throws IOException {
+  private static Boolean abortUploads(S3AFileSystem s3, Path table) throws IOException {
     String key = s3.pathToKey(s3.makeQualified(table));
     try {
       return s3.getWriteOperationHelper().abortMultipartUploadsUnderPath(key.endsWith("/") ? key : key + "/") > 0;
@@ -76,11 +89,26 @@ public final class Leftovers {
       if (!StoreRefusal.notImplemented(e)) {
         throw e;
       }
-      // housekeeping, not correctness: the run's own uploads are completed or aborted by its commits
-      notices.accept("p2g: warning: the store at " + table.toUri().getScheme() + "://" + table.toUri().getAuthority()
-          + " does not implement listing pending multipart uploads (501 Not Implemented): uploads a killed run"
-          + " left are not aborted, and stay stored until a bucket lifecycle rule aborts them");
-      return false;
+      return null;
     }
   }
+
+
+  /**
+   * A store that does not list pending uploads: housekeeping, not correctness (the run's own
+   * uploads are completed or aborted by its commits). The run asks it no more, and tells the S3A
+   * committers not to either (their job clean-up lists pending uploads too, and hadoop-aws 3.3
+   * retries the refusal for minutes).
+   */
+  static void remember(Configuration sessionConf, Path table) {
+    sessionConf.setBoolean(REFUSED_PREFIX + table.toUri().getAuthority(), true);
+    sessionConf.setBoolean(ABORT_PENDING_UPLOADS, false);
+  }
+
+  private static String refusal(Path table) {
+    return "p2g: warning: the store at " + table.toUri().getScheme() + "://" + table.toUri().getAuthority()
+        + " does not implement listing pending multipart uploads (501 Not Implemented): uploads a killed run"
+        + " left are not aborted, and stay stored until a bucket lifecycle rule aborts them";
+  }
+
 }
