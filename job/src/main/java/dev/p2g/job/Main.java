@@ -5,6 +5,7 @@ import dev.p2g.job.cli.InputCheck;
 import dev.p2g.job.cli.JobConfig;
 import dev.p2g.job.cli.UsageException;
 import dev.p2g.job.common.ExitCodes;
+import dev.p2g.job.common.StoreFailure;
 import dev.p2g.job.common.SystemicException;
 import dev.p2g.job.run.Driver;
 import java.io.PrintStream;
@@ -52,11 +53,15 @@ public final class Main {
     try {
       return new Driver(spark, config, out).execute();
     } catch (SystemicException e) {
+      storeFailure(e, spark, err);
       err.println("p2g: " + e.getMessage());
       return SYSTEMIC;
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's own SparkException is checked, and thrown undeclared from Scala
+      boolean store = storeFailure(e, spark, err);
       err.println("p2g: the job failed: " + SystemicException.rootMessage(e));
-      e.printStackTrace(err);
+      if (!store) {
+        e.printStackTrace(err);
+      }
       return SYSTEMIC;
     } finally {
       if (ownSession) {
@@ -100,6 +105,14 @@ public final class Main {
         err.println("p2g: warning: --conf " + k + " ignored: the Spark session is already running");
       }
     });
+  }
+
+  /** Says first, in a line of its own, when what stopped the run is the store failing past S3A's retries. */
+  private static boolean storeFailure(Exception e, SparkSession spark, PrintStream err) {
+    return StoreFailure.describe(e, spark.sparkContext().hadoopConfiguration()).map(line -> {
+      err.println("p2g: " + line);
+      return true;
+    }).orElse(false);
   }
 
   private static String commandName(String[] args) {

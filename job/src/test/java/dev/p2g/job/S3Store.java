@@ -67,8 +67,13 @@ final class S3Store implements AutoCloseable {
 
   /** The s3a settings as --conf arguments. */
   List<String> conf() {
+    return conf(endpoint);
+  }
+
+  /** The s3a settings as --conf arguments, reaching the server at endpoint (a proxy in front of it). */
+  List<String> conf(String endpoint) {
     List<String> args = new ArrayList<>();
-    settings().forEach((k, v) -> {
+    settings(endpoint).forEach((k, v) -> {
       args.add("--conf");
       args.add("spark.hadoop." + k + "=" + v);
     });
@@ -78,7 +83,7 @@ final class S3Store implements AutoCloseable {
   /** A client of its own (not the job's cached one). */
   FileSystem fs() throws Exception {
     Configuration c = new Configuration();
-    settings().forEach(c::set);
+    settings(endpoint).forEach(c::set);
     c.setBoolean("fs.s3a.impl.disable.cache", true);
     return FileSystem.get(URI.create(uri("/")), c);
   }
@@ -87,7 +92,12 @@ final class S3Store implements AutoCloseable {
     return "s3a://" + bucket + path;
   }
 
-  private Map<String, String> settings() {
+  /** The server's port on loopback. */
+  int port() {
+    return proxy.getPort();
+  }
+
+  private Map<String, String> settings(String endpoint) {
     return Map.of(
         "fs.s3a.endpoint", endpoint,
         "fs.s3a.endpoint.region", "us-east-1",
