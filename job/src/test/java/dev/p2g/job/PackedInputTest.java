@@ -1,8 +1,10 @@
 package dev.p2g.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.p2g.io.HadoopFiles;
 import dev.p2g.tables.ErrorRecord;
 import dev.p2g.tables.FieldTable;
@@ -68,11 +70,40 @@ class PackedInputTest {
       assertEquals(List.of(), pyramid.filter(p -> p.toString().endsWith(".crc")).toList(), "no checksum files");
     }
 
+    // the re-run asks for WebDataset shards: nothing encoded again, the level rendered again as shards
     JobRun again = JobRun.of("run", "--input-format", "webdataset", "--input", shards.toString(), "--output",
-        out.toString(), "--scales", "2", "--model", JobRun.ANALYTIC_MODEL);
+        out.toString(), "--scales", "2", "--model", JobRun.ANALYTIC_MODEL, "--pyramid-layout", "webdataset");
     assertEquals(Main.OK, again.exitCode(), again.err());
     assertTrue(again.out().contains("encode wrote 0 fields"), "a re-run encodes nothing again: " + again.out());
     assertTrue(again.out().contains("skipped " + written.size() + " images already encoded"), again.out());
+    assertFalse(Files.exists(out.resolve("pyramid/x2/train/shard-001/s0002.png")), "the files layout's image is gone");
+    samplesJoinTheirInputSamplesByKey(out, written.keySet());
+  }
+
+  /**
+   * Each output sample's key is its input sample's: the shard's path, then the WebDataset key
+   * ("train/shard-000/s0002" for s0002.jpg in train/shard-000.tar), and its .json says which
+   * shard and member the image came from.
+   */
+  private static void samplesJoinTheirInputSamplesByKey(Path out, java.util.Set<String> keys) throws Exception {
+    List<Path> tars;
+    try (Stream<Path> s = Files.list(out.resolve("pyramid/x2"))) {
+      tars = s.filter(p -> p.toString().endsWith(".tar")).sorted().toList();
+    }
+    Map<String, JsonNode> members = new java.util.HashMap<>();
+    for (JsonNode shard : PyramidLayoutTest.readTars(tars)) {
+      shard.get("members").forEach(m -> members.put(m.get("name").asText(), m));
+    }
+    assertEquals(2 * keys.size(), members.size(), members.keySet().toString());
+    for (String key : keys) { // train/shard-000/s0002.jpg
+      String sample = key.substring(0, key.lastIndexOf('.'));
+      assertTrue(members.containsKey(sample + ".png"), sample + " in " + members.keySet());
+      JsonNode json = members.get(sample + ".json").get("json");
+      assertEquals(key, json.get("key").asText());
+      String shard = key.substring(0, key.indexOf('/', "train/".length()));
+      assertTrue(json.get("source_shard").asText().endsWith("/" + shard + ".tar"), json.toString());
+      assertEquals(key.substring(shard.length() + 1), json.get("source_member").asText());
+    }
   }
 
   @Test

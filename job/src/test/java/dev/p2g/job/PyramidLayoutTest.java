@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.p2g.io.HadoopFiles;
 import dev.p2g.job.tables.Fields;
+import dev.p2g.job.tables.ShardSweep;
 import dev.p2g.tables.ManifestTable;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -98,7 +99,8 @@ class PyramidLayoutTest {
       // WebDataset's __key__: the member name up to the first dot of its file name
       String base = member.substring(member.lastIndexOf('/') + 1);
       String sampleKey = member.substring(0, member.lastIndexOf('/') + 1) + base.substring(0, base.indexOf('.'));
-      assertEquals(key, URLDecoder.decode(sampleKey, StandardCharsets.UTF_8), "the key, unescaped");
+      assertEquals(dev.p2g.io.ImageKeys.stem(key), URLDecoder.decode(sampleKey, StandardCharsets.UTF_8),
+          "the key without its extension, unescaped, as the files layout names the file");
       assertEquals("png", base.substring(base.indexOf('.') + 1));
       JsonNode json = members.get(shard + "/" + sampleKey + ".json").get("json");
       assertEquals(key, json.get("key").asText());
@@ -251,10 +253,9 @@ class PyramidLayoutTest {
     Files.move(Path.of(old), out.resolve("manifest"));
     assertFalse(List.of(SparkTestSession.get().read().parquet(manifest).columns()).contains(ManifestTable.MEMBER));
 
-    JobRun more = render(out, "webdataset", "2,0.5");
+    JobRun more = render(out, "webdataset", "0.5"); // x2 stays in the files layout: not asked for
     assertEquals(Main.OK, more.exitCode(), more.err());
-    assertTrue(more.out().contains("wrote 8 images") && more.out().contains("skipped 8 already rendered"),
-        more.out());
+    assertTrue(more.out().contains("wrote 8 images"), more.out());
     for (Row m : manifestByKeyAndLevel(out).values()) {
       boolean sharded = m.getString(m.fieldIndex(ManifestTable.LEVEL)).equals("x0.5");
       assertEquals(sharded, !m.isNullAt(m.fieldIndex(ManifestTable.MEMBER)), m.toString());
@@ -281,6 +282,62 @@ class PyramidLayoutTest {
       Path shard = Path.of(new org.apache.hadoop.fs.Path(m.getString(m.fieldIndex("path"))).toUri().getPath());
       assertEquals(out.resolve("pyramid").resolve(level), shard.getParent(), "a row names its own level's shard");
       assertTrue(Files.exists(shard), shard.toString());
+    }
+  }
+
+  /**
+   * A level asked for in another layout or format is rendered again in the new form and the old
+   * one removed: files, then shards, then Parquet rows as JPEG, then files again; and the sweep
+   * covers a level outside the command (its unfinished and unrecorded shards go too).
+   */
+  @Test
+  void aLevelAskedForInAnotherLayoutOrFormatIsRenderedAgainAndTheOldFormRemoved() throws IOException {
+    Path out = tmp.resolve("switch");
+    Path x2 = out.resolve("pyramid/x2");
+    assertEquals(Main.OK, render(out, "files", "2").exitCode());
+    long images = manifestByKeyAndLevel(out).size();
+    assertEquals(images, stored(x2, ".png"));
+
+    JobRun wds = render(out, "webdataset", "2");
+    assertEquals(Main.OK, wds.exitCode(), wds.err());
+    assertTrue(wds.out().contains("wrote " + images + " images"), wds.out());
+    assertEquals(0, stored(x2, ".png"), "the files layout's images are removed");
+    assertTrue(stored(x2, ".tar") > 0);
+    assertTrue(manifestByKeyAndLevel(out).values().stream().allMatch(m -> m.getAs(ManifestTable.MEMBER) != null));
+
+    assertEquals(Main.OK, render(out, "webdataset", "0.5").exitCode(), "a level outside the next commands");
+    Path x05 = out.resolve("pyramid/x0.5");
+    Path unfinished = x05.resolve("_tmp/part-00000-a0-killed-00000.tar");
+    Files.createDirectories(unfinished.getParent());
+    Files.write(unfinished, new byte[1000]);
+    Path unnamed = x05.resolve("part-00001-a0-failedattempt-00000.tar");
+    Files.copy(shards(x05, ".tar").get(0), unnamed);
+
+    JobRun parquet = JobRun.of("render", "--fields", fields.toString(), "--output", out.toString(), "--scales", "2",
+        "--pyramid-layout", "parquet", "--format", "jpg", "--shard-size", Integer.toString(SHARD_SIZE),
+        "--report", "off");
+    assertEquals(Main.OK, parquet.exitCode(), parquet.err());
+    assertTrue(parquet.out().contains("wrote " + images + " images"), parquet.out());
+    assertEquals(0, stored(x2, ".tar"), "the shards of the old layout are removed");
+    assertTrue(stored(x2, ".parquet") > 0);
+    assertFalse(Files.exists(unfinished), "x0.5's unfinished shard is removed, though x0.5 is not rendered");
+    assertFalse(Files.exists(unnamed), "x0.5's shard no manifest row names is removed");
+    assertTrue(stored(x05, ".tar") > 0, "x0.5's recorded shards stay");
+    assertTrue(manifestByKeyAndLevel(out).values().stream().filter(m -> m.getAs(ManifestTable.LEVEL).equals("x2"))
+        .allMatch(m -> m.getAs(ManifestTable.ROW_INDEX) != null && m.getAs("format").equals("jpg")));
+
+    JobRun back = render(out, "files", "2");
+    assertEquals(Main.OK, back.exitCode(), back.err());
+    assertTrue(back.out().contains("wrote " + images + " images"), back.out());
+    assertEquals(0, stored(x2, ".parquet"), "the Parquet shards are removed");
+    assertEquals(images, stored(x2, ".png"));
+    assertFalse(Files.exists(x2.resolve(ShardSweep.MARKER)), "x2 holds no shard any more: no marker");
+  }
+
+  /** Files under a level folder (any depth, _tmp/ aside) whose names end in suffix. */
+  private static long stored(Path level, String suffix) throws IOException {
+    try (Stream<Path> s = Files.walk(level)) {
+      return s.filter(p -> p.toString().endsWith(suffix) && !p.toString().contains("/_tmp/")).count();
     }
   }
 

@@ -107,18 +107,27 @@ class S3CommitTest {
     assertEquals(images, spark.read().schema(ManifestTable.SCHEMA).parquet(s3.uri("/magic/manifest")).count());
   }
 
+  /** With WebDataset shards too: a shard is written at its final key, never copied there. */
   @Test
-  void directoryCommitterWhereTheUserSaysSo() throws Exception {
+  void directoryCommitterWhereTheUserSaysSoAndShardsWithoutACopy() throws Exception {
     s3.resetCounts();
-    JobRun run = job("/directory", "fs.s3a.committer.name=directory",
-        "fs.s3a.committer.staging.tmp.path=" + tmp.resolve("staging").toUri());
+    List<String> args = new ArrayList<>(List.of("--pyramid-layout", "webdataset", "--shard-size", "3"));
+    for (String kv : List.of("fs.s3a.committer.name=directory",
+        "fs.s3a.committer.staging.tmp.path=" + tmp.resolve("staging").toUri())) {
+      args.add("--conf");
+      args.add("spark.hadoop." + kv);
+    }
+    JobRun run = jobWith("/directory", args);
     assertEquals(Main.OK, run.exitCode(), run.err());
-    report("directory, first run");
+    report("directory, webdataset shards, first run");
     assertTrue(run.out().contains("commit with the S3A directory committer"), run.out());
     assertEquals(List.of(), s3.copiedKeys(), "objects copied");
     for (String table : TABLES) {
       assertEquals("directory", committerOf("/directory/" + table), table);
     }
+    assertTrue(StoreFiles.count(fs, "/directory/pyramid/x2", ".tar") >= images / 3, "shards of 3 images");
+    assertFalse(fs.exists(new org.apache.hadoop.fs.Path(s3.uri("/directory/pyramid/x2/_tmp"))), "nothing under _tmp/");
+    assertEquals(0, s3.pendingUploads(), "no upload left pending");
   }
 
   /** The control: the rename committer copies every file, so the count above can fail. */
@@ -198,13 +207,19 @@ class S3CommitTest {
   }
 
   private static JobRun job(String out, String... hadoopSettings) {
+    List<String> more = new ArrayList<>();
+    for (String kv : hadoopSettings) {
+      more.add("--conf");
+      more.add("spark.hadoop." + kv);
+    }
+    return jobWith(out, more);
+  }
+
+  private static JobRun jobWith(String out, List<String> more) {
     List<String> args = new ArrayList<>(List.of("run", "--input", s3.uri("/in"), "--output", s3.uri(out),
         "--scales", "2", "--partitions", "2", "--model", JobRun.ANALYTIC_MODEL));
     args.addAll(s3.conf());
-    for (String kv : hadoopSettings) {
-      args.add("--conf");
-      args.add("spark.hadoop." + kv);
-    }
+    args.addAll(more);
     return JobRun.of(args.toArray(String[]::new));
   }
 

@@ -11,7 +11,11 @@ final class StoreFiles {
 
   /** Copies sample-data/images under dir, keeping the subfolders; returns how many files. */
   static long uploadSamples(FileSystem fs, String dir) throws java.io.IOException {
-    java.nio.file.Path samples = java.nio.file.Path.of("../sample-data/images");
+    return uploadTree(fs, java.nio.file.Path.of("../sample-data/images"), dir);
+  }
+
+  /** Copies the files under a local folder under dir, keeping the subfolders; returns how many files. */
+  static long uploadTree(FileSystem fs, java.nio.file.Path samples, String dir) throws java.io.IOException {
     try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(samples)) {
       java.util.List<java.nio.file.Path> files = s.filter(java.nio.file.Files::isRegularFile).toList();
       for (java.nio.file.Path f : files) {

@@ -29,6 +29,11 @@ public enum PyramidLayout {
     return shardExtension;
   }
 
+  /** The layout a manifest row's image is stored in: a tar member, a Parquet row, or a file of its own. */
+  public static PyramidLayout ofRow(String member, Long rowIndex) {
+    return member != null ? WEBDATASET : rowIndex != null ? PARQUET : FILES;
+  }
+
   public String cliName() {
     return CliNames.of(this);
   }

@@ -14,15 +14,22 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * The sharded layouts (webdataset, parquet): a task's images of a level go into shards of at most
- * shardSize images or about MAX_SHARD_BYTES. A shard is written under pyramid/x{S}/_tmp/, which
- * no reader takes for a shard (Spark and Hadoop skip names starting with '_'; a WebDataset glob
- * of *.tar does not descend into it), and renamed to pyramid/x{S}/{name} when full or when the
- * task ends, before the task's manifest rows can be committed. Names carry the task's prefix and
+ * shardSize images or about MAX_SHARD_BYTES. On a file system (file, hdfs) a shard is written
+ * under pyramid/x{S}/_tmp/, which no reader takes for a shard (Spark and Hadoop skip names
+ * starting with '_'; a WebDataset glob of *.tar does not descend into it), and renamed to
+ * pyramid/x{S}/{name} when full or when the task ends, before the task's manifest rows can be
+ * committed. On an object store a rename is a copy of every byte, and an object appears only when
+ * its writer closes (a PUT, or a multipart upload completed by close): there the shard is written
+ * at its final name at once, so it appears complete when full or when the task ends, as the
+ * rename would make it, and a task killed before that leaves at most a pending upload, which the
+ * next run aborts (Leftovers). Names carry the task's prefix and
  * a sequence number, unique per task attempt, so a retried task never writes over a shard that
  * an earlier attempt's rows may name; what a failed attempt leaves is removed by the driver's
  * sweep (ShardSweep in the job).
  */
 public final class ShardSink implements ImageSink {
+  /** Schemes whose files appear only when closed, and rename by copying: shards go to their final name. */
+  static final java.util.Set<String> OBJECT_STORES = java.util.Set.of("s3a", "s3", "gs");
   /** The folder of unfinished shards in each level folder. */
   public static final String TEMP_DIR = "_tmp";
   /** About 1 GB a shard: large enough to read at full speed, small enough to fetch or retry alone. */
@@ -109,8 +116,10 @@ public final class ShardSink implements ImageSink {
   private Open start(String level) throws IOException {
     String name = String.format("%s-%05d.%s", prefix, sequence++, kind.shardExtension());
     Path dir = new Path(layout.pyramid() + "/" + level);
-    Path temp = new Path(new Path(dir, TEMP_DIR), name);
-    Open o = new Open(opener.open(temp, level), temp, new Path(dir, name));
+    Path target = new Path(dir, name);
+    Path temp = OBJECT_STORES.contains(target.getFileSystem(hadoop).getScheme()) ? target
+        : new Path(new Path(dir, TEMP_DIR), name);
+    Open o = new Open(opener.open(temp, level), temp, target);
     open.put(level, o);
     return o;
   }
@@ -120,7 +129,7 @@ public final class ShardSink implements ImageSink {
     Open o = open.remove(level);
     o.shard().close();
     FileSystem fs = o.temp().getFileSystem(hadoop);
-    if (!fs.rename(o.temp(), o.target())) {
+    if (!o.temp().equals(o.target()) && !fs.rename(o.temp(), o.target())) {
       throw new IOException("cannot rename " + o.temp() + " to " + o.target());
     }
     HadoopFiles.dropChecksum(o.target(), hadoop); // Parquet's writer leaves one on local disks
@@ -140,6 +149,9 @@ public final class ShardSink implements ImageSink {
 
   @Override
   public void abort() {
+    // On an object store closing publishes the shard at its final name for the moment before the
+    // delete; no manifest row names it, so no reader is told of it, and the sweep removes it if
+    // the delete fails. A task killed outright leaves only a pending upload, aborted next run.
     for (Open o : open.values()) {
       try {
         o.shard().close();

@@ -10,11 +10,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A WebDataset shard: per image, the member {escaped key}.{png|jpg} and beside it
- * {escaped key}.json with key, level, width, height, source (URI) and model (model id).
+ * A WebDataset shard: per image, the member {escaped key without extension}.{png|jpg} and beside
+ * it the .json with key, level, width, height, source (URI) and model (model id); for an image
+ * from a WebDataset shard also source_shard and source_member, where its sample came from.
  */
 final class TarShard implements Shard {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SHARD_MEMBER = ".tar#";
 
   private final TarWriter tar;
   private int images;
@@ -42,6 +44,11 @@ final class TarShard implements Shard {
     m.put("height", entry.height());
     m.put("source", entry.sourceUri());
     m.put("model", entry.modelId());
+    int member = entry.sourceUri() == null ? -1 : entry.sourceUri().indexOf(SHARD_MEMBER);
+    if (member > 0) { // PackedSources names a member {shard URI}#{member name}
+      m.put("source_shard", entry.sourceUri().substring(0, member + SHARD_MEMBER.length() - 1));
+      m.put("source_member", entry.sourceUri().substring(member + SHARD_MEMBER.length()));
+    }
     if (entry.attributes() != null) {
       m.put("attributes", entry.attributes());
     }

@@ -80,13 +80,31 @@ class TarWriterTest {
   }
 
   @Test
-  void webDatasetKeysHaveNoDotAndUnescapeToTheKey() throws Exception {
+  void webDatasetKeysHaveNoDotAndUnescapeToTheKeyWithoutItsExtension() throws Exception {
     String key = "a.b/c%d/photo.v2.jpg";
     String member = WebDatasetNames.member(key, "png");
-    assertEquals("a%2Eb/c%25d/photo%2Ev2%2Ejpg.png", member);
+    assertEquals("a%2Eb/c%25d/photo%2Ev2.png", member);
     String base = member.substring(member.lastIndexOf('/') + 1);
     String sample = member.substring(0, member.lastIndexOf('/') + 1) + base.substring(0, base.indexOf('.'));
-    assertEquals(key, java.net.URLDecoder.decode(sample, StandardCharsets.UTF_8));
+    assertEquals("a.b/c%d/photo.v2", java.net.URLDecoder.decode(sample, StandardCharsets.UTF_8));
+    assertEquals("a.b/c%d/photo.v2.png", new dev.p2g.io.OutputLayout("o").pyramidFile("x2", key, "png")
+        .substring("o/pyramid/x2/".length()), "the files layout names it the same way, unescaped");
+  }
+
+  /** An image from a WebDataset shard: its output sample has the input sample's key and says where it came from. */
+  @Test
+  void aSampleFromAShardKeepsItsKeyAndNamesItsSource() {
+    String shard = "s3a://data/train/shard-00001.tar";
+    ImageSink.Entry entry = new ImageSink.Entry("train/shard-00001/chelsea.png", "x2", "png", 10, 10,
+        shard + "#chelsea.png", "m", null);
+    assertEquals("train/shard-00001/chelsea.png", WebDatasetNames.member(entry.key(), "png"));
+    assertEquals("train/shard-00001/chelsea.json", WebDatasetNames.member(entry.key(), "json"));
+    java.util.Map<String, Object> json = TarShard.metadata(entry);
+    assertEquals(shard, json.get("source_shard"));
+    assertEquals("chelsea.png", json.get("source_member"));
+    ImageSink.Entry file = new ImageSink.Entry("chelsea.png", "x2", "png", 10, 10, "s3a://data/chelsea.png", "m",
+        null);
+    assertEquals(null, TarShard.metadata(file).get("source_shard"), "a plain file has no shard");
   }
 
   private static byte[] bytes(Random random, int n) {

@@ -2,6 +2,7 @@ package dev.p2g.job.run;
 
 import dev.p2g.job.common.SparkOrder;
 import dev.p2g.job.tables.DriverTable;
+import dev.p2g.pyramid.PyramidLayout;
 import dev.p2g.render.Scale;
 import dev.p2g.spark.RenderSettings;
 import dev.p2g.tables.FieldTable;
@@ -27,7 +28,7 @@ final class DriverRenderPlan {
   static final StructType FIELD_COLUMNS = DriverTable.columns(FieldTable.SCHEMA, "key", "source_sha256", "model_id",
       "width", "height", "tile_width", "tile_height");
   static final StructType MANIFEST_COLUMNS = DriverTable.columns(ManifestTable.SCHEMA, "key", "source_sha256",
-      "model_id", "format", ManifestTable.LEVEL);
+      "model_id", "format", ManifestTable.MEMBER, ManifestTable.ROW_INDEX, ManifestTable.LEVEL);
 
   private DriverRenderPlan() {}
 
@@ -43,7 +44,7 @@ final class DriverRenderPlan {
   static RenderPlan plan(List<Row> fields, List<Row> manifest, RenderSettings settings) {
     List<String> levels = settings.scales().stream().map(Scale::level).toList();
     String format = settings.format().extension();
-    Map<String, Set<String>> done = new HashMap<>(); // (key, source, model) -> levels in this format
+    Map<String, Set<String>> done = new HashMap<>(); // (key, source, model) -> levels in this format and layout
     Map<String, Set<String>> present = new HashMap<>(); // key -> levels in any form
     for (Row m : manifest) {
       String level = m.getAs(ManifestTable.LEVEL);
@@ -51,7 +52,8 @@ final class DriverRenderPlan {
         continue;
       }
       present.computeIfAbsent(m.getAs("key"), k -> new HashSet<>()).add(level);
-      if (format.equals(m.getAs("format"))) {
+      if (format.equals(m.getAs("format")) && settings.pyramid() == PyramidLayout.ofRow(m.getAs(ManifestTable.MEMBER),
+          m.getAs(ManifestTable.ROW_INDEX))) {
         done.computeIfAbsent(field(m), k -> new HashSet<>()).add(level);
       }
     }

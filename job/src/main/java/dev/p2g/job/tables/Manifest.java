@@ -3,9 +3,9 @@ package dev.p2g.job.tables;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 
 import dev.p2g.job.common.SystemicException;
+import dev.p2g.pyramid.PyramidLayout;
 import dev.p2g.render.Scale;
 import dev.p2g.spark.DeleteFiles;
 import dev.p2g.spark.RenderSettings;
@@ -13,12 +13,14 @@ import dev.p2g.tables.ManifestTable;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.functions;
 import org.apache.spark.util.SerializableConfiguration;
 
 /**
@@ -52,14 +54,26 @@ public final class Manifest {
 
   /**
    * (key, source_sha256, model_id, done): the levels of this run the manifest (which exists)
-   * already holds for a field, in this format.
+   * already holds for a field, in this format and pyramid layout (another is rendered again).
    */
   public static Dataset<Row> doneLevels(SparkSession spark, String uri, RenderSettings settings) {
     List<String> levels = settings.scales().stream().map(Scale::level).toList();
     return spark.read().schema(ManifestTable.SCHEMA).parquet(uri)
         .filter(col(ManifestTable.LEVEL).isin(levels.toArray())
-            .and(col("format").equalTo(settings.format().extension())))
+            .and(col("format").equalTo(settings.format().extension()))
+            .and(inLayout(settings.pyramid())))
         .groupBy("key", "source_sha256", "model_id").agg(collect_set(ManifestTable.LEVEL).as("done"));
+  }
+
+  /** The rows whose image is stored in layout: PyramidLayout.ofRow as a column. */
+  static Column inLayout(PyramidLayout layout) {
+    Column member = col(ManifestTable.MEMBER);
+    Column row = col(ManifestTable.ROW_INDEX);
+    return switch (layout) {
+      case FILES -> member.isNull().and(row.isNull());
+      case WEBDATASET -> member.isNotNull();
+      case PARQUET -> member.isNull().and(row.isNotNull());
+    };
   }
 
   /**
@@ -76,10 +90,10 @@ public final class Manifest {
   }
 
   /**
-   * Pyramid files named only by superseded manifest rows (an image rendered again in another
-   * format): removed before their rows, so a run killed in between finds them again next time.
-   * A shard (a row with a member or a row index) holds other images too: ShardSweep removes it
-   * once no row names it.
+   * Pyramid files and shards named only by superseded manifest rows (an image rendered again in
+   * another format or layout), in every level: removed before the rows, so a run killed in
+   * between finds them again next time. A path a latest row names stays (an image rendered again
+   * to the same file, a shard holding other images still current).
    */
   private static void removeOrphanedImages(SparkSession spark, String uri, Broadcast<SerializableConfiguration> conf)
       throws SystemicException {
@@ -88,12 +102,11 @@ public final class Manifest {
       return;
     }
     WindowSpec group = Window.partitionBy(col("key"), col(ManifestTable.LEVEL));
-    Dataset<Row> orphans = spark.read().schema(ManifestTable.SCHEMA).parquet(uri)
-        .withColumn("latest_path", max_by(col("path"), col(ManifestTable.RENDERED_AT)).over(group))
-        .withColumn("latest_at", max(col(ManifestTable.RENDERED_AT)).over(group))
-        .filter(col(ManifestTable.RENDERED_AT).lt(col("latest_at")).and(col("path").notEqual(col("latest_path")))
-            .and(col(ManifestTable.MEMBER).isNull()).and(col(ManifestTable.ROW_INDEX).isNull()))
-        .select("path").distinct();
+    Dataset<Row> rows = spark.read().schema(ManifestTable.SCHEMA).parquet(uri)
+        .withColumn("latest_at", max(col(ManifestTable.RENDERED_AT)).over(group));
+    Column latest = col(ManifestTable.RENDERED_AT).equalTo(col("latest_at"));
+    Dataset<Row> orphans = rows.filter(functions.not(latest)).select("path").distinct()
+        .join(rows.filter(latest).select("path"), new String[] {"path"}, "left_anti");
     try {
       orphans.foreachPartition(new DeleteFiles(conf));
     } catch (RuntimeException e) {
