@@ -142,7 +142,7 @@ class S3FaultTest {
 
   private static JobRun job(S3Store store, FaultProxy via, String out, String... hadoopSettings) {
     List<String> args = new ArrayList<>(List.of("run", "--input", store.uri("/in"), "--output", store.uri(out),
-        "--scales", "0.5,2", "--partitions", "2", "--model", JobRun.ANALYTIC_MODEL));
+        "--scales", "2", "--partitions", "2", "--model", JobRun.ANALYTIC_MODEL));
     args.addAll(store.conf(via.endpoint()));
     for (String kv : hadoopSettings) {
       args.add("--conf");

@@ -17,6 +17,9 @@ public final class HadoopFiles {
   private HadoopFiles() {}
 
   /** Reads a file, refusing one larger than maxBytes before reading it. */
+  /** S3A's option (hadoop-aws 3.4+) to create a file without checking what is at its path. */
+  static final String S3A_CREATE_PERFORMANCE = "fs.s3a.create.performance";
+
   public static byte[] read(String uri, Configuration conf, long maxBytes) throws IOException {
     Path path = new Path(uri);
     FileSystem fs = path.getFileSystem(conf);
@@ -62,7 +65,12 @@ public final class HadoopFiles {
    * rewrites the same file), without the hidden ".name.crc" file Hadoop's local file system
    * writes beside every file: pyramids on local disks are read by other tools, which have no use
    * for them, and they doubled the files of a pyramid. A stale checksum of an earlier file of
-   * that name is removed, or a Hadoop reader would take the new file for a corrupt one.
+   * that name is removed, or a Hadoop reader would take the new file for a corrupt one. On S3A
+   * (hadoop-aws 3.4+) the file is created in its performance mode: without the LIST and HEAD it
+   * sends before every create to find a directory or file of that name, one LIST an image a
+   * level (docs/operations.md); our names are deterministic files, so there is none to find.
+   * Parent folders are made as create makes them (the builder makes them only when asked: HDFS).
+   * Other file systems ignore the option.
    */
   public static OutputStream create(Path path, Configuration conf) throws IOException {
     FileSystem fs = path.getFileSystem(conf);
@@ -71,7 +79,10 @@ public final class HadoopFiles {
       raw.delete(checksummed.getChecksumFile(path), false);
       return raw.create(path, true, BUFFER);
     }
-    return fs.create(path, true, BUFFER);
+    // createFile's builder is a raw type in Hadoop's API: build() gives an Object
+    return (OutputStream) fs.createFile(path).recursive().overwrite(true).bufferSize(BUFFER)
+        .opt(S3A_CREATE_PERFORMANCE, "true")
+        .build();
   }
 
   /** Removes the hidden checksum file a local file system keeps beside path, if any (see create). */

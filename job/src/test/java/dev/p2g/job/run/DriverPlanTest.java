@@ -11,6 +11,7 @@ import dev.p2g.job.cli.JobConfig;
 import dev.p2g.job.sources.ImageListing;
 import dev.p2g.job.tables.DriverTable;
 import dev.p2g.job.tables.Manifest;
+import dev.p2g.pyramid.PyramidLayout;
 import dev.p2g.render.DevicePolicy;
 import dev.p2g.render.OutputFormat;
 import dev.p2g.render.Scale;
@@ -205,6 +206,43 @@ class DriverPlanTest {
         DriverTable.read(manifestUri, DriverRenderPlan.MANIFEST_COLUMNS, DriverTable.MAX_ROWS, hadoop).orElseThrow(),
         newLevel).replaces(), "a level no key has yet: nothing to supersede");
     assertEquals(0, onDriver.tiledDone());
+  }
+
+  /** A level stored in another pyramid layout is not done: both plans render it again. */
+  @Test
+  void renderPlansAgreeThatAnotherLayoutIsNotDone() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    String fieldsUri = tmp.resolve("layouts/fields").toUri().toString();
+    String manifestUri = tmp.resolve("layouts/manifest").toUri().toString();
+    List<Row> fields = new ArrayList<>();
+    List<Row> manifest = new ArrayList<>();
+    for (String key : List.of("a", "b", "c")) {
+      fields.add(field(listed(key + ".png", key, 1, null), sha(key), MODEL, 64, 0, 64, 1L));
+      Row files = manifestRow(key, "x2", "png", sha(key));
+      Object[] inShard = new Object[files.size()];
+      for (int i = 0; i < inShard.length; i++) {
+        inShard[i] = files.get(i);
+      }
+      inShard[ManifestTable.SCHEMA.fieldIndex(ManifestTable.MEMBER)] = key + ".png"; // a tar member: webdataset
+      manifest.add(RowFactory.create(inShard));
+    }
+    spark.createDataFrame(fields, FieldTable.SCHEMA).repartition(2).write().parquet(fieldsUri);
+    spark.createDataFrame(manifest, ManifestTable.SCHEMA).write().partitionBy(ManifestTable.LEVEL)
+        .parquet(manifestUri);
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    Dataset<Row> stored = spark.read().schema(FieldTable.SCHEMA).parquet(fieldsUri);
+    for (PyramidLayout layout : PyramidLayout.values()) {
+      RenderSettings settings = new RenderSettings(List.of(Scale.parse("2")), OutputFormat.parse("png"),
+          new OutputLayout(tmp.resolve("layouts").toUri().toString()), DevicePolicy.CPU, 0, EARLIER, layout, 10);
+      RenderPlan onDriver = DriverRenderPlan.plan(
+          DriverTable.read(fieldsUri, DriverRenderPlan.FIELD_COLUMNS, DriverTable.MAX_ROWS, hadoop).orElseThrow(),
+          DriverTable.read(manifestUri, DriverRenderPlan.MANIFEST_COLUMNS, DriverTable.MAX_ROWS, hadoop).orElseThrow(),
+          settings);
+      RenderPlan bySpark = RenderPlan.of(stored, Manifest.doneLevels(spark, manifestUri, settings), settings);
+      assertEquals(layout == PyramidLayout.WEBDATASET ? 0 : 3, onDriver.toRender(), layout.cliName());
+      assertEquals(bySpark.files(), onDriver.files(), layout.cliName());
+      assertEquals(layout != PyramidLayout.WEBDATASET, onDriver.replaces(), layout.cliName());
+    }
   }
 
   private static Row manifestRow(String image, String level, String format, String sha) {
