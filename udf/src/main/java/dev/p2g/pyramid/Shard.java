@@ -24,4 +24,13 @@ interface Shard extends AutoCloseable {
 
   @Override
   void close() throws IOException;
+
+  /**
+   * Drops the shard, unfinished. True when it was discarded without ever being stored (an S3A
+   * upload aborted); false when it could only be closed, and its file is the caller's to delete.
+   */
+  default boolean discard() throws IOException {
+    close();
+    return false;
+  }
 }

@@ -149,17 +149,21 @@ public final class ShardSink implements ImageSink {
 
   @Override
   public void abort() {
-    // On an object store closing publishes the shard at its final name for the moment before the
-    // delete; no manifest row names it, so no reader is told of it, and the sweep removes it if
-    // the delete fails. A task killed outright leaves only a pending upload, aborted next run.
+    // On S3A a tar shard's upload is aborted and the shard never appears. A Parquet shard can only
+    // be closed: on an object store it then stands at its final name until the delete, named by
+    // no manifest row, and the sweep removes it if the delete fails. A task killed outright
+    // leaves at most a pending upload, aborted by the next run.
     for (Open o : open.values()) {
+      boolean discarded = false;
       try {
-        o.shard().close();
+        discarded = o.shard().discard();
       } catch (IOException | RuntimeException e) {
         // the shard is dropped anyway; the driver's sweep removes what this could not
       }
       try {
-        o.temp().getFileSystem(hadoop).delete(o.temp(), false);
+        if (!discarded) {
+          o.temp().getFileSystem(hadoop).delete(o.temp(), false);
+        }
       } catch (IOException e) {
         // as above
       }

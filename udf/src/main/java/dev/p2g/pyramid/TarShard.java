@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.StreamCapabilities;
 
 /**
  * A WebDataset shard: per image, the member {escaped key without extension}.{png|jpg} and beside
@@ -18,10 +20,12 @@ final class TarShard implements Shard {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SHARD_MEMBER = ".tar#";
 
+  private final OutputStream out;
   private final TarWriter tar;
   private int images;
 
   TarShard(OutputStream out, long mtimeSeconds) {
+    this.out = out;
     this.tar = new TarWriter(out, mtimeSeconds);
   }
 
@@ -68,5 +72,15 @@ final class TarShard implements Shard {
   @Override
   public void close() throws IOException {
     tar.close();
+  }
+
+  /** On S3A the upload is aborted: the shard never appears, not even for a moment. */
+  @Override
+  public boolean discard() throws IOException {
+    if (out instanceof FSDataOutputStream stream && stream.hasCapability(StreamCapabilities.ABORTABLE_STREAM)) {
+      stream.abort();
+      return true;
+    }
+    return Shard.super.discard();
   }
 }
