@@ -240,7 +240,7 @@ class PyramidLayoutTest {
   }
 
   @Test
-  void aManifestWrittenBeforeTheShardColumnsStillReadsAndGrows() throws IOException {
+  void aManifestWrittenBeforeTheShardColumnsStillReadsGrowsAndChangesLayout() throws IOException {
     Path out = tmp.resolve("old-manifest");
     assertEquals(Main.OK, render(out, "files", "2").exitCode());
     // the table as an earlier version wrote it: no member, no row_index
@@ -253,19 +253,20 @@ class PyramidLayoutTest {
     Files.move(Path.of(old), out.resolve("manifest"));
     assertFalse(List.of(SparkTestSession.get().read().parquet(manifest).columns()).contains(ManifestTable.MEMBER));
 
-    JobRun more = render(out, "webdataset", "0.5"); // x2 stays in the files layout: not asked for
+    // x2 asked for in another layout: rendered again as shards, its files removed; x0.5 added
+    JobRun more = render(out, "webdataset", "2,0.5");
     assertEquals(Main.OK, more.exitCode(), more.err());
-    assertTrue(more.out().contains("wrote 8 images"), more.out());
+    assertTrue(more.out().contains("wrote 16 images"), more.out());
+    assertEquals(0, stored(out.resolve("pyramid/x2"), ".png"), "the files layout's images are removed");
     for (Row m : manifestByKeyAndLevel(out).values()) {
-      boolean sharded = m.getString(m.fieldIndex(ManifestTable.LEVEL)).equals("x0.5");
-      assertEquals(sharded, !m.isNullAt(m.fieldIndex(ManifestTable.MEMBER)), m.toString());
+      assertFalse(m.isNullAt(m.fieldIndex(ManifestTable.MEMBER)), m.toString());
       assertTrue(Files.exists(Path.of(new org.apache.hadoop.fs.Path(m.getString(m.fieldIndex("path"))).toUri()
           .getPath())), m.toString());
     }
   }
 
   @Test
-  void aRerunAddingALevelWritesShardsOnlyForThatLevel() throws IOException {
+  void aRerunAddingALevelWritesShardsOnlyForThatLevelAndAnotherLayoutReplacesTheLevel() throws IOException {
     Path out = tmp.resolve("addlevel");
     assertEquals(Main.OK, render(out, "webdataset", "2").exitCode());
     Map<String, FileTime> x2 = ResumeTest.modificationTimes(out.resolve("pyramid/x2"));
@@ -283,43 +284,25 @@ class PyramidLayoutTest {
       assertEquals(out.resolve("pyramid").resolve(level), shard.getParent(), "a row names its own level's shard");
       assertTrue(Files.exists(shard), shard.toString());
     }
-  }
 
-  /**
-   * A level asked for in another layout is rendered again in the new form and the old one
-   * removed: files, then shards, then files again; and the sweep covers a level outside the
-   * command (its unfinished and unrecorded shards go too). Another format: ResumeTest.
-   */
-  @Test
-  void aLevelAskedForInAnotherLayoutIsRenderedAgainAndTheOldFormRemoved() throws IOException {
-    Path out = tmp.resolve("switch");
-    Path x2 = out.resolve("pyramid/x2");
-    assertEquals(Main.OK, render(out, "files", "2").exitCode());
-    long images = manifestByKeyAndLevel(out).size();
-    assertEquals(images, stored(x2, ".png"));
-
-    JobRun wds = render(out, "webdataset", "2,0.5");
-    assertEquals(Main.OK, wds.exitCode(), wds.err());
-    assertTrue(wds.out().contains("wrote " + 2 * images + " images"), wds.out());
-    assertEquals(0, stored(x2, ".png"), "the files layout's images are removed");
-    assertTrue(stored(x2, ".tar") > 0);
-    assertTrue(manifestByKeyAndLevel(out).values().stream().allMatch(m -> m.getAs(ManifestTable.MEMBER) != null));
+    // x2 asked for as files: its shards go; x0.5, outside the command, is swept all the same
     Path x05 = out.resolve("pyramid/x0.5");
     Path unfinished = x05.resolve("_tmp/part-00000-a0-killed-00000.tar");
     Files.createDirectories(unfinished.getParent());
     Files.write(unfinished, new byte[1000]);
     Path unnamed = x05.resolve("part-00001-a0-failedattempt-00000.tar");
-    Files.copy(shards(x05, ".tar").get(0), unnamed);
-
-    JobRun back = render(out, "files", "2");
-    assertEquals(Main.OK, back.exitCode(), back.err());
-    assertTrue(back.out().contains("wrote " + images + " images"), back.out());
-    assertEquals(0, stored(x2, ".tar"), "the shards of the old layout are removed");
-    assertEquals(images, stored(x2, ".png"));
-    assertFalse(Files.exists(x2.resolve(ShardSweep.MARKER)), "x2 holds no shard any more: no marker");
+    Files.copy(added.get(0), unnamed);
+    JobRun files = render(out, "files", "2");
+    assertEquals(Main.OK, files.exitCode(), files.err());
+    Path level2 = out.resolve("pyramid/x2");
+    long images = manifest.size() / 2;
+    assertTrue(files.out().contains("wrote " + images + " images"), files.out());
+    assertEquals(0, stored(level2, ".tar"), "the shards of the old layout are removed");
+    assertEquals(images, stored(level2, ".png"));
+    assertFalse(Files.exists(level2.resolve(ShardSweep.MARKER)), "x2 holds no shard any more: no marker");
     assertFalse(Files.exists(unfinished), "x0.5's unfinished shard is removed, though x0.5 is not rendered");
     assertFalse(Files.exists(unnamed), "x0.5's shard no manifest row names is removed");
-    assertTrue(stored(x05, ".tar") > 0, "x0.5's recorded shards stay");
+    assertEquals(added, shards(x05, ".tar"), "x0.5's recorded shards stay");
   }
 
   /** Files under a level folder (any depth, _tmp/ aside) whose names end in suffix. */
