@@ -161,12 +161,9 @@ class PyramidLayoutTest {
     assertEquals(Main.OK, render(out, "webdataset", "2").exitCode());
     Path level = out.resolve("pyramid/x2");
     List<Path> before = shards(level, ".tar");
-    // a killed task's unfinished shard, and a finished shard whose attempt's rows were never committed
-    Path unfinished = level.resolve("_tmp/part-00000-a0-killed-00000.tar");
-    Files.createDirectories(unfinished.getParent());
-    Files.write(unfinished, new byte[1000]);
-    Path unnamed = level.resolve("part-00001-a0-failedattempt-00000.tar");
-    Files.copy(before.get(0), unnamed);
+    List<Path> leftovers = plantLeftovers(level, before.get(0));
+    Path unfinished = leftovers.get(0);
+    Path unnamed = leftovers.get(1);
 
     JobRun again = render(out, "webdataset", "2");
     assertEquals(Main.OK, again.exitCode(), again.err());
@@ -287,11 +284,9 @@ class PyramidLayoutTest {
 
     // x2 asked for as files: its shards go; x0.5, outside the command, is swept all the same
     Path x05 = out.resolve("pyramid/x0.5");
-    Path unfinished = x05.resolve("_tmp/part-00000-a0-killed-00000.tar");
-    Files.createDirectories(unfinished.getParent());
-    Files.write(unfinished, new byte[1000]);
-    Path unnamed = x05.resolve("part-00001-a0-failedattempt-00000.tar");
-    Files.copy(added.get(0), unnamed);
+    List<Path> leftovers = plantLeftovers(x05, added.get(0));
+    Path unfinished = leftovers.get(0);
+    Path unnamed = leftovers.get(1);
     JobRun files = render(out, "files", "2");
     assertEquals(Main.OK, files.exitCode(), files.err());
     Path level2 = out.resolve("pyramid/x2");
@@ -303,6 +298,19 @@ class PyramidLayoutTest {
     assertFalse(Files.exists(unfinished), "x0.5's unfinished shard is removed, though x0.5 is not rendered");
     assertFalse(Files.exists(unnamed), "x0.5's shard no manifest row names is removed");
     assertEquals(added, shards(x05, ".tar"), "x0.5's recorded shards stay");
+  }
+
+  /**
+   * What a killed task and a failed attempt leave in a level folder: an unfinished shard under
+   * _tmp/, and a finished shard (a copy of shard) whose attempt's rows were never committed.
+   */
+  private static List<Path> plantLeftovers(Path level, Path shard) throws IOException {
+    Path unfinished = level.resolve("_tmp/part-00000-a0-killed-00000.tar");
+    Files.createDirectories(unfinished.getParent());
+    Files.write(unfinished, new byte[1000]);
+    Path unnamed = level.resolve("part-00001-a0-failedattempt-00000.tar");
+    Files.copy(shard, unnamed);
+    return List.of(unfinished, unnamed);
   }
 
   /** Files under a level folder (any depth, _tmp/ aside) whose names end in suffix. */
