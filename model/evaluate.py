@@ -21,7 +21,6 @@ import math
 
 import numpy as np
 import torch
-from PIL import Image
 
 import p2g_data
 import p2g_torch

@@ -24,7 +24,6 @@ import struct
 import numpy as np
 import onnx
 import torch
-from PIL import Image
 
 import evaluate
 import p2g_torch
@@ -88,9 +87,13 @@ def border_reach(model, x):
 
 
 def export(model, path, meta):
-    dummy = torch.rand(1, 3, 32, 40)
+    dummy = torch.rand(1, 3, 32, 40).to(next(model.parameters()).device)
+    # torch 2.9+ defaults to the dynamo exporter (and onnxscript); the graph here is the classic
+    # exporter's, which torch 1.13 (Debian) only has.
+    import inspect
+    classic = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
     torch.onnx.export(
-        model, dummy, path, input_names=["image"], output_names=["offset", "cholesky", "color"],
+        model, dummy, path, **classic, input_names=["image"], output_names=["offset", "cholesky", "color"],
         dynamic_axes={"image": {0: "N", 2: "H", 3: "W"}, "offset": {0: "N", 2: "kH", 3: "kW"},
                       "cholesky": {0: "N", 2: "kH", 3: "kW"}, "color": {0: "N", 2: "kH", 3: "kW"}},
         opset_version=13, do_constant_folding=True)
@@ -113,6 +116,7 @@ def write_f32(path, image_chw):
 
 
 def write_parity(model):
+    from PIL import Image  # here, not above: the GPU recipe exports without Pillow (--no-parity)
     os.makedirs(PARITY_DIR, exist_ok=True)
     x0, y0, w, h = PARITY_CROP
     with Image.open(PARITY_SOURCE) as im:
@@ -143,6 +147,11 @@ def main():
         "field.receptive_field": str(rf),
         "model.name": args.name,
         "model.license": "Apache-2.0",
+        # what training did to make its inputs (p2g_data.degrade: Pillow's antialiased bicubic at a
+        # scale drawn from [min_scale, max_scale]): the job renders scale 1 and below from it
+        "degradation.filter": "bicubic",
+        "degradation.min_scale": f"{recipe.get('min_scale', 2.0):g}",
+        "degradation.max_scale": f"{recipe.get('max_scale', 4.0):g}",
         "model.training": json.dumps({key: recipe[key] for key in
                                       ("steps", "seconds", "batch", "lr_patch", "min_scale", "max_scale",
                                        "channels", "blocks", "k", "seed", "learning_rate", "init")

@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 
 import p2g_data
+import p2g_resize
 import p2g_torch
 
 # The render is clamped to [0, 1], and a clamped pixel passes no gradient: this small penalty on
@@ -33,7 +34,7 @@ OUT_OF_RANGE_WEIGHT = 0.1
 BORDER_WEIGHT = 0.5
 
 
-def parse_args():
+def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--minutes", type=float, default=25.0, help="training time budget")
     p.add_argument("--out", default="model/build/default.pt")
@@ -48,31 +49,64 @@ def parse_args():
     p.add_argument("--threads", type=int, default=0, help="torch threads (0: all cores)")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--device", default="cpu")
+    p.add_argument("--pack", help="train on the tiles of this pack (gpu_pack.py) instead of the pictures")
     p.add_argument("--init", help="start from these weights (a .pt checkpoint or an exported .onnx);"
                    " blocks beyond theirs start as identities")
     p.add_argument("--warmup", type=int, default=100, help="steps of linear learning-rate warm-up")
-    return p.parse_args()
+    p.add_argument("--ema", type=float, default=0.0,
+                   help="decay of an exponential moving average of the weights, which is what gets"
+                        " saved (0: the weights as trained)")
+    return p.parse_args(argv)
 
 
-def batch(images, rng, lr_patch, n, scale):
-    """(LR [n,3,p,p], HR [n,3,P,P]) float tensors in [0, 1], LR quantised to 8 bits."""
+class Pictures:
+    """Crops of the training pictures (p2g_data: the wallpaper packages, read with Pillow)."""
+
+    def __init__(self):
+        train, val = p2g_data.split()
+        t0 = time.time()
+        self.images = [p2g_data.load(path) for _, path in train]
+        self.summary = (f"{len(self.images)} training pictures ({len(val)} held out), "
+                        f"loaded in {time.time() - t0:.0f} s")
+
+    def crop(self, rng, side):
+        while True:
+            img = self.images[rng.randrange(len(self.images))]
+            h, w, _ = img.shape
+            if h >= side and w >= side:
+                y = rng.randrange(h - side + 1)
+                x = rng.randrange(w - side + 1)
+                return img[y:y + side, x:x + side]
+
+
+class TilePack:
+    """Crops of the tiles a pack holds (gpu_pack.py): training without the packages or Pillow."""
+
+    def __init__(self, path):
+        with np.load(path) as pack:
+            self.tiles = pack["tiles"]
+        self.summary = f"{len(self.tiles)} tiles of {self.tiles.shape[1]} px from {path}"
+
+    def crop(self, rng, side):
+        tile = self.tiles[rng.randrange(len(self.tiles))]
+        y = rng.randrange(tile.shape[0] - side + 1)
+        x = rng.randrange(tile.shape[1] - side + 1)
+        return tile[y:y + side, x:x + side]
+
+
+def batch(source, rng, lr_patch, n, scale, device):
+    """(LR [n,3,p,p], HR [n,3,P,P]) float tensors in [0, 1] on device, LR the 8-bit bicubic
+    downscale of HR (p2g_resize: Pillow's bytes, computed on the training device)."""
     hr_side = p2g_data.hr_size(lr_patch, scale)
-    lr, hr = [], []
-    while len(hr) < n:
-        img = images[rng.randrange(len(images))]
-        h, w, _ = img.shape
-        if h < hr_side or w < hr_side:
-            continue
-        y = rng.randrange(h - hr_side + 1)
-        x = rng.randrange(w - hr_side + 1)
-        crop = img[y:y + hr_side, x:x + hr_side]
+    hr = []
+    for _ in range(n):
+        crop = source.crop(rng, hr_side)
         if rng.random() < 0.5:
             crop = crop[:, ::-1]
-        crop = np.ascontiguousarray(np.rot90(crop, rng.randrange(4)))
-        hr.append(crop)
-        lr.append(p2g_data.degrade(crop, lr_patch, lr_patch))
-    to_t = lambda a: torch.from_numpy(np.stack(a)).permute(0, 3, 1, 2).float() / 255.0
-    return to_t(lr), to_t(hr)
+        hr.append(np.ascontiguousarray(np.rot90(crop, rng.randrange(4))))
+    hr8 = torch.from_numpy(np.stack(hr)).permute(0, 3, 1, 2).to(device)
+    lr8 = p2g_resize.bicubic_downscale(hr8, lr_patch, lr_patch)
+    return lr8.float() / 255.0, hr8.float() / 255.0
 
 
 def border_weights(side, band):
@@ -82,23 +116,26 @@ def border_weights(side, band):
 
 
 def main():
-    args = parse_args()
+    train(parse_args())
+
+
+def train(args):
+    """Trains as args say and saves the checkpoint to args.out; returns its path."""
     if args.threads:
         torch.set_num_threads(args.threads)
     else:
         torch.set_num_threads(max(1, len(__import__("os").sched_getaffinity(0))))
     torch.manual_seed(args.seed)
     rng = random.Random(args.seed)
-    train, val = p2g_data.split()
-    t0 = time.time()
-    images = [p2g_data.load(path) for _, path in train]
-    print(f"loaded {len(images)} training pictures ({len(val)} held out) in {time.time() - t0:.0f} s", flush=True)
+    source = TilePack(args.pack) if args.pack else Pictures()
+    print(f"training on {source.summary}", flush=True)
 
     model = p2g_torch.GaussianEncoder(k=args.k, channels=args.channels, blocks=args.blocks)
     if args.init:
         print(f"starting from {args.init}: {warm_start(model, args.init)}", flush=True)
     model = model.to(args.device)
     optimiser = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
+    ema = WeightAverage(model, args.ema) if args.ema > 0 else None
     budget = args.minutes * 60.0
     start = time.time()
     step, window = 0, []
@@ -112,8 +149,7 @@ def main():
         for group in optimiser.param_groups:
             group["lr"] = lr_now
         scale = rng.uniform(args.min_scale, args.max_scale)
-        lr_img, hr_img = batch(images, rng, args.lr_patch, args.batch, scale)
-        lr_img, hr_img = lr_img.to(args.device), hr_img.to(args.device)
+        lr_img, hr_img = batch(source, rng, args.lr_patch, args.batch, scale, args.device)
         out = p2g_torch.render_field(model, lr_img, hr_img.shape[2], hr_img.shape[3], clamp=False)
         error = (out.clamp(0.0, 1.0) - hr_img).abs()
         weights = border_weights(hr_img.shape[2], math.ceil(scale)).to(error.device)
@@ -122,15 +158,35 @@ def main():
         optimiser.zero_grad()
         loss.backward()
         optimiser.step()
+        if ema:
+            ema.update(model, step)
         window.append(loss.item())
         step += 1
         if step % 100 == 0:
             print(f"step {step:6d}  {elapsed / 60:6.1f} min  lr {lr_now:.2e}  L1 {np.mean(window):.5f}", flush=True)
             window = []
         if step % 500 == 0:
-            save(model, args, step, time.time() - start)
-    save(model, args, step, time.time() - start)
+            save(ema.model if ema else model, args, step, time.time() - start)
+    save(ema.model if ema else model, args, step, time.time() - start)
     print(f"trained {step} steps in {(time.time() - start) / 60:.1f} min", flush=True)
+    return args.out
+
+
+class WeightAverage:
+    """An exponential moving average of the weights (the saved model when --ema is set): late in a
+    run the weights still jump with each batch, and their average sits nearer the minimum."""
+
+    def __init__(self, model, decay):
+        import copy
+        self.model = copy.deepcopy(model)
+        self.decay = decay
+
+    @torch.no_grad()
+    def update(self, model, step):
+        # A short memory at first, so the average does not drag the starting weights along.
+        d = min(self.decay, (1 + step) / (10 + step))
+        for mine, theirs in zip(self.model.parameters(), model.parameters()):
+            mine.mul_(d).add_(theirs.detach(), alpha=1 - d)
 
 
 def warm_start(model, path):

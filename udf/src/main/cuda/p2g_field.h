@@ -9,7 +9,9 @@
  * parameters into what the gather needs (inverse covariance, colour), once per Gaussian and
  * scale instead of once per sample. A level below scale 1 samples its reduced axes at the LR
  * pixel centres and is then reduced by Lanczos3, across then down (two more passes, one thread
- * per value, the weights computed where they are used).
+ * per value, the weights computed where they are used). The field of a model trained on a
+ * degradation samples its axes at and below scale 1 at factor times the LR pixels, and reduces
+ * them to the LR size by the bicubic of its training before the Lanczos3 (SampleGrid).
  *
  * Constants must equal dev.p2g.field.FieldContract; CudaMathHostTest fails when they do not.
  */
@@ -137,22 +139,77 @@ P2G_HD double p2g_lanczos3(double t) {
   return P2G_LANCZOS_LOBES * sin(pt) * sin(pt / P2G_LANCZOS_LOBES) / (pt * pt);
 }
 
+/* The inputs [*lo, *hi) of output u of an axis of n samples resized to m, for a kernel of the
+ * given lobes stretched by scale input pixels: those within lobes * scale of the output's
+ * centre (u + 0.5) n / m, which it returns. */
+P2G_HD double p2g_window(int n, int m, int u, int lobes, double scale, int* lo, int* hi) {
+  const double centre = (u + 0.5) * n / m;
+  const double support = lobes * scale;
+  *lo = (int)floor(centre - support + 0.5);
+  *hi = (int)floor(centre + support + 0.5);
+  if (*lo < 0) *lo = 0;
+  if (*hi > n) *hi = n;
+  return centre;
+}
+
 /* Output u of an axis of n samples reduced to m < n (docs/design.md, "Downscales"): the weighted
  * sum of src[i * stride], i in the kernel's window, over the sum of the weights. */
 P2G_HD float p2g_reduce(const float* src, long long stride, int n, int m, int u) {
-  const double centre = (u + 0.5) * n / m;
   const double scale = (double)n / m * P2G_REDUCTION_STRETCH;
-  const double support = P2G_LANCZOS_LOBES * scale;
-  int lo = (int)floor(centre - support + 0.5);
-  int hi = (int)floor(centre + support + 0.5);
-  if (lo < 0) lo = 0;
-  if (hi > n) hi = n;
+  int lo, hi;
+  const double centre = p2g_window(n, m, u, P2G_LANCZOS_LOBES, scale, &lo, &hi);
   double total = 0.0;
   float sum = 0.0f;
   for (int i = lo; i < hi; i++) {
     const double w = p2g_lanczos3((i + 0.5 - centre) / scale);
     total += w;
     sum += (float)w * src[i * stride];
+  }
+  return total == 0.0 ? 0.0f : (float)(sum / total);
+}
+
+/* Keys' cubic (a = -0.5) at t, Pillow's BICUBIC. */
+P2G_HD double p2g_cubic(double t) {
+  const double a = -0.5;
+  const double x = fabs(t);
+  if (x < 1.0) return ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0;
+  if (x < 2.0) return (((x - 5.0) * x + 8.0) * x - 4.0) * a;
+  return 0.0;
+}
+
+/* Output u of an axis of n samples reduced to m < n by the antialiased bicubic of Pillow (the
+ * degradation models are trained on), in double. */
+P2G_HD double p2g_bicubic_reduce(const float* src, long long stride, int n, int m, int u) {
+  const double scale = (double)n / m;
+  int lo, hi;
+  const double centre = p2g_window(n, m, u, 2, scale, &lo, &hi);
+  double total = 0.0;
+  double sum = 0.0;
+  for (int i = lo; i < hi; i++) {
+    const double w = p2g_cubic((i + 0.5 - centre) / scale);
+    total += w;
+    sum += w * src[i * stride];
+  }
+  return total == 0.0 ? 0.0 : sum / total;
+}
+
+/* Output u of a reduced axis of n samples, lr LR pixels and m outputs: with factor 1 the samples
+ * are the LR pixel centres, reduced by Lanczos3 (p2g_reduce); with factor f > 1 there are f * lr
+ * samples, reduced to lr by the bicubic, then to m by the same Lanczos3 (docs/design.md, "Scale
+ * 1 and downscales"). */
+P2G_HD float p2g_reduce_axis(const float* src, long long stride, int n, int lr, int m, int factor, int u) {
+  if (n == m) return src[u * stride];
+  if (factor <= 1) return p2g_reduce(src, stride, n, m, u);
+  if (lr == m) return (float)p2g_bicubic_reduce(src, stride, n, lr, u);
+  const double scale = (double)lr / m * P2G_REDUCTION_STRETCH;
+  int lo, hi;
+  const double centre = p2g_window(lr, m, u, P2G_LANCZOS_LOBES, scale, &lo, &hi);
+  double total = 0.0;
+  double sum = 0.0;
+  for (int j = lo; j < hi; j++) {
+    const double w = p2g_lanczos3((j + 0.5 - centre) / scale);
+    total += w;
+    sum += w * p2g_bicubic_reduce(src, stride, n, lr, j);
   }
   return total == 0.0 ? 0.0f : (float)(sum / total);
 }
@@ -181,7 +238,8 @@ typedef struct {
   int image_height;          /* LR rows of the whole image */
   int grid_height;           /* sample rows of the whole image */
   int row0;                  /* the image's sample row of this job's first sample row */
-  int unused;                /* keeps the size a multiple of 8 on every compiler */
+  int factor;                /* samples per LR pixel of a reduced axis (SampleGrid): 1, or a
+                                degradation's render scale */
 } p2g_job;
 
 /* Prepares Gaussian i of a job; false when i is past the job's Gaussians. */
@@ -217,7 +275,7 @@ P2G_HD void p2g_reduce_across_job(p2g_job job, const float* samples, float* mid,
   for (int c = 0; c < 3; c++) {
     const float* row = samples + job.sample_offset + c * in_plane + (long long)j * job.sample_width;
     mid[job.mid_offset + c * out_plane + (long long)j * job.out_width + u] =
-        job.sample_width == job.out_width ? row[u] : p2g_reduce(row, 1, job.sample_width, job.out_width, u);
+        p2g_reduce_axis(row, 1, job.sample_width, job.width, job.out_width, job.factor, u);
   }
 }
 
@@ -228,9 +286,8 @@ P2G_HD void p2g_reduce_down_job(p2g_job job, const float* mid, float* out, int u
   const long long out_plane = (long long)job.out_width * job.out_height;
   for (int c = 0; c < 3; c++) {
     const float* column = mid + job.mid_offset + c * in_plane + u;
-    const float value = job.sample_height == job.out_height
-        ? column[(long long)v * job.out_width]
-        : p2g_reduce(column, job.out_width, job.sample_height, job.out_height, v);
+    const float value =
+        p2g_reduce_axis(column, job.out_width, job.sample_height, job.height, job.out_height, job.factor, v);
     out[job.out_offset + c * out_plane + (long long)v * job.out_width + u] = fminf(1.0f, fmaxf(0.0f, value));
   }
 }

@@ -1,5 +1,6 @@
 package dev.p2g.encode;
 
+import dev.p2g.field.Degradation;
 import dev.p2g.field.FieldCodec;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.FloatImage;
@@ -242,7 +243,8 @@ public final class FieldEncoder {
         field = field.crop(t.x() - t.inX(), t.y() - t.inY(), t.w(), t.h());
       }
       return new FieldRecord(key, sourceUri, sha, session.info().id(), image.width(), image.height(), t.x(), t.y(),
-          t.w(), t.h(), field.k(), codec.name(), alphaLabel(image), field.reach(), codec.encode(field));
+          t.w(), t.h(), field.k(), codec.name(), alphaLabel(image), Degradation.format(field.degradation()),
+          field.reach(), codec.encode(field));
     }
   }
 

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.p2g.field.Degradation;
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
@@ -114,11 +115,35 @@ final class ModelContract {
     int receptiveField = intKey(meta, "field.receptive_field", 0, problems);
     String name = textKey(meta, "model.name", problems);
     String license = textKey(meta, "model.license", problems);
+    Degradation degradation = degradation(meta, problems);
     if (!problems.isEmpty()) {
       throw new ModelContractException("the model's metadata breaks the contract: " + String.join("; ", problems)
           + " (metadata present: " + meta.keySet() + ")");
     }
-    return new ModelInfo(id, name, license, k, maxOffset, maxSigma, receptiveField);
+    return new ModelInfo(id, name, license, k, maxOffset, maxSigma, receptiveField, degradation);
+  }
+
+  /** The optional degradation.* keys: none at all, or all three and a filter the renderers undo. */
+  private static Degradation degradation(Map<String, String> meta, List<String> problems) {
+    String filter = meta.get("degradation.filter");
+    if (filter == null) {
+      for (String key : List.of("degradation.min_scale", "degradation.max_scale")) {
+        if (meta.containsKey(key)) {
+          problems.add(key + " is given without degradation.filter");
+        }
+      }
+      return null;
+    }
+    double min = doubleKey(meta, "degradation.min_scale", 1, false, problems);
+    double max = doubleKey(meta, "degradation.max_scale", 1, false, problems);
+    try {
+      return new Degradation(filter.trim(), min, max);
+    } catch (IllegalArgumentException e) {
+      if (Double.isFinite(min) && Double.isFinite(max)) {
+        problems.add(e.getMessage());
+      }
+      return null;
+    }
   }
 
   private static void probe(ModelSession session) throws ModelContractException {

@@ -1,5 +1,6 @@
 package dev.p2g.encode;
 
+import dev.p2g.field.Degradation;
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
@@ -41,6 +42,7 @@ public final class ModelPieces {
     int coreH = (h + down - 1) / down;
     float[] out = null;
     int k = 0;
+    Degradation degradation = null;
     for (int y0 = 0; y0 < h; y0 += coreH) {
       for (int x0 = 0; x0 < w; x0 += coreW) {
         int cw = Math.min(coreW, w - x0);
@@ -52,12 +54,13 @@ public final class ModelPieces {
         GaussianField part = session.encode(crop(input, wx, wy, ww, wh)).crop(x0 - wx, y0 - wy, cw, ch);
         if (out == null) {
           k = part.k();
+          degradation = part.degradation();
           out = new float[Math.toIntExact((long) FieldContract.PARAMS * k * k * w * h)];
         }
         paste(part, out, w, h, k, x0, y0);
       }
     }
-    return new GaussianField(w, h, k, out);
+    return new GaussianField(w, h, k, out, degradation);
   }
 
   /** The field of a core into the planes of the whole input's field (w x h LR pixels, k anchors per pixel per axis). */

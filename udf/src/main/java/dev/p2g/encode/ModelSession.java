@@ -73,7 +73,7 @@ public final class ModelSession implements AutoCloseable {
     List<GaussianField> fields = new ArrayList<>(n);
     try {
       for (int i = 0; i < n; i++) {
-        fields.add(GaussianField.zeros(w, h, k));
+        fields.add(GaussianField.zeros(w, h, k).withDegradation(info.degradation()));
       }
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw new ModelOutputException("a " + w + "x" + h + " field with k=" + k + " is too large", e);

@@ -6,6 +6,7 @@ import java.io.Serializable;
  * One row of fields/: an image's (or a tile's) field with where it came from. The tile is the
  * rectangle of the LR image, in LR pixels, that the field covers; a whole image is (0, 0, W, H).
  * reach is GaussianField.reach(): how far past the tile its Gaussians reach, in LR pixels.
+ * degradation is the model's (Degradation.format), null when it declares none.
  */
 public record FieldRecord(
     String key,
@@ -21,10 +22,12 @@ public record FieldRecord(
     int k,
     String codec,
     String alpha,
+    String degradation,
     double reach,
     byte[] params) implements Serializable {
 
   public GaussianField decodeField() {
-    return FieldCodecs.byName(codec).decode(params, tileWidth, tileHeight, k);
+    return FieldCodecs.byName(codec).decode(params, tileWidth, tileHeight, k)
+        .withDegradation(Degradation.parse(degradation));
   }
 }

@@ -6,14 +6,21 @@ import java.util.Objects;
  * A continuous 2D Gaussian field, version 1: k x k Gaussians per LR pixel of a width x height
  * image, 8 parameters each, stored as planes (FieldContract order), each plane row-major over
  * the anchor grid of kW x kH. Anchor (a, b) sits at ((a + 0.5) / k, (b + 0.5) / k) in LR pixels.
+ * A field may carry its model's training degradation (null: none), which says how the renderers
+ * make levels at and below scale 1 from it (Degradation).
  */
 public final class GaussianField {
   private final int width;
   private final int height;
   private final int k;
   private final float[] params;
+  private final Degradation degradation;
 
   public GaussianField(int width, int height, int k, float[] params) {
+    this(width, height, k, params, null);
+  }
+
+  public GaussianField(int width, int height, int k, float[] params, Degradation degradation) {
     if (width <= 0 || height <= 0) {
       throw new IllegalArgumentException("field size must be positive: " + width + "x" + height);
     }
@@ -31,6 +38,17 @@ public final class GaussianField {
     this.height = height;
     this.k = k;
     this.params = params;
+    this.degradation = degradation;
+  }
+
+  /** The same Gaussians (shared, not copied) with the given degradation (null: none). */
+  public GaussianField withDegradation(Degradation d) {
+    return new GaussianField(width, height, k, params, d);
+  }
+
+  /** The model's training degradation, or null when the field interpolates its samples at scale 1. */
+  public Degradation degradation() {
+    return degradation;
   }
 
   public static GaussianField zeros(int width, int height, int k) {
@@ -101,7 +119,7 @@ public final class GaussianField {
         System.arraycopy(params, plane * count() + (k * y + b) * gridWidth() + k * x, out, plane * n + b * gw, gw);
       }
     }
-    return new GaussianField(w, h, k, out);
+    return new GaussianField(w, h, k, out, degradation);
   }
 
   /**

@@ -68,6 +68,48 @@ public final class AxisWeights {
     return new AxisWeights(in, out, first, count, stride, weights);
   }
 
+  /**
+   * This resize followed by next (next.in() == out()), as one set of weights from this one's
+   * input to next's output: out(u) = sum_j next(u, j) sum_i this(j, i) in(i), computed in double.
+   */
+  public AxisWeights then(AxisWeights next) {
+    if (next.in != out) {
+      throw new IllegalArgumentException("a resize to " + out + " samples followed by one from " + next.in);
+    }
+    int[] first = new int[next.out];
+    int[] count = new int[next.out];
+    double[][] rows = new double[next.out][];
+    int stride = 1;
+    for (int u = 0; u < next.out; u++) {
+      int lo = Integer.MAX_VALUE;
+      int hi = 0;
+      for (int t = 0; t < next.count[u]; t++) {
+        int j = next.first[u] + t;
+        lo = Math.min(lo, first(j));
+        hi = Math.max(hi, first(j) + count(j));
+      }
+      double[] w = new double[hi - lo];
+      for (int t = 0; t < next.count[u]; t++) {
+        int j = next.first[u] + t;
+        double a = next.weight(u, t);
+        for (int i = 0; i < count(j); i++) {
+          w[first(j) + i - lo] += a * weight(j, i);
+        }
+      }
+      first[u] = lo;
+      count[u] = hi - lo;
+      rows[u] = w;
+      stride = Math.max(stride, hi - lo);
+    }
+    float[] weights = new float[next.out * stride];
+    for (int u = 0; u < next.out; u++) {
+      for (int i = 0; i < count[u]; i++) {
+        weights[u * stride + i] = (float) rows[u][i];
+      }
+    }
+    return new AxisWeights(in, next.out, first, count, stride, weights);
+  }
+
   /** An axis that is not resized: each output sample is its input sample. */
   private static AxisWeights identity(int size) {
     int[] first = new int[size];

@@ -12,6 +12,7 @@ import static dev.p2g.field.FieldContract.MIN_CHOLESKY_DET;
 import static dev.p2g.field.FieldContract.Q_CUTOFF;
 import static dev.p2g.field.FieldContract.R;
 
+import dev.p2g.field.Degradation;
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
@@ -21,9 +22,9 @@ import java.awt.image.BufferedImage;
 /**
  * The production CPU renderer of the field equation (docs/design.md, "Rendering"): each
  * Gaussian is splatted over the samples (SampleGrid: the output pixels, or the LR pixel centres
- * of a reduced axis) inside its e = tau ellipse's bounding box and accumulated in float32
- * (interleaved, see RenderBand); a level below scale 1 is then reduced by Lanczos3
- * (RowResampler). Sample positions are kept in double so that far-from-origin coordinates of
+ * of a reduced axis, or factor times as many for a field with a degradation) inside its e = tau
+ * ellipse's bounding box and accumulated in float32 (interleaved, see RenderBand); a reduced
+ * level is then resized to its output (RowResampler). Sample positions are kept in double so that far-from-origin coordinates of
  * large images lose no precision before the subtraction of the centre.
  */
 public final class CpuRenderer implements Renderer {
@@ -67,10 +68,15 @@ public final class CpuRenderer implements Renderer {
     return renderWhole(field, scale).toRgb8();
   }
 
-  /** The sample grid this renderer evaluates for a level of an LR image. */
+  /** The sample grid this renderer evaluates for a level of an LR image whose field has no degradation. */
   public SampleGrid grid(int lrWidth, int lrHeight, Scale scale) {
+    return grid(lrWidth, lrHeight, scale, null);
+  }
+
+  /** The sample grid this renderer evaluates for a level of an LR image whose field has that degradation. */
+  public SampleGrid grid(int lrWidth, int lrHeight, Scale scale, Degradation degradation) {
     return downscale == Downscale.LANCZOS3
-        ? SampleGrid.of(lrWidth, lrHeight, scale)
+        ? SampleGrid.of(lrWidth, lrHeight, scale, degradation)
         : SampleGrid.direct(lrWidth, lrHeight, scale);
   }
 
@@ -80,7 +86,7 @@ public final class CpuRenderer implements Renderer {
   }
 
   private RenderBand renderWhole(GaussianField field, Scale scale) {
-    SampleGrid grid = grid(field.width(), field.height(), scale);
+    SampleGrid grid = grid(field.width(), field.height(), scale, field.degradation());
     RenderBand samples = new RenderBand(grid.width(), 0, grid.height());
     splat(field, 0, 0, field.width(), field.height(), grid, samples);
     if (!grid.reduces()) {

@@ -7,6 +7,7 @@ import static dev.p2g.field.FieldContract.L21;
 import static dev.p2g.field.FieldContract.L22;
 import static dev.p2g.field.FieldContract.PARAMS;
 
+import dev.p2g.field.Degradation;
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
@@ -63,10 +64,16 @@ public final class StripRender implements TileRender {
    */
   public StripRender(BandSampler sampler, int lrWidth, int lrHeight, Scale scale, double reach, long maxSamples,
       TiledRender.RowSink sink) {
+    this(sampler, lrWidth, lrHeight, scale, null, reach, maxSamples, sink);
+  }
+
+  /** The same for an image whose tiles' fields have that degradation (null: none). */
+  public StripRender(BandSampler sampler, int lrWidth, int lrHeight, Scale scale, Degradation degradation,
+      double reach, long maxSamples, TiledRender.RowSink sink) {
     this.sampler = sampler;
     this.lrWidth = lrWidth;
     this.lrHeight = lrHeight;
-    this.grid = SampleGrid.of(lrWidth, lrHeight, scale);
+    this.grid = SampleGrid.of(lrWidth, lrHeight, scale, degradation);
     this.ry = (double) grid.height() / lrHeight;
     this.reach = reach;
     this.maxSamples = maxSamples;

@@ -2,6 +2,7 @@ package dev.p2g.render;
 
 import static dev.p2g.field.FieldContract.Q_CUTOFF;
 
+import dev.p2g.field.Degradation;
 import dev.p2g.field.GaussianField;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -42,10 +43,16 @@ public final class TiledRender implements TileRender {
    */
   public TiledRender(CpuRenderer renderer, int lrWidth, int lrHeight, Scale scale, double reach, int maxTileHeight,
       RowSink sink) {
+    this(renderer, lrWidth, lrHeight, scale, null, reach, maxTileHeight, sink);
+  }
+
+  /** The same for an image whose tiles' fields have that degradation (null: none). */
+  public TiledRender(CpuRenderer renderer, int lrWidth, int lrHeight, Scale scale, Degradation degradation,
+      double reach, int maxTileHeight, RowSink sink) {
     this.renderer = renderer;
     this.lrWidth = lrWidth;
     this.lrHeight = lrHeight;
-    this.grid = renderer.grid(lrWidth, lrHeight, scale);
+    this.grid = renderer.grid(lrWidth, lrHeight, scale, degradation);
     double ry = (double) grid.height() / lrHeight;
     // a filter footprint widens each Gaussian's box by at most sqrt(Q_CUTOFF) sigma; one more
     // pixel covers the rounding of box edges to sample rows

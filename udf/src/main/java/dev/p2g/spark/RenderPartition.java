@@ -1,6 +1,7 @@
 package dev.p2g.spark;
 
 import dev.p2g.devices.TaskRenderers;
+import dev.p2g.field.Degradation;
 import dev.p2g.field.FieldRecord;
 import dev.p2g.field.GaussianField;
 import dev.p2g.render.GpuUnusableException;
@@ -72,9 +73,11 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
     try {
       int w = row.getInt(row.fieldIndex("width"));
       int h = row.getInt(row.fieldIndex("height"));
+      int at = java.util.Arrays.asList(row.schema().fieldNames()).indexOf(FieldTable.DEGRADATION);
+      Degradation degradation = at < 0 || row.isNullAt(at) ? null : Degradation.parse(row.getString(at));
       long most = 0;
       for (Scale s : settings.scales()) {
-        most = Math.max(most, SampleGrid.of(w, h, s).samples());
+        most = Math.max(most, SampleGrid.of(w, h, s, degradation).samples());
       }
       return most;
     } catch (RuntimeException e) {

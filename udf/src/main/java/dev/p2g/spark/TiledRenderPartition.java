@@ -1,6 +1,7 @@
 package dev.p2g.spark;
 
 import dev.p2g.devices.TaskRenderers;
+import dev.p2g.field.Degradation;
 import dev.p2g.render.BandSampler;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.Renderer;
@@ -45,6 +46,7 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
       .add("model_id", DataTypes.StringType, false)
       .add("done", DataTypes.createArrayType(DataTypes.StringType), true)
       .add("tiles", DataTypes.LongType, false)
+      .add(FieldTable.DEGRADATION, DataTypes.StringType, true)
       .add(FieldTable.ATTRIBUTES, FieldTable.ATTRIBUTES_TYPE, true);
 
   private final RenderSettings settings;
@@ -74,12 +76,13 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
 
   /** An input row (INPUT), read by name. */
   private record TiledImage(LevelWriter.Image image, List<String> files, int width, int height, double reach,
-      int maxTileHeight, List<String> done, long tiles) {
+      int maxTileHeight, List<String> done, long tiles, Degradation degradation) {
     static TiledImage fromRow(Row r) {
       return new TiledImage(new LevelWriter.Image(r.getAs("key"), r.getAs("source_uri"), r.getAs("source_sha256"),
           r.getAs("model_id"), ManifestRecord.attributes(r)), r.getList(r.fieldIndex("files")), r.<Integer>getAs("width"),
           r.<Integer>getAs("height"), r.<Double>getAs("reach"), r.<Integer>getAs("max_tile_height"),
-          r.isNullAt(r.fieldIndex("done")) ? List.of() : r.getList(r.fieldIndex("done")), r.<Long>getAs("tiles"));
+          r.isNullAt(r.fieldIndex("done")) ? List.of() : r.getList(r.fieldIndex("done")), r.<Long>getAs("tiles"),
+          Degradation.parse(r.getAs(FieldTable.DEGRADATION)));
     }
   }
 
@@ -103,8 +106,8 @@ public final class TiledRenderPartition implements MapPartitionsFunction<Row, Ro
       TiledRender.RowSink sink) throws IOException {
     // TaskRenderers gives the CPU renderer or a GPU one, which samples bands
     TileRender render = renderer instanceof CpuRenderer cpu
-        ? new TiledRender(cpu, t.width(), t.height(), scale, t.reach(), t.maxTileHeight(), sink)
-        : new StripRender((BandSampler) renderer, t.width(), t.height(), scale, t.reach(),
+        ? new TiledRender(cpu, t.width(), t.height(), scale, t.degradation(), t.reach(), t.maxTileHeight(), sink)
+        : new StripRender((BandSampler) renderer, t.width(), t.height(), scale, t.degradation(), t.reach(),
             RenderPartition.MAX_BATCH_OUTPUT_PIXELS, sink);
     int tiles = TileReader.read(t.files(), t.image().key(), hadoop, render::add);
     if (tiles != t.tiles()) {

@@ -36,6 +36,7 @@ public final class FieldTable {
   public static final String SOURCE_MODIFIED = "source_modified";
   public static final String SOURCE_ETAG = "source_etag";
   public static final String ENCODE_DEVICE = "encode_device";
+  public static final String DEGRADATION = "degradation";
   /** Values an image carries from its source table (--keep-columns), by column name. */
   public static final String ATTRIBUTES = "attributes";
   public static final MapType ATTRIBUTES_TYPE = DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType,
@@ -67,6 +68,9 @@ public final class FieldTable {
       DataTypes.createStructField("codec", DataTypes.StringType, false),
       DataTypes.createStructField("alpha", DataTypes.StringType, false),
       DataTypes.createStructField(ENCODED_AT, DataTypes.TimestampType, false),
+      // the model's training degradation ("bicubic:2-4", Degradation), which levels at and below
+      // scale 1 undo; null for a model that interpolates its samples, and in rows written before it
+      DataTypes.createStructField(DEGRADATION, DataTypes.StringType, true),
       DataTypes.createStructField("reach", DataTypes.DoubleType, false),
       DataTypes.createStructField("params", DataTypes.BinaryType, false, PARAMS_META),
       // where the model ran ("cpu", "cuda:N"); null in rows written before it was recorded
@@ -85,7 +89,7 @@ public final class FieldTable {
         source == null ? null : source.size(), source == null ? null : source.modifiedMillis(),
         source == null ? null : source.etag(), r.modelId(), FieldContract.VERSION,
         r.width(), r.height(), r.tileX(), r.tileY(), r.tileWidth(), r.tileHeight(), r.k(), r.codec(),
-        r.alpha(), row.encodedAt(), r.reach(), r.params(), row.device() == null ? null : row.device().toString(),
+        r.alpha(), row.encodedAt(), r.degradation(), r.reach(), r.params(), row.device() == null ? null : row.device().toString(),
         attributes(row.attributes()));
   }
 
@@ -127,9 +131,15 @@ public final class FieldTable {
     Object get(String name);
   }
 
-  /** Reads by name, so a file with extra columns (a later version's) still reads. */
+  /**
+   * Reads by name, so a file with extra columns (a later version's) still reads, and a struct of
+   * an older table, without the nullable columns added since, reads them as null.
+   */
   public static FieldRecord fromRow(Row row) {
-    return fromColumns(name -> row.get(row.fieldIndex(name)));
+    return fromColumns(name -> {
+      int at = java.util.Arrays.asList(row.schema().fieldNames()).indexOf(name);
+      return at < 0 && FieldTable.SCHEMA.apply(name).nullable() ? null : row.get(row.fieldIndex(name));
+    });
   }
 
   /** The one mapping of a row's columns to a FieldRecord, the version checked first. */
@@ -149,6 +159,7 @@ public final class FieldTable {
         (Integer) c.get("k"),
         (String) c.get("codec"),
         (String) c.get("alpha"),
+        (String) c.get(DEGRADATION),
         (Double) c.get("reach"),
         (byte[]) c.get("params"));
   }

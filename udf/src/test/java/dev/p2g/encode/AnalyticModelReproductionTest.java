@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * The analytic model's field (model/make_analytic_model.py: built to give its image back),
  * rendered at scale 1, reproduces its source image: this pins the coordinate conventions
  * (anchors at pixel centres, samples at pixel centres) end to end through ONNX Runtime, the
- * field layout and the renderer. The trained default is judged by upscaling instead (model card).
+ * field layout and the renderer. The trained default is judged by upscaling (model card), and at
+ * scale 1 through its training degradation (below).
  */
 class AnalyticModelReproductionTest {
   private static final double MIN_PSNR_DB = 35.0;
@@ -61,20 +63,37 @@ class AnalyticModelReproductionTest {
     assertFalse(shifted >= MIN_PSNR_DB, "half a pixel off still gives " + shifted + " dB");
   }
 
+  /**
+   * Issue 32, item 3: the default model is trained on a bicubic degradation, so its level at scale
+   * 1 is its field rendered at the degradation's scale and reduced as training reduced, which
+   * gives the source back within 45 dB (8-bit RGB PSNR) on every sample photograph. Its point
+   * samples, the rule before, are measured beside as the control (31-37 dB on them: the sharp
+   * image the source was taken from). The graphics (a badge, a palette drawing, the test card's
+   * 1-px checkerboard), far from the training photos, are measured without the bar.
+   */
+  private static final Set<String> PHOTOS = Set.of("colorful-cups.png", "evening-glow.jpg", "fallen-leaf-16bit.png",
+      "grey-weave.png", "nested/moss.jpg");
+
   @Test
-  void theDefaultModelAtScaleOneIsMeasured() throws Exception {
-    // No bar: the trained default is made to upscale, not to copy; the figure goes in the model card.
+  void theDefaultModelAtScaleOneGivesTheSourceBack() throws Exception {
     ModelSession session = session(ModelSource.BUILTIN_DEFAULT);
     ImageDecoder decoder = new ImageDecoder(50_000_000L, AlphaPolicy.BLACK);
+    double worstControl = Double.POSITIVE_INFINITY;
     for (Path p : sampleImages()) {
       FloatImage source = decoder.decode(Files.readAllBytes(p), p.toString()).rgb();
-      FloatImage back = new CpuRenderer().render(session.encode(source), Scale.of(1));
-      double psnr = psnr8(source, back);
-      // The outermost pixel has no Gaussians beyond it and the model was not trained to lift it.
-      System.out.printf("default model (%s), scale 1: %-40s PSNR 8-bit %.2f dB, without the 1-px border %.2f dB%n",
-          session.info().name(), SAMPLES.relativize(p), psnr, psnr8Inside(source, back, 1));
-      assertTrue(psnr > 20, p + ": " + psnr + " dB: the default model does not even resemble its input");
+      GaussianField field = session.encode(source);
+      assertTrue(field.degradation() != null, "the default model declares its training degradation");
+      double psnr = psnr8(source, new CpuRenderer().render(field, Scale.of(1)));
+      double points = psnr8(source, new CpuRenderer().render(field.withDegradation(null), Scale.of(1)));
+      System.out.printf("default model (%s), scale 1: %-40s PSNR 8-bit %.2f dB (point samples %.2f dB)%n",
+          session.info().name(), SAMPLES.relativize(p), psnr, points);
+      if (PHOTOS.contains(SAMPLES.relativize(p).toString())) {
+        assertTrue(psnr >= 45, p + ": " + psnr + " dB at scale 1, under the 45 dB bar");
+        worstControl = Math.min(worstControl, points);
+      }
     }
+    assertTrue(worstControl < 45, "the point samples pass the bar too (" + worstControl + " dB): the test"
+        + " no longer shows what the degradation's rule adds");
   }
 
   static ModelSession session(String uri) throws ModelLoadException {

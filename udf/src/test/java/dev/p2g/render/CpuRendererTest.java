@@ -3,6 +3,7 @@ package dev.p2g.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2g.field.Degradation;
 import dev.p2g.field.FieldContract;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
@@ -10,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class CpuRendererTest {
@@ -45,6 +47,35 @@ class CpuRendererTest {
     // A comparison of two clamped images says little if everything clamped.
     int total = 3 * got.width() * got.height();
     assertTrue(interior > total / 2, "only " + interior + " of " + total + " values unclamped");
+  }
+
+  /**
+   * A field with a training degradation: levels at and below scale 1 are its render at x2
+   * reduced by the bicubic (then Lanczos3), per axis; above 1 it renders as any field. The
+   * difference from the same field without the degradation shows the rule is in effect.
+   */
+  @ParameterizedTest(name = "degraded field, k={0} scale={1}")
+  @CsvSource({"2,1", "2,0.5", "1,0.37", "2,2x0.6", "2,1x3", "1,2.5"})
+  void aDegradedFieldMatchesTheReference(int k, String scaleText) {
+    Scale scale = Scale.parse(scaleText);
+    GaussianField plain = RandomFields.random(13, 9, k, 17L * k + scaleText.hashCode());
+    GaussianField field = plain.withDegradation(new Degradation(Degradation.BICUBIC, 2, 4));
+    FloatImage got = new CpuRenderer().render(field, scale);
+    double[][][] want = ReferenceRenderer.render(field, scale.x(), scale.y());
+    double maxDiff = ReferenceRenderer.maxAbsDiff(got, want);
+    float[] plainLevel = new CpuRenderer().render(plain, scale).data();
+    double fromPlain = 0;
+    for (int i = 0; i < plainLevel.length; i++) {
+      fromPlain = Math.max(fromPlain, Math.abs(got.data()[i] - plainLevel[i]));
+    }
+    System.out.printf("degraded field vs float64 reference, k=%d scale %-6s max |diff| %.2e (%.2e from the plain"
+        + " field's level)%n", k, scaleText, maxDiff, fromPlain);
+    assertTrue(maxDiff <= MAX_ABS_DIFF, "max |cpu - reference| = " + maxDiff);
+    if (scale.x() > 1 && scale.y() > 1) {
+      assertEquals(0, fromPlain, "above scale 1 a degradation changes nothing");
+    } else {
+      assertTrue(fromPlain > 0.01, "the degradation's rule is not in effect: " + fromPlain);
+    }
   }
 
   @ParameterizedTest(name = "degenerate cholesky, k={0}")

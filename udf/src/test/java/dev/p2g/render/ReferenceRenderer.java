@@ -61,21 +61,24 @@ public final class ReferenceRenderer {
 
   /**
    * The level at scale (scaleX, scaleY): W' = max(1, floor(W s + 1/2)) per axis; an axis with
-   * W' >= W is sampled at its output pixels, an axis with W' < W at its LR pixel centres, and the
-   * clamped samples are then reduced by Lanczos3 (stretched by 1.05) on the reduced axes and
-   * clamped again.
+   * W' > W is sampled at its output pixels. Of a field without a degradation, an axis with
+   * W' <= W is sampled at its LR pixel centres, and where W' < W the clamped samples are reduced
+   * by Lanczos3 (stretched by 1.05). Of a field with one (training's bicubic at scales [a, b]),
+   * such an axis is sampled at d W points, d = max(2, ceil(a)), and the clamped samples are
+   * reduced to W by the antialiased bicubic, then to W' by the same Lanczos3. Clamped again.
    */
   public static double[][][] render(GaussianField f, double scaleX, double scaleY) {
     int outW = (int) Math.max(1, Math.floor(f.width() * scaleX + 0.5));
     int outH = (int) Math.max(1, Math.floor(f.height() * scaleY + 0.5));
-    int w = Math.max(outW, f.width());
-    int h = Math.max(outH, f.height());
+    int d = f.degradation() == null ? 1 : (int) Math.max(2, Math.ceil(f.degradation().minScale()));
+    int w = outW > f.width() ? outW : d * f.width();
+    int h = outH > f.height() ? outH : d * f.height();
     double[][][] samples = clamp(sums(f, w, h));
     if (w == outW && h == outH) {
       return samples;
     }
-    double[][] across = lanczos3(w, outW);
-    double[][] down = lanczos3(h, outH);
+    double[][] across = axis(w, f.width(), outW, d);
+    double[][] down = axis(h, f.height(), outH, d);
     double[][][] out = new double[3][outH][outW];
     for (int c = 0; c < 3; c++) {
       for (int v = 0; v < outH; v++) {
@@ -91,6 +94,47 @@ public final class ReferenceRenderer {
       }
     }
     return clamp(out);
+  }
+
+  /** Weights [u][i] of an axis from n samples to m outputs over lr LR pixels (see render). */
+  private static double[][] axis(int n, int lr, int m, int d) {
+    if (n == m || d == 1) {
+      return lanczos3(n, m);
+    }
+    double[][] second = lanczos3(lr, m);
+    double[][] first = bicubic(n, lr);
+    double[][] wts = new double[m][n];
+    for (int u = 0; u < m; u++) {
+      for (int j = 0; j < lr; j++) {
+        for (int i = 0; i < n; i++) {
+          wts[u][i] += second[u][j] * first[j][i];
+        }
+      }
+    }
+    return wts;
+  }
+
+  /**
+   * Weights [u][i] of Pillow's antialiased bicubic from n samples to m < n: output u centred at
+   * c = (u + 0.5) n / m takes input i with weight K((i + 0.5 - c) m / n), K Keys' cubic with
+   * a = -0.5, over the inputs with |i + 0.5 - c| < 2 n / m, normalised to sum 1.
+   */
+  public static double[][] bicubic(int n, int m) {
+    double[][] wts = new double[m][n];
+    double r = (double) n / m;
+    for (int u = 0; u < m; u++) {
+      double c = (u + 0.5) * r;
+      double total = 0;
+      for (int i = 0; i < n; i++) {
+        double x = Math.abs((i + 0.5 - c) / r);
+        wts[u][i] = x < 1 ? 1.5 * x * x * x - 2.5 * x * x + 1 : x < 2 ? -0.5 * x * x * x + 2.5 * x * x - 4 * x + 2 : 0;
+        total += wts[u][i];
+      }
+      for (int i = 0; i < n; i++) {
+        wts[u][i] /= total;
+      }
+    }
+    return wts;
   }
 
   /**

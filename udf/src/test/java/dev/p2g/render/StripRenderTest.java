@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2g.field.Degradation;
 import dev.p2g.field.GaussianField;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,19 +19,22 @@ import org.junit.jupiter.params.provider.CsvSource;
  * within reach, a chunk written twice or a row dropped too early shows as a wrong pixel.
  */
 class StripRenderTest {
-  @ParameterizedTest(name = "{0}x{1} k={2} tiles of {3} at x{4}, chunks of {5} samples")
+  @ParameterizedTest(name = "{0}x{1} k={2} tiles of {3} at x{4}, chunks of {5} samples, degraded {6}")
   @CsvSource({
-      "37, 29, 2, 8, 2, 100",
-      "37, 29, 1, 5, 3.7, 1000000",
-      "40, 23, 2, 7, 0.5, 90",
-      "31, 17, 2, 6, 2x3, 200",
-      "16, 40, 1, 16, 1, 16",
-      "33, 9, 2, 4, 0.3, 33",
-      "21, 90, 1, 8, 0.25, 50",
-      "29, 31, 2, 3, 4, 1"})
-  void stripsEqualTheWholeFieldsReference(int w, int h, int k, int tile, String scaleText, long maxSamples)
-      throws IOException {
-    GaussianField whole = RandomFields.random(w, h, k, 31L * w + h + k);
+      "37, 29, 2, 8, 2, 100, false",
+      "37, 29, 1, 5, 3.7, 1000000, false",
+      "40, 23, 2, 7, 0.5, 90, false",
+      "31, 17, 2, 6, 2x3, 200, false",
+      "16, 40, 1, 16, 1, 16, false",
+      "33, 9, 2, 4, 0.3, 33, false",
+      "21, 90, 1, 8, 0.25, 50, false",
+      "29, 31, 2, 3, 4, 1, false",
+      "40, 23, 2, 7, 1, 90, true",
+      "21, 90, 1, 8, 0.4x2, 50, true"})
+  void stripsEqualTheWholeFieldsReference(int w, int h, int k, int tile, String scaleText, long maxSamples,
+      boolean degraded) throws IOException {
+    GaussianField whole = RandomFields.random(w, h, k, 31L * w + h + k)
+        .withDegradation(degraded ? new Degradation(Degradation.BICUBIC, 2, 4) : null);
     Scale scale = Scale.parse(scaleText);
     double reach = reach(whole, tile);
     int outW = scale.outputWidth(w);
@@ -38,17 +42,17 @@ class StripRenderTest {
     CpuBandSampler sampler = new CpuBandSampler();
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     try (PngRowWriter writer = new PngRowWriter(png, outW, outH)) {
-      StripRender render = new StripRender(sampler, w, h, scale, reach, maxSamples, writer);
+      StripRender render = new StripRender(sampler, w, h, scale, whole.degradation(), reach, maxSamples, writer);
       feed(render, whole, tile);
       render.finish();
     }
     int worst = ReferenceRenderer.worstLevels(png.toByteArray(), whole, scale);
-    int gridRows = SampleGrid.of(w, h, scale).height();
+    int gridRows = SampleGrid.of(w, h, scale, whole.degradation()).height();
     System.out.printf("strips %dx%d k=%d tile %d x%s: %d chunks, tallest window %d of %d LR rows, worst %d"
         + " level(s) off the float64 reference%n", w, h, k, tile, scaleText, sampler.calls, sampler.tallestWindow, h,
         worst);
     assertTrue(worst <= 1, "worst difference " + worst + " levels");
-    long chunkRows = Math.max(1, maxSamples / SampleGrid.of(w, h, scale).width());
+    long chunkRows = Math.max(1, maxSamples / SampleGrid.of(w, h, scale, whole.degradation()).width());
     assertTrue(sampler.calls >= Math.min(gridRows, (gridRows + chunkRows - 1) / chunkRows),
         "chunks of at most " + maxSamples + " samples");
     if (h > 3 * tile) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2g.field.Degradation;
 import dev.p2g.field.GaussianField;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,17 +17,21 @@ import org.junit.jupiter.params.provider.CsvSource;
  * float64 reference's image of the whole field, to one 8-bit level, at every pixel: no seams.
  */
 class TiledRenderTest {
-  @ParameterizedTest(name = "{0}x{1} k={2} tiles of {3} at x{4}")
+  @ParameterizedTest(name = "{0}x{1} k={2} tiles of {3} at x{4}, degraded {5}")
   @CsvSource({
-      "37, 29, 2, 8, 2",
-      "37, 29, 1, 5, 3.7",
-      "40, 23, 2, 7, 0.5",
-      "31, 17, 2, 6, 2x3",
-      "16, 40, 1, 16, 1",
-      "33, 9, 2, 4, 0.3",
-      "21, 90, 1, 8, 0.25"})
-  void tilesStreamedEqualTheWholeFieldsReference(int w, int h, int k, int tile, String scaleText) throws IOException {
-    GaussianField whole = RandomFields.random(w, h, k, 17L * w + h + k);
+      "37, 29, 2, 8, 2, false",
+      "37, 29, 1, 5, 3.7, false",
+      "40, 23, 2, 7, 0.5, false",
+      "31, 17, 2, 6, 2x3, false",
+      "16, 40, 1, 16, 1, false",
+      "33, 9, 2, 4, 0.3, false",
+      "21, 90, 1, 8, 0.25, false",
+      "40, 23, 2, 7, 1, true",
+      "21, 90, 1, 8, 3x0.4, true"})
+  void tilesStreamedEqualTheWholeFieldsReference(int w, int h, int k, int tile, String scaleText, boolean degraded)
+      throws IOException {
+    GaussianField whole = RandomFields.random(w, h, k, 17L * w + h + k)
+        .withDegradation(degraded ? new Degradation(Degradation.BICUBIC, 2, 4) : null);
     Scale scale = Scale.parse(scaleText);
     double reach = 0;
     for (int y = 0; y < h; y += tile) {
@@ -39,7 +44,7 @@ class TiledRenderTest {
     ByteArrayOutputStream png = new ByteArrayOutputStream();
     TiledRender render;
     try (PngRowWriter writer = new PngRowWriter(png, outW, outH)) {
-      render = new TiledRender(new CpuRenderer(), w, h, scale, reach, tile, writer);
+      render = new TiledRender(new CpuRenderer(), w, h, scale, whole.degradation(), reach, tile, writer);
       for (int y = 0; y < h; y += tile) {
         for (int x = 0; x < w; x += tile) {
           render.add(new TiledRender.Tile(whole.crop(x, y, Math.min(tile, w - x), Math.min(tile, h - y)), x, y));
@@ -48,7 +53,7 @@ class TiledRenderTest {
       render.finish();
     }
     int worst = ReferenceRenderer.worstLevels(png.toByteArray(), whole, scale);
-    int sampleRows = new CpuRenderer().grid(w, h, scale).height();
+    int sampleRows = new CpuRenderer().grid(w, h, scale, whole.degradation()).height();
     System.out.printf("tiled %dx%d k=%d tile %d x%s: band of %d of %d sample rows, worst %d level(s) off the"
         + " float64 reference%n", w, h, k, tile, scaleText, render.bandRows(), sampleRows, worst);
     assertTrue(worst <= 1, "worst difference " + worst + " levels");

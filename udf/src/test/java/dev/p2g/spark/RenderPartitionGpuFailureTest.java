@@ -83,7 +83,7 @@ class RenderPartitionGpuFailureTest {
     for (int i = 0; i < n; i++) {
       GaussianField field = RandomFields.random(6, 5, 1, i);
       FieldRecord r = new FieldRecord("img" + i + ".png", "file:/img" + i + ".png", "sha" + i, "model", 6, 5, 0, 0,
-          6, 5, 1, F32Codec.NAME, "none", field.reach(), new F32Codec().encode(field));
+          6, 5, 1, F32Codec.NAME, "none", null, field.reach(), new F32Codec().encode(field));
       Row base = FieldTable.toRow(new FieldRow(r, null, new Timestamp(0), Device.CPU, null));
       Object[] values = new Object[SCHEMA.size()];
       for (int c = 0; c < base.size(); c++) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** A whole fields/ row goes to a Spark row and comes back by name, every column; a row of another version does not. */
 class FieldTableTest {
   private static final FieldRecord FIELD = new FieldRecord("a/b.png", "s3a://bucket/a/b.png", "sha", "model", 20, 10,
-      0, 0, 20, 10, 2, "q8", "over-white", 1.5, new byte[] {1, 2, 3});
+      0, 0, 20, 10, 2, "q8", "over-white", "bicubic:2-4", 1.5, new byte[] {1, 2, 3});
 
   @Test
   void aWholeRowRoundTrips() {
@@ -29,6 +29,7 @@ class FieldTableTest {
     FieldRow back = FieldTable.rowOf(withSchema(FieldTable.toRow(row), FieldTable.SCHEMA));
     assertEquals(FIELD.key(), back.field().key());
     assertEquals(FIELD.alpha(), back.field().alpha());
+    assertEquals("bicubic:2-4", back.field().degradation());
     assertEquals(FIELD.reach(), back.field().reach());
     assertArrayEquals(FIELD.params(), back.field().params());
     assertEquals(row.source(), back.source());
@@ -46,6 +47,7 @@ class FieldTableTest {
     Object[] values = java.util.Arrays.stream(older.fieldNames()).map(n -> full.get(full.fieldIndex(n))).toArray();
     FieldRow back = FieldTable.rowOf(new GenericRowWithSchema(values, older));
     assertEquals(FIELD.key(), back.field().key());
+    assertNull(back.field().degradation(), "a table written before the degradation column");
     assertNull(back.source());
     assertNull(back.attributes());
   }

@@ -43,7 +43,7 @@ class TileReaderTest {
       GaussianField f = RandomFields.random(8, 8, 1, at[0] * 31 + at[1]);
       fields.add(f);
       rows.add(FieldTable.toRow(new FieldRow(new FieldRecord("img", "file:/img.png", "sha", "model", 16, 16, at[0],
-          at[1], 8, 8, 1, codec.name(), "none", 1.0, codec.encode(f)), null, new Timestamp(0), Device.CPU, null)));
+          at[1], 8, 8, 1, codec.name(), "none", null, 1.0, codec.encode(f)), null, new Timestamp(0), Device.CPU, null)));
     }
     String file = write(spark, rows, "v1");
     List<TiledRender.Tile> seen = new ArrayList<>();

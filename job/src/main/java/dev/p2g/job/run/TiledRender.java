@@ -75,7 +75,8 @@ final class TiledRender {
         .groupBy(imageColumns.stream().map(functions::col).toArray(Column[]::new))
         .agg(collect_set("file").as("files"), max("reach").as("reach"),
             max("tile_height").as("max_tile_height"), count(lit(1)).as("tiles"),
-            functions.first(FieldTable.ATTRIBUTES).as(FieldTable.ATTRIBUTES)); // a map cannot be a grouping key
+            functions.first(FieldTable.ATTRIBUTES).as(FieldTable.ATTRIBUTES), // a map cannot be a grouping key
+            max(FieldTable.DEGRADATION).as(FieldTable.DEGRADATION)); // one model's: the same in every tile
     return doneLevels == null
         ? images.withColumn("done", lit(null).cast(DataTypes.createArrayType(DataTypes.StringType)))
         : images.join(doneLevels, EncodePlan.using("key", "source_sha256", "model_id"), "left");

@@ -64,7 +64,7 @@ class DriverPlanTest {
   /** A fields/ row (params empty: planning never reads them). */
   private static Row field(Row image, String sha, String model, int width, int tileX, int tileW, Long size) {
     return RowFactory.create(image.getAs("key"), image.getAs("uri"), sha, size, image.getAs("source_modified"),
-        image.getAs("source_etag"), model, 1, width, 64, tileX, 0, tileW, 64, 2, "q8", "none", EARLIER, 1.0,
+        image.getAs("source_etag"), model, 1, width, 64, tileX, 0, tileW, 64, 2, "q8", "none", EARLIER, null, 1.0,
         new byte[0], "cpu", null);
   }
 

@@ -46,9 +46,10 @@ final class BatchLayout {
    * output those samples are reduced to (out = samples when nothing is reduced).
    */
   private record Job(GaussianField field, int originY, int imageHeight, int gridHeight, int row0, int sampleWidth,
-      int sampleHeight, int outWidth, int outHeight) {
+      int sampleHeight, int outWidth, int outHeight, int factor) {
     static Job whole(GaussianField f, SampleGrid g) {
-      return new Job(f, 0, f.height(), g.height(), 0, g.width(), g.height(), g.outWidth(), g.outHeight());
+      return new Job(f, 0, f.height(), g.height(), 0, g.width(), g.height(), g.outWidth(), g.outHeight(),
+          g.factor());
     }
 
     boolean reduces() {
@@ -57,7 +58,8 @@ final class BatchLayout {
   }
 
   BatchLayout(List<GaussianField> fields, Scale scale) {
-    this(fields.stream().map(f -> Job.whole(f, SampleGrid.of(f.width(), f.height(), scale))).toList());
+    this(fields.stream().map(f -> Job.whole(f, SampleGrid.of(f.width(), f.height(), scale, f.degradation())))
+        .toList());
   }
 
   /**
@@ -71,7 +73,7 @@ final class BatchLayout {
           + lrHeight + ", sample rows [" + row0 + ", " + (row0 + rows) + ") of " + grid.height());
     }
     return new BatchLayout(List.of(new Job(window, originY, lrHeight, grid.height(), row0, grid.width(), rows,
-        grid.width(), rows)));
+        grid.width(), rows, 1)));
   }
 
   private BatchLayout(List<Job> jobs) {
@@ -153,7 +155,7 @@ final class BatchLayout {
       up.putLong(params).putLong(gaussians).putLong(reduces ? samples : outs).putLong(mids).putLong(outs)
           .putInt(f.width()).putInt(f.height()).putInt(f.k())
           .putInt(j.sampleWidth()).putInt(j.sampleHeight()).putInt(j.outWidth()).putInt(j.outHeight())
-          .putInt(j.originY()).putInt(j.imageHeight()).putInt(j.gridHeight()).putInt(j.row0()).putInt(0);
+          .putInt(j.originY()).putInt(j.imageHeight()).putInt(j.gridHeight()).putInt(j.row0()).putInt(j.factor());
       params += (long) FieldContract.PARAMS * f.count();
       gaussians += f.count();
       samples += 3L * j.sampleWidth() * j.sampleHeight();

@@ -3,6 +3,7 @@ package dev.p2g.render.cuda;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2g.field.Degradation;
 import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
 import dev.p2g.render.HostCompiler;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -33,11 +35,13 @@ class CudaBatchHostTest {
   void aMixedBatchComesBackFieldByField(String scaleText) throws Exception {
     Path binary = HostCompiler.build("batch_host.cpp");
     Scale scale = Scale.parse(scaleText);
+    Degradation bicubic = new Degradation(Degradation.BICUBIC, 2, 4);
     List<GaussianField> fields = List.of(
         RandomFields.random(13, 9, 1, 1L),
-        RandomFields.random(5, 7, 2, 2L),
+        RandomFields.random(5, 7, 2, 2L).withDegradation(bicubic),
         RandomFields.random(1, 1, 2, 3L),
-        RandomFields.random(20, 3, 1, 4L));
+        RandomFields.random(20, 3, 1, 4L),
+        RandomFields.random(11, 8, 2, 5L).withDegradation(bicubic));
     BatchLayout batch = new BatchLayout(fields, scale);
     ByteBuffer up = ByteBuffer.allocate((int) batch.uploadBytes());
     batch.writeUpload(up);
@@ -67,13 +71,14 @@ class CudaBatchHostTest {
    * field that starts at an LR row other than 0) gives those rows of the whole field's samples:
    * a wrong origin, row offset or row spacing moves every sample.
    */
-  @ParameterizedTest(name = "scale {0}")
-  @ValueSource(strings = {"2.5", "0.5", "2x3", "1", "0.3x2"})
-  void aBandFromAWindowIsThoseRowsOfTheWholeImage(String scaleText) throws Exception {
+  @ParameterizedTest(name = "scale {0}, degraded {1}")
+  @CsvSource({"2.5, false", "0.5, false", "2x3, false", "1, false", "0.3x2, false", "1, true", "0.3x2, true"})
+  void aBandFromAWindowIsThoseRowsOfTheWholeImage(String scaleText, boolean degraded) throws Exception {
     Path binary = HostCompiler.build("batch_host.cpp");
     Scale scale = Scale.parse(scaleText);
-    GaussianField whole = RandomFields.random(23, 31, 2, 9L);
-    SampleGrid grid = SampleGrid.of(whole.width(), whole.height(), scale);
+    GaussianField whole = RandomFields.random(23, 31, 2, 9L)
+        .withDegradation(degraded ? new Degradation(Degradation.BICUBIC, 2, 4) : null);
+    SampleGrid grid = SampleGrid.of(whole.width(), whole.height(), scale, whole.degradation());
     double ry = (double) grid.height() / whole.height();
     double reach = StripRender.anchorReach(whole);
     int first = grid.height() / 3;
