@@ -58,14 +58,14 @@ def calibration_crops(count):
     return torch.stack(crops)
 
 
-def graphics_crops(count):
+def graphics_crops(count, seed=SEED + 1):
     """Synthetic LR crops of what photos lack and graphics have: flat saturated colours, hard
     and thin edges, 1-px stripes and checkerboards, text-like strokes, ramps. Drawn at 2x and
     degraded like the photos, or (every other crop) drawn at the LR size itself: the job gets
     sharp, aliased images too, not only downscaled ones, and their activations run further.
     None of the repository's sample images is used (they test it)."""
     from PIL import Image, ImageDraw
-    rng = np.random.default_rng(SEED + 1)
+    rng = np.random.default_rng(seed)
     saturated = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 255, 0), (0, 255, 255), (255, 0, 255),
                  (0, 0, 0), (255, 255, 255)]
 
@@ -218,6 +218,28 @@ def quantise(float_path, seen):
     return m, count
 
 
+def qat_weights(path, float_model, meta):
+    """(ranges, float ONNX path) of a qat.py checkpoint: its weights exported beside it as a float
+    model with the float model's metadata, and the ranges it trained with."""
+    import export_onnx
+    import evaluate
+    model, ckpt = evaluate.load_model(path)
+    out = os.path.splitext(path)[0] + "-float.onnx"
+    export_onnx.export(model, out, meta)
+    return {name: tuple(r) for name, r in ckpt["ranges"].items()}, out
+
+
+def qat_recipe(path, count):
+    import evaluate
+    qat = evaluate.load_model(path)[1]["recipe"]["qat"]
+    return {"method": "QDQ, static, quantisation-aware training (qat.py)",
+            "weights": "int8 per output channel, symmetric", "activations": "uint8 per tensor, asymmetric, "
+            "ranges followed over photo and synthetic-graphics batches for the first %g of training, then frozen"
+            % qat["observe"], "training": "%d steps, %g min, distilled from the float model's renders, every %d-th"
+            " batch graphics" % (qat["steps"], qat["minutes"], qat["graphics_every"]),
+            "convolutions": count, "float": "colour path (prefilter, upsample, border correction)"}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--crops", type=int, default=64)
@@ -227,19 +249,23 @@ def main():
                         help="activation ranges from this quantile to 1 - it (0: min and max)")
     parser.add_argument("--margin", type=float, default=1.0,
                         help="widen every calibrated range by this factor (images unlike the crops)")
+    parser.add_argument("--qat", help="a qat.py checkpoint: its weights and trained ranges instead of a calibration")
     parser.add_argument("--out", default=os.path.join(ROOT, "sample-data", "model", "default-int8.onnx"))
     args = parser.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     model, meta, _ = rebuild(args.model)
-    images = calibration_crops(args.crops)
-    if args.graphics:
-        images = torch.cat([images, graphics_crops(args.graphics)])
-    seen = ranges(model, images, args.quantile, args.margin)
-    m, count = quantise(args.model, seen)
+    if args.qat:
+        seen, float_path = qat_weights(args.qat, args.model, meta)
+    else:
+        images = calibration_crops(args.crops)
+        if args.graphics:
+            images = torch.cat([images, graphics_crops(args.graphics)])
+        seen, float_path = ranges(model, images, args.quantile, args.margin), args.model
+    m, count = quantise(float_path, seen)
     props = {p.key: p.value for p in m.metadata_props}
     props["model.name"] = meta.get("model.name", "p2g-dgp") + "-int8"
     props["model.precision"] = "int8"
-    props["model.quantisation"] = json.dumps({
+    props["model.quantisation"] = json.dumps(qat_recipe(args.qat, count) if args.qat else {
         "method": "QDQ, static", "weights": "int8 per output channel, symmetric",
         "activations": "uint8 per tensor, asymmetric, range from the %g to the %g quantile"
                        % (args.quantile, 1 - args.quantile),

@@ -7,4 +7,4 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 $SUDO apt-get update
 $SUDO apt-get install -y python3-torch python3-onnx python3-numpy python3-pil \
-  plasma-workspace-wallpapers gnome-backgrounds 'lomiri-wallpapers*'
+  plasma-workspace-wallpapers gnome-backgrounds 'lomiri-wallpapers*' ukui-wallpapers
