@@ -97,6 +97,7 @@ def ring_errors(ours8, hr8):
 def evaluate(model, scales, pictures, rings=None):
     """{scale: (model dB, bicubic dB, lanczos dB, model dB unshaved, bicubic dB unshaved, crops)};
     with a dict for rings, rings[scale] = ring_errors averaged over the crops."""
+    from PIL import Image  # here, not above: the GPU recipe uses this module's helpers without Pillow
     table = {}
     for s in scales:
         ring_rows = []
