@@ -73,8 +73,7 @@ public final class RenderPartition implements MapPartitionsFunction<Row, Row> {
     try {
       int w = row.getInt(row.fieldIndex("width"));
       int h = row.getInt(row.fieldIndex("height"));
-      int at = java.util.Arrays.asList(row.schema().fieldNames()).indexOf(FieldTable.DEGRADATION);
-      Degradation degradation = at < 0 || row.isNullAt(at) ? null : Degradation.parse(row.getString(at));
+      Degradation degradation = Degradation.parse(FieldTable.optional(row, FieldTable.DEGRADATION));
       long most = 0;
       for (Scale s : settings.scales()) {
         most = Math.max(most, SampleGrid.of(w, h, s, degradation).samples());

@@ -107,7 +107,8 @@ public final class FieldTable {
         attributes == null ? null : row.getJavaMap(row.fieldIndex(ATTRIBUTES)));
   }
 
-  private static <T> T optional(Row r, String column) {
+  /** A column's value, or null where the row has no such column (a table written before it). */
+  public static <T> T optional(Row r, String column) {
     int at = java.util.Arrays.asList(r.schema().fieldNames()).indexOf(column);
     return at < 0 || r.isNullAt(at) ? null : r.getAs(at);
   }
@@ -136,10 +137,7 @@ public final class FieldTable {
    * an older table, without the nullable columns added since, reads them as null.
    */
   public static FieldRecord fromRow(Row row) {
-    return fromColumns(name -> {
-      int at = java.util.Arrays.asList(row.schema().fieldNames()).indexOf(name);
-      return at < 0 && FieldTable.SCHEMA.apply(name).nullable() ? null : row.get(row.fieldIndex(name));
-    });
+    return fromColumns(name -> SCHEMA.apply(name).nullable() ? optional(row, name) : row.get(row.fieldIndex(name)));
   }
 
   /** The one mapping of a row's columns to a FieldRecord, the version checked first. */
