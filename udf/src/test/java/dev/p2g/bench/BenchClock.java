@@ -25,4 +25,25 @@ final class BenchClock {
     } while (now < end);
     return (now - start) / 1e6 / n;
   }
+
+  /**
+   * The median milliseconds of one call of work over seconds (at least five calls) after the same
+   * warm-up: on a shared machine the median shrugs off the calls another process slowed down.
+   */
+  static double medianMsPerCall(Work work, double seconds) throws Exception {
+    long warmUntil = System.nanoTime() + (long) (seconds / 3 * 1e9);
+    do {
+      work.run();
+    } while (System.nanoTime() < warmUntil);
+    java.util.List<Double> times = new java.util.ArrayList<>();
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    while (times.size() < 5 || System.nanoTime() < end) {
+      long start = System.nanoTime();
+      work.run();
+      times.add((System.nanoTime() - start) / 1e6);
+    }
+    java.util.Collections.sort(times);
+    int n = times.size();
+    return n % 2 == 1 ? times.get(n / 2) : (times.get(n / 2 - 1) + times.get(n / 2)) / 2;
+  }
 }

@@ -1,0 +1,320 @@
+package dev.p2g.render;
+
+import static dev.p2g.field.FieldContract.B;
+import static dev.p2g.field.FieldContract.DX;
+import static dev.p2g.field.FieldContract.DY;
+import static dev.p2g.field.FieldContract.G;
+import static dev.p2g.field.FieldContract.L11;
+import static dev.p2g.field.FieldContract.L21;
+import static dev.p2g.field.FieldContract.L22;
+import static dev.p2g.field.FieldContract.MIN_CHOLESKY_DET;
+import static dev.p2g.field.FieldContract.Q_CUTOFF;
+import static dev.p2g.field.FieldContract.R;
+import static dev.p2g.field.FieldContract.TAU;
+
+import dev.p2g.field.FieldContract;
+import dev.p2g.field.GaussianField;
+import java.util.Arrays;
+
+/**
+ * One row of anchors of a field on its way into a band of samples (CpuRenderer.splat), in the
+ * named steps of p2g_field.h: prepare (inverse covariance, colour, centre, e = tau box, for the
+ * whole row first: its Gaussians are independent work the CPU overlaps, where one Gaussian at a
+ * time waited on its own exponentials) and accumulate (each Gaussian's weight at every sample of
+ * its box, into the band). Arrays of one anchor row, reused from row to row.
+ *
+ * <p>The weights come by recurrence, not an exponential a sample: q is quadratic in the sample
+ * indices, so e = exp(-q/2) at the next sample of a row is e times a ratio that itself changes by
+ * a constant factor a step; the same holds down the box's first column and for a row's first
+ * ratio from one row to the next. Six exponentials a Gaussian, two multiplications a sample, in
+ * double (a box's products lose about 1e-14). A Gaussian for which the products would leave
+ * double's range (recurrenceIsExact) takes its weights from GaussianWeights' table instead.
+ */
+final class SplatRow {
+  /**
+   * The recurrence's limits: with |rho| <= 0.98 the box's corners are at q <= 2 Q_CUTOFF /
+   * (1 - |rho|) = 1108, so e stays above 1e-240; with q changing by at most 100 over a sample
+   * step, no ratio leaves double's range.
+   */
+  static final double MAX_RECURRENCE_CORRELATION = 0.98;
+  static final double MAX_RECURRENCE_STEP_Q = 100;
+  private static final double HALF_WEIGHT_SCALE = 0.5 / (1 - TAU);
+  private static final double SQRT_Q_CUTOFF = Math.sqrt(Q_CUTOFF);
+
+  private final float[] p;
+  private final int n;
+  private final int gridW;
+  private final double invK;
+  private final double originX;
+  private final double originY;
+  private final double padX;
+  private final double padY;
+  private final double rx;
+  private final double ry;
+  private final double sx;
+  private final double sy;
+  private final int outW;
+  private final int outH;
+  private final double[] sampleX;
+  private final double[] sampleY;
+  private final int top;
+  private final int bottom;
+
+  private int count;
+  private final double[] mx;
+  private final double[] my;
+  private final double[] ia;
+  private final double[] ib;
+  private final double[] ic;
+  private final float[] cr;
+  private final float[] cg;
+  private final float[] cb;
+  private final int[] u0;
+  private final int[] u1;
+  private final int[] v0;
+  private final int[] v1;
+  private final boolean[] byTable;
+  private final double[] exps;
+  /** The recurrence's start: e, its ratio along the row and down the column at (u0, v0), and the three factors. */
+
+  /**
+   * field's anchors start at (originX, originY) in the LR image; samples on grid (sample u at
+   * sampleX[u] LR pixels, band row top + j at sampleY[j]); padX, padY: FOOTPRINT's variances.
+   */
+  SplatRow(GaussianField field, int originX, int originY, double padX, double padY, SampleGrid grid,
+      double[] sampleX, double[] sampleY, int top) {
+    this.p = field.params();
+    this.n = field.count();
+    this.gridW = field.gridWidth();
+    this.invK = 1.0 / field.k();
+    this.originX = originX;
+    this.originY = originY;
+    this.padX = padX;
+    this.padY = padY;
+    this.outW = grid.width();
+    this.outH = grid.height();
+    this.rx = (double) outW / grid.lrWidth();
+    this.ry = (double) outH / grid.lrHeight();
+    this.sx = 1 / rx;
+    this.sy = 1 / ry;
+    this.sampleX = sampleX;
+    this.sampleY = sampleY;
+    this.top = top;
+    this.bottom = top + sampleY.length - 1;
+    mx = new double[gridW];
+    my = new double[gridW];
+    ia = new double[gridW];
+    ib = new double[gridW];
+    ic = new double[gridW];
+    cr = new float[gridW];
+    cg = new float[gridW];
+    cb = new float[gridW];
+    u0 = new int[gridW];
+    u1 = new int[gridW];
+    v0 = new int[gridW];
+    v1 = new int[gridW];
+    byTable = new boolean[gridW];
+    exps = new double[6 * gridW];
+  }
+
+  /**
+   * Prepares the anchor row whose first Gaussian is first (a multiple of the grid width): the
+   * Gaussians that reach the band, clipped to it. Returns how many reach rows outside the band.
+   */
+  long prepare(int first) {
+    long outside = 0;
+    count = 0;
+    double y0 = originY + (first / gridW + 0.5) * invK;
+    for (int i = first; i < first + gridW; i++) {
+      double l11 = p[L11 * n + i];
+      double l21 = p[L21 * n + i];
+      double l22 = p[L22 * n + i];
+      double cholDet = l11 * l22;
+      if (Math.abs(cholDet) < MIN_CHOLESKY_DET) {
+        continue; // degenerate: it adds nothing
+      }
+      double sxx = l11 * l11 + padX;
+      double sxy = l11 * l21;
+      double syy = l21 * l21 + l22 * l22 + padY;
+      double x = originX + (i - first + 0.5) * invK + p[DX * n + i];
+      double y = y0 + p[DY * n + i];
+      // FieldContract.boxHalfWidth(sxx), its square root taken out where there is no padding
+      double hx = padX == 0 ? SQRT_Q_CUTOFF * Math.abs(l11) : FieldContract.boxHalfWidth(sxx);
+      double hy = FieldContract.boxHalfWidth(syy);
+      int a0 = Math.max(0, (int) Math.ceil((x - hx) * rx - 0.5));
+      int a1 = Math.min(outW - 1, (int) Math.floor((x + hx) * rx - 0.5));
+      int b0 = Math.max(0, (int) Math.ceil((y - hy) * ry - 0.5));
+      int b1 = Math.min(outH - 1, (int) Math.floor((y + hy) * ry - 0.5));
+      if (a0 > a1 || b0 > b1) {
+        continue;
+      }
+
+      if (b0 < top || b1 > bottom) {
+        outside++;
+        b0 = Math.max(b0, top);
+        b1 = Math.min(b1, bottom);
+        if (b0 > b1) {
+          continue;
+        }
+      }
+      double det = sxx * syy - sxy * sxy;
+      // Convolving with FOOTPRINT's Gaussian keeps each Gaussian's integral: c' = c sqrt(det S / det S').
+      double gain = padX == 0 && padY == 0 ? 1.0 : Math.abs(cholDet) / Math.sqrt(det);
+      int g = count++;
+      cr[g] = (float) (p[R * n + i] * gain);
+      cg[g] = (float) (p[G * n + i] * gain);
+      cb[g] = (float) (p[B * n + i] * gain);
+      double invDet = 1 / det;
+      double a = syy * invDet;
+      double bb = -2 * sxy * invDet;
+      double c = sxx * invDet;
+      ia[g] = a;
+      ib[g] = bb;
+      ic[g] = c;
+      mx[g] = x;
+      my[g] = y;
+      u0[g] = a0;
+      u1[g] = a1;
+      v0[g] = b0;
+      v1[g] = b1;
+      boolean exact = recurrenceIsExact(sxx, sxy, syy, sx, sy);
+      byTable[g] = !exact;
+      int x6 = 6 * g;
+      if (!exact) {
+        Arrays.fill(exps, x6, x6 + 6, 0); // exponentials of nothing, not read
+      } else {
+        double dx = sampleX[a0] - x;
+        double dy = sampleY[b0 - top] - y;
+        exps[x6] = -0.5 * ((a * dx + bb * dy) * dx + c * dy * dy);
+        exps[x6 + 1] = -0.5 * (a * (2 * dx + sx) * sx + bb * sx * dy);
+        exps[x6 + 2] = -0.5 * (c * (2 * dy + sy) * sy + bb * dx * sy);
+        exps[x6 + 3] = -a * sx * sx;
+        exps[x6 + 4] = -c * sy * sy;
+        exps[x6 + 5] = -0.5 * bb * sx * sy;
+      }
+    }
+    // apart from the geometry: a loop of nothing but exponentials keeps the FPU busy
+    for (int i = 0, end = 6 * count; i < end; i++) {
+      exps[i] = FastExp.exp(exps[i]);
+    }
+    return outside;
+  }
+
+  /**
+   * Whether the recurrence keeps its precision for a Gaussian of covariance (sxx, sxy; sxy, syy)
+   * on samples sx, sy apart: MAX_RECURRENCE_CORRELATION and MAX_RECURRENCE_STEP_Q (q over a
+   * step on either axis is at most its inverse covariance's diagonal or cross term times the
+   * steps, which the three last tests bound). False for NaN.
+   */
+  static boolean recurrenceIsExact(double sxx, double sxy, double syy, double sx, double sy) {
+    double det = sxx * syy - sxy * sxy;
+    return sxy * sxy <= MAX_RECURRENCE_CORRELATION * MAX_RECURRENCE_CORRELATION * sxx * syy
+        && syy * sx * sx <= MAX_RECURRENCE_STEP_Q * det && sxx * sy * sy <= MAX_RECURRENCE_STEP_Q * det
+        && 2 * Math.abs(sxy) * sx * sy <= MAX_RECURRENCE_STEP_Q * det;
+  }
+
+  /** Adds the prepared Gaussians into the band's accumulators (RenderBand.data()). */
+  void accumulate(float[] acc) {
+    int stride = outW * 3;
+    for (int g = 0; g < count; g++) {
+      if (byTable[g]) {
+        accumulateByTable(acc, stride, g);
+      } else {
+        accumulateByRecurrence(acc, stride, g);
+      }
+    }
+  }
+
+  private void accumulateByRecurrence(float[] acc, int stride, int g) {
+    int a0 = u0[g];
+    int a1 = u1[g];
+    int b1 = v1[g];
+    // the weight's scale goes into the colours: weight() leaves it out
+    float red = (float) (cr[g] * HALF_WEIGHT_SCALE);
+    float green = (float) (cg[g] * HALF_WEIGHT_SCALE);
+    float blue = (float) (cb[g] * HALF_WEIGHT_SCALE);
+    double rowStart = exps[6 * g + 0];
+    double ratio = exps[6 * g + 1];
+    double down = exps[6 * g + 2];
+    double fu = exps[6 * g + 3];
+    double fv = exps[6 * g + 4];
+    double fuv = exps[6 * g + 5];
+    // two rows at a time: their products are independent chains, so one hides the other's latency
+    int v = v0[g];
+    for (; v < b1; v += 2) {
+      int row = (v - top) * stride;
+      int next = row + stride;
+      double e = rowStart;
+      double r = ratio;
+      double e2 = rowStart * down;
+      double r2 = ratio * fuv;
+      for (int u = a0; u <= a1; u++) {
+        float w = weight(e);
+        float w2 = weight(e2);
+        int o = row + 3 * u;
+        acc[o] = Math.fma(red, w, acc[o]);
+        acc[o + 1] = Math.fma(green, w, acc[o + 1]);
+        acc[o + 2] = Math.fma(blue, w, acc[o + 2]);
+        int o2 = next + 3 * u;
+        acc[o2] = Math.fma(red, w2, acc[o2]);
+        acc[o2 + 1] = Math.fma(green, w2, acc[o2 + 1]);
+        acc[o2 + 2] = Math.fma(blue, w2, acc[o2 + 2]);
+        e *= r;
+        r *= fu;
+        e2 *= r2;
+        r2 *= fu;
+      }
+      rowStart *= down * down * fv;
+      down *= fv * fv;
+      ratio *= fuv * fuv;
+    }
+    if (v == b1) {
+      int row = (v - top) * stride;
+      double e = rowStart;
+      double r = ratio;
+      for (int u = a0; u <= a1; u++) {
+        float w = weight(e);
+        int o = row + 3 * u;
+        acc[o] = Math.fma(red, w, acc[o]);
+        acc[o + 1] = Math.fma(green, w, acc[o + 1]);
+        acc[o + 2] = Math.fma(blue, w, acc[o + 2]);
+        e *= r;
+        r *= fu;
+      }
+    }
+  }
+
+  /**
+   * 2 (e - TAU) where e > TAU, else 0, without a branch: whether a box sample is inside the
+   * ellipse is not predictable, and a mispredicted branch costs more than the sum. Times
+   * HALF_WEIGHT_SCALE it is the weight (e - TAU) / (1 - TAU).
+   */
+  private static float weight(double e) {
+    double d = e - TAU;
+    return (float) (d + Math.abs(d));
+  }
+
+  private void accumulateByTable(float[] acc, int stride, int g) {
+    double a = ia[g];
+    double c = ic[g];
+    for (int v = v0[g]; v <= v1[g]; v++) {
+      double dy = sampleY[v - top] - my[g];
+      double qy = c * dy * dy;
+      double qxy = ib[g] * dy;
+      int row = (v - top) * stride;
+      for (int u = u0[g]; u <= u1[g]; u++) {
+        double dx = sampleX[u] - mx[g];
+        double q = a * dx * dx + qxy * dx + qy;
+        if (q < Q_CUTOFF) {
+          // No test of w > 0: between non-negative table entries w is at worst a rounding below
+          // zero, and adding that costs less than a branch.
+          float w = GaussianWeights.at(q);
+          int o = row + 3 * u;
+          acc[o] += cr[g] * w;
+          acc[o + 1] += cg[g] * w;
+          acc[o + 2] += cb[g] * w;
+        }
+      }
+    }
+  }
+}
