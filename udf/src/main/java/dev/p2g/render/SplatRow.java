@@ -29,6 +29,9 @@ import java.util.Arrays;
  * ratio from one row to the next. Six exponentials a Gaussian, two multiplications a sample, in
  * double (a box's products lose about 1e-14). A Gaussian for which the products would leave
  * double's range (recurrenceIsExact) takes its weights from GaussianWeights' table instead.
+ *
+ * <p>Longer than 300 lines because both ways of weighing read the same prepared arrays: apart,
+ * each would take a dozen of them as arguments.
  */
 final class SplatRow {
   /**
@@ -40,6 +43,7 @@ final class SplatRow {
   static final double MAX_RECURRENCE_STEP_Q = 100;
   private static final double HALF_WEIGHT_SCALE = 0.5 / (1 - TAU);
   private static final double SQRT_Q_CUTOFF = Math.sqrt(Q_CUTOFF);
+  private static final int SHAPE = 5;
 
   private final float[] p;
   private final int n;
@@ -61,21 +65,17 @@ final class SplatRow {
   private final int bottom;
 
   private int count;
-  private final double[] mx;
-  private final double[] my;
-  private final double[] ia;
-  private final double[] ib;
-  private final double[] ic;
-  private final float[] cr;
-  private final float[] cg;
-  private final float[] cb;
-  private final int[] u0;
-  private final int[] u1;
-  private final int[] v0;
-  private final int[] v1;
+  /** Per prepared Gaussian g: centre and inverse covariance at SHAPE * g (mx, my, ia, ib, ic). */
+  private final double[] shape;
+  /** Colour at 3 * g; box at 4 * g (u0, u1, v0, v1: samples, rows absolute, clipped to the band). */
+  private final float[] colour;
+  private final int[] box;
   private final boolean[] byTable;
+  /**
+   * The recurrence's six numbers at 6 * g: e at the box's first sample, its ratio along the row
+   * and down the column there, and the three factors by which the ratios change a step.
+   */
   private final double[] exps;
-  /** The recurrence's start: e, its ratio along the row and down the column at (u0, v0), and the three factors. */
 
   /**
    * field's anchors start at (originX, originY) in the LR image; samples on grid (sample u at
@@ -101,18 +101,9 @@ final class SplatRow {
     this.sampleY = sampleY;
     this.top = top;
     this.bottom = top + sampleY.length - 1;
-    mx = new double[gridW];
-    my = new double[gridW];
-    ia = new double[gridW];
-    ib = new double[gridW];
-    ic = new double[gridW];
-    cr = new float[gridW];
-    cg = new float[gridW];
-    cb = new float[gridW];
-    u0 = new int[gridW];
-    u1 = new int[gridW];
-    v0 = new int[gridW];
-    v1 = new int[gridW];
+    shape = new double[SHAPE * gridW];
+    colour = new float[3 * gridW];
+    box = new int[4 * gridW];
     byTable = new boolean[gridW];
     exps = new double[6 * gridW];
   }
@@ -148,7 +139,6 @@ final class SplatRow {
       if (a0 > a1 || b0 > b1) {
         continue;
       }
-
       if (b0 < top || b1 > bottom) {
         outside++;
         b0 = Math.max(b0, top);
@@ -157,47 +147,54 @@ final class SplatRow {
           continue;
         }
       }
-      double det = sxx * syy - sxy * sxy;
-      // Convolving with FOOTPRINT's Gaussian keeps each Gaussian's integral: c' = c sqrt(det S / det S').
-      double gain = padX == 0 && padY == 0 ? 1.0 : Math.abs(cholDet) / Math.sqrt(det);
-      int g = count++;
-      cr[g] = (float) (p[R * n + i] * gain);
-      cg[g] = (float) (p[G * n + i] * gain);
-      cb[g] = (float) (p[B * n + i] * gain);
-      double invDet = 1 / det;
-      double a = syy * invDet;
-      double bb = -2 * sxy * invDet;
-      double c = sxx * invDet;
-      ia[g] = a;
-      ib[g] = bb;
-      ic[g] = c;
-      mx[g] = x;
-      my[g] = y;
-      u0[g] = a0;
-      u1[g] = a1;
-      v0[g] = b0;
-      v1[g] = b1;
-      boolean exact = recurrenceIsExact(sxx, sxy, syy, sx, sy);
-      byTable[g] = !exact;
-      int x6 = 6 * g;
-      if (!exact) {
-        Arrays.fill(exps, x6, x6 + 6, 0); // exponentials of nothing, not read
-      } else {
-        double dx = sampleX[a0] - x;
-        double dy = sampleY[b0 - top] - y;
-        exps[x6] = -0.5 * ((a * dx + bb * dy) * dx + c * dy * dy);
-        exps[x6 + 1] = -0.5 * (a * (2 * dx + sx) * sx + bb * sx * dy);
-        exps[x6 + 2] = -0.5 * (c * (2 * dy + sy) * sy + bb * dx * sy);
-        exps[x6 + 3] = -a * sx * sx;
-        exps[x6 + 4] = -c * sy * sy;
-        exps[x6 + 5] = -0.5 * bb * sx * sy;
-      }
+      keep(i, x, y, sxx, sxy, syy, cholDet, a0, a1, b0, b1);
     }
     // apart from the geometry: a loop of nothing but exponentials keeps the FPU busy
     for (int i = 0, end = 6 * count; i < end; i++) {
       exps[i] = FastExp.exp(exps[i]);
     }
     return outside;
+  }
+
+  /** Records Gaussian i, whose box reaches the band, as the next prepared one, and its recurrence's arguments. */
+  private void keep(int i, double x, double y, double sxx, double sxy, double syy, double cholDet, int a0, int a1,
+      int b0, int b1) {
+    double det = sxx * syy - sxy * sxy;
+    // Convolving with FOOTPRINT's Gaussian keeps each Gaussian's integral: c' = c sqrt(det S / det S').
+    double gain = padX == 0 && padY == 0 ? 1.0 : Math.abs(cholDet) / Math.sqrt(det);
+    int g = count++;
+    colour[3 * g] = (float) (p[R * n + i] * gain);
+    colour[3 * g + 1] = (float) (p[G * n + i] * gain);
+    colour[3 * g + 2] = (float) (p[B * n + i] * gain);
+    double invDet = 1 / det;
+    double a = syy * invDet;
+    double b = -2 * sxy * invDet;
+    double c = sxx * invDet;
+    int s5 = SHAPE * g;
+    shape[s5] = x;
+    shape[s5 + 1] = y;
+    shape[s5 + 2] = a;
+    shape[s5 + 3] = b;
+    shape[s5 + 4] = c;
+    box[4 * g] = a0;
+    box[4 * g + 1] = a1;
+    box[4 * g + 2] = b0;
+    box[4 * g + 3] = b1;
+    boolean exact = recurrenceIsExact(sxx, sxy, syy, sx, sy);
+    byTable[g] = !exact;
+    int x6 = 6 * g;
+    if (!exact) {
+      Arrays.fill(exps, x6, x6 + 6, 0); // exponentials of nothing, not read
+      return;
+    }
+    double dx = sampleX[a0] - x;
+    double dy = sampleY[b0 - top] - y;
+    exps[x6] = -0.5 * ((a * dx + b * dy) * dx + c * dy * dy);
+    exps[x6 + 1] = -0.5 * (a * (2 * dx + sx) * sx + b * sx * dy);
+    exps[x6 + 2] = -0.5 * (c * (2 * dy + sy) * sy + b * dx * sy);
+    exps[x6 + 3] = -a * sx * sx;
+    exps[x6 + 4] = -c * sy * sy;
+    exps[x6 + 5] = -0.5 * b * sx * sy;
   }
 
   /**
@@ -226,13 +223,13 @@ final class SplatRow {
   }
 
   private void accumulateByRecurrence(float[] acc, int stride, int g) {
-    int a0 = u0[g];
-    int a1 = u1[g];
-    int b1 = v1[g];
+    int a0 = box[4 * g];
+    int a1 = box[4 * g + 1];
+    int b1 = box[4 * g + 3];
     // the weight's scale goes into the colours: weight() leaves it out
-    float red = (float) (cr[g] * HALF_WEIGHT_SCALE);
-    float green = (float) (cg[g] * HALF_WEIGHT_SCALE);
-    float blue = (float) (cb[g] * HALF_WEIGHT_SCALE);
+    float red = (float) (colour[3 * g] * HALF_WEIGHT_SCALE);
+    float green = (float) (colour[3 * g + 1] * HALF_WEIGHT_SCALE);
+    float blue = (float) (colour[3 * g + 2] * HALF_WEIGHT_SCALE);
     double rowStart = exps[6 * g + 0];
     double ratio = exps[6 * g + 1];
     double down = exps[6 * g + 2];
@@ -240,7 +237,7 @@ final class SplatRow {
     double fv = exps[6 * g + 4];
     double fuv = exps[6 * g + 5];
     // two rows at a time: their products are independent chains, so one hides the other's latency
-    int v = v0[g];
+    int v = box[4 * g + 2];
     for (; v < b1; v += 2) {
       int row = (v - top) * stride;
       int next = row + stride;
@@ -295,24 +292,31 @@ final class SplatRow {
   }
 
   private void accumulateByTable(float[] acc, int stride, int g) {
-    double a = ia[g];
-    double c = ic[g];
-    for (int v = v0[g]; v <= v1[g]; v++) {
-      double dy = sampleY[v - top] - my[g];
+    int s5 = SHAPE * g;
+    double mx = shape[s5];
+    double my = shape[s5 + 1];
+    double a = shape[s5 + 2];
+    double b = shape[s5 + 3];
+    double c = shape[s5 + 4];
+    float red = colour[3 * g];
+    float green = colour[3 * g + 1];
+    float blue = colour[3 * g + 2];
+    for (int v = box[4 * g + 2]; v <= box[4 * g + 3]; v++) {
+      double dy = sampleY[v - top] - my;
       double qy = c * dy * dy;
-      double qxy = ib[g] * dy;
+      double qxy = b * dy;
       int row = (v - top) * stride;
-      for (int u = u0[g]; u <= u1[g]; u++) {
-        double dx = sampleX[u] - mx[g];
+      for (int u = box[4 * g]; u <= box[4 * g + 1]; u++) {
+        double dx = sampleX[u] - mx;
         double q = a * dx * dx + qxy * dx + qy;
         if (q < Q_CUTOFF) {
           // No test of w > 0: between non-negative table entries w is at worst a rounding below
           // zero, and adding that costs less than a branch.
           float w = GaussianWeights.at(q);
           int o = row + 3 * u;
-          acc[o] += cr[g] * w;
-          acc[o + 1] += cg[g] * w;
-          acc[o + 2] += cb[g] * w;
+          acc[o] += red * w;
+          acc[o + 1] += green * w;
+          acc[o + 2] += blue * w;
         }
       }
     }
