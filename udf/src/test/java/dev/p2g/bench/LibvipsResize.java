@@ -43,6 +43,7 @@ final class LibvipsResize {
     Path dir = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "p2g-vips")
         : Files.createTempDirectory("p2g-vips");
     dir.toFile().deleteOnExit();
+    dir.resolve("out.v").toFile().deleteOnExit(); // what resize() writes; files go before their directory
     Path input = convert(image, dir, "input");
     Path tiny = convert(image.getSubimage(0, 0, 8, 8), dir, "tiny");
     return new LibvipsResize(dir, input, tiny, version);
