@@ -20,9 +20,14 @@ public final class ImageEncoding {
 
   private ImageEncoding() {}
 
-  /** v in [0, 1] to 0..255, rounding half up, as the PSNR checks assume. */
+  /**
+   * v in [0, 1] to 0..255, rounding half up, as the PSNR checks assume: v clamped to [0, 1], times
+   * 255, plus 0.5, floored. Clamped after the cast, in ints, which gives the same for every float
+   * (the cast truncates towards zero and takes NaN to 0) and took 30 % less time than float
+   * clamps (docs/benchmarks.md, issue 33).
+   */
   public static int quantize(float v) {
-    return (int) Math.floor(Math.min(1f, Math.max(0f, v)) * 255f + 0.5f);
+    return Math.min(255, Math.max(0, (int) (v * 255f + 0.5f)));
   }
 
   public static BufferedImage toRgb8(FloatImage img) {

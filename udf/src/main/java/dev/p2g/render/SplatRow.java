@@ -113,6 +113,9 @@ final class SplatRow {
    * Gaussians that reach the band, clipped to it. Returns how many reach rows outside the band.
    */
   long prepare(int first) {
+    // Longer than 60 lines because it is one loop on purpose: with the kept Gaussians' part in a
+    // method of its own (11 arguments, too large for the JIT to inline), preparing took 33 ms of
+    // a 512 x 512 field instead of 27 (docs/benchmarks.md, issue 33).
     long outside = 0;
     count = 0;
     double y0 = originY + (first / gridW + 0.5) * invK;
@@ -147,54 +150,49 @@ final class SplatRow {
           continue;
         }
       }
-      keep(i, x, y, sxx, sxy, syy, cholDet, a0, a1, b0, b1);
+      // kept: from here on what accumulate reads, and the recurrence's arguments
+      double det = sxx * syy - sxy * sxy;
+      // Convolving with FOOTPRINT's Gaussian keeps each Gaussian's integral: c' = c sqrt(det S / det S').
+      double gain = padX == 0 && padY == 0 ? 1.0 : Math.abs(cholDet) / Math.sqrt(det);
+      int g = count++;
+      colour[3 * g] = (float) (p[R * n + i] * gain);
+      colour[3 * g + 1] = (float) (p[G * n + i] * gain);
+      colour[3 * g + 2] = (float) (p[B * n + i] * gain);
+      double invDet = 1 / det;
+      double a = syy * invDet;
+      double b = -2 * sxy * invDet;
+      double c = sxx * invDet;
+      int s5 = SHAPE * g;
+      shape[s5] = x;
+      shape[s5 + 1] = y;
+      shape[s5 + 2] = a;
+      shape[s5 + 3] = b;
+      shape[s5 + 4] = c;
+      box[4 * g] = a0;
+      box[4 * g + 1] = a1;
+      box[4 * g + 2] = b0;
+      box[4 * g + 3] = b1;
+      boolean exact = recurrenceIsExact(sxx, sxy, syy, sx, sy);
+      byTable[g] = !exact;
+      int x6 = 6 * g;
+      if (!exact) {
+        Arrays.fill(exps, x6, x6 + 6, 0); // exponentials of nothing, not read
+        continue;
+      }
+      double dx = sampleX[a0] - x;
+      double dy = sampleY[b0 - top] - y;
+      exps[x6] = -0.5 * ((a * dx + b * dy) * dx + c * dy * dy);
+      exps[x6 + 1] = -0.5 * (a * (2 * dx + sx) * sx + b * sx * dy);
+      exps[x6 + 2] = -0.5 * (c * (2 * dy + sy) * sy + b * dx * sy);
+      exps[x6 + 3] = -a * sx * sx;
+      exps[x6 + 4] = -c * sy * sy;
+      exps[x6 + 5] = -0.5 * b * sx * sy;
     }
     // apart from the geometry: a loop of nothing but exponentials keeps the FPU busy
     for (int i = 0, end = 6 * count; i < end; i++) {
       exps[i] = FastExp.exp(exps[i]);
     }
     return outside;
-  }
-
-  /** Records Gaussian i, whose box reaches the band, as the next prepared one, and its recurrence's arguments. */
-  private void keep(int i, double x, double y, double sxx, double sxy, double syy, double cholDet, int a0, int a1,
-      int b0, int b1) {
-    double det = sxx * syy - sxy * sxy;
-    // Convolving with FOOTPRINT's Gaussian keeps each Gaussian's integral: c' = c sqrt(det S / det S').
-    double gain = padX == 0 && padY == 0 ? 1.0 : Math.abs(cholDet) / Math.sqrt(det);
-    int g = count++;
-    colour[3 * g] = (float) (p[R * n + i] * gain);
-    colour[3 * g + 1] = (float) (p[G * n + i] * gain);
-    colour[3 * g + 2] = (float) (p[B * n + i] * gain);
-    double invDet = 1 / det;
-    double a = syy * invDet;
-    double b = -2 * sxy * invDet;
-    double c = sxx * invDet;
-    int s5 = SHAPE * g;
-    shape[s5] = x;
-    shape[s5 + 1] = y;
-    shape[s5 + 2] = a;
-    shape[s5 + 3] = b;
-    shape[s5 + 4] = c;
-    box[4 * g] = a0;
-    box[4 * g + 1] = a1;
-    box[4 * g + 2] = b0;
-    box[4 * g + 3] = b1;
-    boolean exact = recurrenceIsExact(sxx, sxy, syy, sx, sy);
-    byTable[g] = !exact;
-    int x6 = 6 * g;
-    if (!exact) {
-      Arrays.fill(exps, x6, x6 + 6, 0); // exponentials of nothing, not read
-      return;
-    }
-    double dx = sampleX[a0] - x;
-    double dy = sampleY[b0 - top] - y;
-    exps[x6] = -0.5 * ((a * dx + b * dy) * dx + c * dy * dy);
-    exps[x6 + 1] = -0.5 * (a * (2 * dx + sx) * sx + b * sx * dy);
-    exps[x6 + 2] = -0.5 * (c * (2 * dy + sy) * sy + b * dx * sy);
-    exps[x6 + 3] = -a * sx * sx;
-    exps[x6 + 4] = -c * sy * sy;
-    exps[x6 + 5] = -0.5 * b * sx * sy;
   }
 
   /**

@@ -7,15 +7,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /**
  * libvips' `vips resize IN OUT SCALE --kernel lanczos3` of an image, one thread
- * (VIPS_CONCURRENCY=1), the median of its calls with the median process start subtracted: the same command on an
- * 8 x 8 image, timed the same way, is taken as the cost of starting the process and loading the
- * library. Input and output are in libvips' own uncompressed format (.v) in a memory-backed
+ * (VIPS_CONCURRENCY=1), its process start subtracted: the same command on an 8 x 8 image, run
+ * right after each call, is taken as the cost of starting the process and loading the library
+ * (msPerCall). Input and output are in libvips' own uncompressed format (.v) in a memory-backed
  * directory where there is one (/dev/shm), so no codec is timed on either side.
  */
 final class LibvipsResize {
@@ -53,11 +54,28 @@ final class LibvipsResize {
     return version;
   }
 
-  /** Milliseconds of one resize by scale, its process start subtracted. */
+  /**
+   * Milliseconds of one resize by scale, its process start subtracted: the median over the given
+   * seconds of the image's run minus the tiny image's run just after it. Paired so that the two
+   * see the same machine: the medians of separate runs drifted apart by 10 ms or more on a shared
+   * 2-vCPU machine (libvips' x2 read 37-67 ms from one benchmark run to the next, and x0.25 went
+   * negative).
+   */
   double msPerCall(double scale, double seconds) throws Exception {
-    double whole = BenchClock.medianMsPerCall(() -> resize(input, scale), seconds);
-    double start = BenchClock.medianMsPerCall(() -> resize(tiny, scale), seconds / 2);
-    return whole - start;
+    resize(input, scale); // the binary and both inputs in the page cache
+    resize(tiny, scale);
+    List<Double> differences = new ArrayList<>();
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    while (differences.size() < 5 || System.nanoTime() < end) {
+      long t0 = System.nanoTime();
+      resize(input, scale);
+      long t1 = System.nanoTime();
+      resize(tiny, scale);
+      differences.add(((t1 - t0) - (System.nanoTime() - t1)) / 1e6);
+    }
+    Collections.sort(differences);
+    int n = differences.size();
+    return n % 2 == 1 ? differences.get(n / 2) : (differences.get(n / 2 - 1) + differences.get(n / 2)) / 2;
   }
 
   private void resize(Path in, double scale) throws IOException, InterruptedException {
