@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -86,7 +87,7 @@ public final class DriverTable {
     FileSystem fs = root.getFileSystem(conf);
     List<DataFile> files = new ArrayList<>();
     try {
-      if (!collect(fs, root, new HashMap<>(), files)) {
+      if (!collect(fs, root, new HashMap<>(), files, MAX_FILES)) {
         return Optional.empty();
       }
     } catch (FileNotFoundException e) {
@@ -108,7 +109,7 @@ public final class DriverTable {
       StructType schema = columns.add(FILE, DataTypes.StringType, false);
       List<Row> out = new ArrayList<>((int) rows);
       for (int i = 0; i < files.size(); i++) {
-        read(files.get(i), footers.get(i).getFooter().getFileMetaData().getSchema(), schema, conf, out);
+        read(files.get(i), footers.get(i).getFooter().getFileMetaData().getSchema(), schema, conf, out::add);
       }
       return Optional.of(out);
     } finally {
@@ -118,12 +119,37 @@ public final class DriverTable {
     }
   }
 
-  /** A data file and the partition values its folders give. */
-  private record DataFile(Path path, Map<String, String> partitions) {}
+  /**
+   * Every data file of the table, however many (none when it does not exist), by the same rules:
+   * for a reader that takes the files one at a time (readFile), as the IIIF server's index does.
+   */
+  public static List<FileStatus> dataFiles(String uri, Configuration conf) throws IOException {
+    Path root = new Path(uri);
+    List<DataFile> files = new ArrayList<>();
+    try {
+      collect(root.getFileSystem(conf), root, new HashMap<>(), files, Integer.MAX_VALUE);
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+    return files.stream().map(DataFile::status).toList();
+  }
 
-  /** The table's data files below dir; false once there are more than MAX_FILES. */
-  private static boolean collect(FileSystem fs, Path dir, Map<String, String> partitions, List<DataFile> files)
+  /** The named columns (missing in the file: null) and FILE of every row of one data file, in file order. */
+  public static void readFile(Path file, StructType columns, Configuration conf, Consumer<Row> out)
       throws IOException {
+    MessageType fileSchema;
+    try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(file, conf))) {
+      fileSchema = footer.getFooter().getFileMetaData().getSchema();
+    }
+    read(new DataFile(file, Map.of(), null), fileSchema, columns.add(FILE, DataTypes.StringType, false), conf, out);
+  }
+
+  /** A data file, the partition values its folders give, and its listing (null where not kept). */
+  private record DataFile(Path path, Map<String, String> partitions, FileStatus status) {}
+
+  /** The table's data files below dir; false once there are more than limit. */
+  private static boolean collect(FileSystem fs, Path dir, Map<String, String> partitions, List<DataFile> files,
+      int limit) throws IOException {
     for (FileStatus s : fs.listStatus(dir)) {
       String name = s.getPath().getName();
       if (name.startsWith("_") || name.startsWith(".")) {
@@ -136,12 +162,12 @@ public final class DriverTable {
           below.put(name.substring(0, eq), org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils
               .unescapePathName(name.substring(eq + 1)));
         }
-        if (!collect(fs, s.getPath(), below, files)) {
+        if (!collect(fs, s.getPath(), below, files, limit)) {
           return false;
         }
       } else if (s.getLen() > 0) {
-        files.add(new DataFile(s.getPath(), partitions));
-        if (files.size() > MAX_FILES) {
+        files.add(new DataFile(s.getPath(), partitions, s));
+        if (files.size() > limit) {
           return false;
         }
       }
@@ -150,7 +176,7 @@ public final class DriverTable {
   }
 
   private static void read(DataFile file, MessageType fileSchema, StructType schema, Configuration conf,
-      List<Row> out) throws IOException {
+      Consumer<Row> out) throws IOException {
     List<Type> projected = new ArrayList<>();
     for (StructField c : schema.fields()) {
       if (fileSchema.containsField(c.name())) {
@@ -170,7 +196,7 @@ public final class DriverTable {
               : file.partitions().get(c.name());
         }
         values[schema.size() - 1] = path;
-        out.add(new GenericRowWithSchema(values, schema));
+        out.accept(new GenericRowWithSchema(values, schema));
       }
     }
   }

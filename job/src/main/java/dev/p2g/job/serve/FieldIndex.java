@@ -1,0 +1,136 @@
+package dev.p2g.job.serve;
+
+import dev.p2g.job.tables.DriverTable;
+import dev.p2g.tables.FieldTable;
+import java.io.IOException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The keys of a fields/ table and where each key's field is, so that a request finds its rows
+ * without a scan: built from four small columns of every file (key, encoded_at, width, height;
+ * never the parameters), and refreshed by listing fields/ again, which reads only the files it
+ * has not seen and forgets those that are gone (the table is append-only; compaction rewrites
+ * files). As the job reads the table, an image's field is its rows of the latest encoded_at,
+ * and files or folders whose names start with '_' or '.' are not the table (DriverTable).
+ *
+ * <p>What it holds: one entry a key, and a file's keys while the file is there (about 100 bytes
+ * a row: a million images is about 100 MB of heap).
+ */
+public final class FieldIndex {
+  private static final StructType COLUMNS = DriverTable.columns(FieldTable.SCHEMA, "key", FieldTable.ENCODED_AT,
+      "width", "height");
+
+  /** Where one image's field is: its size, when it was encoded, and the files holding those rows. */
+  public record Entry(String key, int width, int height, Timestamp encodedAt, List<String> files) {}
+
+  /** A row of a file, as the index needs it. */
+  private record KeyRow(String key, Timestamp encodedAt, int width, int height) {}
+
+  private final String uri;
+  private final Configuration conf;
+  private final Map<String, List<KeyRow>> rowsByFile = new HashMap<>();
+  private volatile NavigableMap<String, Entry> entries = new TreeMap<>();
+
+  private FieldIndex(String uri, Configuration conf) {
+    this.uri = uri;
+    this.conf = conf;
+  }
+
+  /** The index of the table at uri, read now (a table that is not there has no keys until it is). */
+  public static FieldIndex open(String uri, Configuration conf) throws IOException {
+    FieldIndex index = new FieldIndex(uri, conf);
+    index.refresh();
+    return index;
+  }
+
+  /** The key's entry, or null for a key the table does not have. */
+  public Entry find(String key) {
+    return entries.get(key);
+  }
+
+  public int size() {
+    return entries.size();
+  }
+
+  /** Up to limit keys in order, from the first after `after` (null: from the start): a page of the listing. */
+  public List<String> keys(String after, int limit) {
+    NavigableMap<String, Entry> view = after == null ? entries : entries.tailMap(after, false);
+    List<String> page = new ArrayList<>(Math.min(limit, view.size()));
+    for (String key : view.keySet()) {
+      if (page.size() >= limit) {
+        break;
+      }
+      page.add(key);
+    }
+    return page;
+  }
+
+  /**
+   * Lists the table again: reads the files it has not seen, forgets those that are gone. Returns
+   * whether the keys or their fields changed. One refresh at a time; lookups go on meanwhile and
+   * see the old entries until the new ones are complete.
+   */
+  public synchronized boolean refresh() throws IOException {
+    Set<String> listed = new HashSet<>();
+    List<Path> unseen = new ArrayList<>();
+    for (FileStatus f : DriverTable.dataFiles(uri, conf)) {
+      String path = f.getPath().toString();
+      listed.add(path);
+      if (!rowsByFile.containsKey(path)) {
+        unseen.add(f.getPath());
+      }
+    }
+    boolean changed = rowsByFile.keySet().retainAll(listed);
+    for (Path file : unseen) {
+      List<KeyRow> rows = new ArrayList<>();
+      DriverTable.readFile(file, COLUMNS, conf, r -> rows.add(keyRow(r)));
+      rowsByFile.put(file.toString(), rows);
+      changed = true;
+    }
+    if (changed) {
+      entries = build();
+    }
+    return changed;
+  }
+
+  private static KeyRow keyRow(Row r) {
+    return new KeyRow(r.getString(0), r.getTimestamp(1), r.getInt(2), r.getInt(3));
+  }
+
+  /** One entry a key: its rows of the latest encoded_at, and the files they are in (sorted). */
+  private NavigableMap<String, Entry> build() {
+    NavigableMap<String, Entry> built = new TreeMap<>();
+    for (Map.Entry<String, List<KeyRow>> file : rowsByFile.entrySet()) {
+      for (KeyRow row : file.getValue()) {
+        Entry seen = built.get(row.key());
+        int order = seen == null ? 1 : row.encodedAt().compareTo(seen.encodedAt());
+        if (order > 0) {
+          built.put(row.key(), new Entry(row.key(), row.width(), row.height(), row.encodedAt(),
+              new ArrayList<>(List.of(file.getKey()))));
+        } else if (order == 0 && !seen.files().contains(file.getKey())) {
+          seen.files().add(file.getKey());
+        }
+      }
+    }
+    for (Map.Entry<String, Entry> e : built.entrySet()) {
+      List<String> files = new ArrayList<>(e.getValue().files());
+      files.sort(null);
+      e.setValue(new Entry(e.getKey(), e.getValue().width(), e.getValue().height(), e.getValue().encodedAt(),
+          List.copyOf(files)));
+    }
+    return built;
+  }
+}
