@@ -128,6 +128,20 @@ public final class GaussianField {
    * (FieldContract.boxHalfWidth). Tiled rendering keeps this much of a margin.
    */
   public double reach() {
+    return farthest(false);
+  }
+
+  /**
+   * How far from its anchor any Gaussian's e = TAU box reaches, in LR pixels, on either axis: a
+   * window of the image needs only the Gaussians anchored within this of it (a window's render
+   * crops the field by it).
+   */
+  public double extent() {
+    return farthest(true);
+  }
+
+  /** reach() (fromAnchor false) or extent() (true): one pass over the Gaussians' e = TAU boxes. */
+  private double farthest(boolean fromAnchor) {
     double most = 0;
     int n = count();
     for (int i = 0; i < n; i++) {
@@ -136,9 +150,15 @@ public final class GaussianField {
       double l22 = params[FieldContract.L22 * n + i];
       double hx = FieldContract.boxHalfWidth(l11 * l11);
       double hy = FieldContract.boxHalfWidth(l21 * l21 + l22 * l22);
-      double mx = anchorX(i) + params[FieldContract.DX * n + i];
-      double my = anchorY(i) + params[FieldContract.DY * n + i];
-      most = Math.max(most, Math.max(Math.max(-(mx - hx), mx + hx - width), Math.max(-(my - hy), my + hy - height)));
+      double dx = params[FieldContract.DX * n + i];
+      double dy = params[FieldContract.DY * n + i];
+      if (fromAnchor) {
+        most = Math.max(most, Math.max(hx + Math.abs(dx), hy + Math.abs(dy)));
+      } else {
+        double mx = anchorX(i) + dx;
+        double my = anchorY(i) + dy;
+        most = Math.max(most, Math.max(Math.max(-(mx - hx), mx + hx - width), Math.max(-(my - hy), my + hy - height)));
+      }
     }
     return most;
   }

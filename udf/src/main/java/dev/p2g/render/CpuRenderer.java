@@ -58,6 +58,38 @@ public final class CpuRenderer implements Renderer {
     return renderWhole(field, scale).toRgb8();
   }
 
+  /**
+   * A window of a level: output columns [x, x + width) and rows [y, y + height) of what
+   * renderRgb8 gives at this scale, the same bytes, from the Gaussians anchored within extent
+   * (GaussianField.extent(), or more) of it only. For upscaled axes only (a reduced axis needs
+   * its samples under the window's filter support, not done yet: IllegalArgumentException).
+   */
+  public BufferedImage renderWindowRgb8(GaussianField field, Scale scale, int x, int y, int width, int height,
+      double extent) {
+    SampleGrid grid = grid(field.width(), field.height(), scale, field.degradation());
+    if (grid.reduces()) {
+      throw new IllegalArgumentException("windows of levels at or below scale 1 are not rendered yet (x" + scale
+          + ")");
+    }
+    if (x < 0 || y < 0 || width < 1 || height < 1 || x + (long) width > grid.width()
+        || y + (long) height > grid.height()) {
+      throw new IllegalArgumentException("window " + width + "x" + height + " at " + x + "," + y + " is not inside the "
+          + grid.width() + "x" + grid.height() + " level");
+    }
+    // the LR pixels whose anchors can reach the window's first and last samples
+    double rx = (double) grid.width() / field.width();
+    double ry = (double) grid.height() / field.height();
+    int cx0 = Math.max(0, (int) Math.floor((x + 0.5) / rx - extent));
+    int cx1 = Math.min(field.width(), (int) Math.floor((x + width - 0.5) / rx + extent) + 1);
+    int cy0 = Math.max(0, (int) Math.floor((y + 0.5) / ry - extent));
+    int cy1 = Math.min(field.height(), (int) Math.floor((y + height - 0.5) / ry + extent) + 1);
+    RenderBand window = new RenderBand(x, width, y, height);
+    boolean whole = cx0 == 0 && cy0 == 0 && cx1 == field.width() && cy1 == field.height();
+    splat(whole ? field : field.crop(cx0, cy0, cx1 - cx0, cy1 - cy0), cx0, cy0, field.width(), field.height(), grid,
+        window);
+    return window.toRgb8();
+  }
+
   /** The sample grid this renderer evaluates for a level of an LR image whose field has no degradation. */
   public SampleGrid grid(int lrWidth, int lrHeight, Scale scale) {
     return grid(lrWidth, lrHeight, scale, null);
@@ -102,17 +134,19 @@ public final class CpuRenderer implements Renderer {
       RenderBand band) {
     int outW = grid.width();
     int outH = grid.height();
-    if (band.width() != outW) {
-      throw new IllegalArgumentException("band is " + band.width() + " wide, the sample grid " + outW);
+    int left = band.firstColumn();
+    if (left + band.width() > outW) {
+      throw new IllegalArgumentException("band's columns " + left + " to " + (left + band.width()) + " pass the sample grid's "
+          + outW);
     }
     double rx = (double) outW / lrWidth;
     double ry = (double) outH / lrHeight;
     // FOOTPRINT's variance in LR pixels per axis; zero on axes that are not downscaled.
     double padX = sq(footprintSigma(rx));
     double padY = sq(footprintSigma(ry));
-    double[] sampleX = new double[outW]; // sample u is the field at (u + 0.5) / s
-    for (int u = 0; u < outW; u++) {
-      sampleX[u] = (u + 0.5) / rx;
+    double[] sampleX = new double[band.width()]; // sample u is the field at (u + 0.5) / s
+    for (int u = 0; u < sampleX.length; u++) {
+      sampleX[u] = (left + u + 0.5) / rx;
     }
     int top = band.firstRow();
     int bottom = Math.min(outH, top + band.rows()) - 1;
@@ -120,7 +154,7 @@ public final class CpuRenderer implements Renderer {
     for (int j = 0; j < sampleY.length; j++) {
       sampleY[j] = (top + j + 0.5) / ry;
     }
-    SplatRow row = new SplatRow(field, originX, originY, padX, padY, grid, sampleX, sampleY, top);
+    SplatRow row = new SplatRow(field, originX, originY, padX, padY, grid, left, sampleX, sampleY, top);
     long outside = 0;
     for (int first = 0, n = field.count(); first < n; first += field.gridWidth()) {
       outside += row.prepare(first);

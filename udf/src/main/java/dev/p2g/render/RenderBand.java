@@ -7,7 +7,8 @@ import java.util.Arrays;
 
 /**
  * A horizontal band of an output image being rendered: rows [firstRow, firstRow + rows) of an
- * image width pixels wide, as float RGB accumulators. Renderers add Gaussians into it; a
+ * image width pixels wide (or of a window of it, columns from firstColumn), as float RGB
+ * accumulators. Renderers add Gaussians into it; a
  * streaming writer takes finished rows off the top and moves the band down the image, so a
  * large output never exists whole in memory.
  *
@@ -19,15 +20,23 @@ import java.util.Arrays;
 public final class RenderBand {
   private static final int C = FloatImage.CHANNELS;
 
+  private final int firstColumn;
   private final int width;
   private final int rows;
   private final float[] data;
   private int firstRow;
 
   public RenderBand(int width, int firstRow, int rows) {
-    if (width <= 0 || rows <= 0 || firstRow < 0) {
-      throw new IllegalArgumentException("band " + width + "x" + rows + " at row " + firstRow);
+    this(0, width, firstRow, rows);
+  }
+
+  /** A band of columns [firstColumn, firstColumn + width) only: a window of the image. */
+  public RenderBand(int firstColumn, int width, int firstRow, int rows) {
+    if (width <= 0 || rows <= 0 || firstRow < 0 || firstColumn < 0) {
+      throw new IllegalArgumentException("band " + width + "x" + rows + " at column " + firstColumn + ", row "
+          + firstRow);
     }
+    this.firstColumn = firstColumn;
     this.width = width;
     this.rows = rows;
     this.firstRow = firstRow;
@@ -36,6 +45,11 @@ public final class RenderBand {
 
   public int width() {
     return width;
+  }
+
+  /** The image column of the band's first column (0 unless the band is a window). */
+  public int firstColumn() {
+    return firstColumn;
   }
 
   public int rows() {

@@ -57,8 +57,10 @@ final class SplatRow {
   private final double ry;
   private final double sx;
   private final double sy;
-  private final int outW;
   private final int outH;
+  /** The band's first sample column in the grid, and how many columns it has. */
+  private final int left;
+  private final int bandW;
   private final double[] sampleX;
   private final double[] sampleY;
   private final int top;
@@ -78,10 +80,11 @@ final class SplatRow {
   private final double[] exps;
 
   /**
-   * field's anchors start at (originX, originY) in the LR image; samples on grid (sample u at
-   * sampleX[u] LR pixels, band row top + j at sampleY[j]); padX, padY: FOOTPRINT's variances.
+   * field's anchors start at (originX, originY) in the LR image; samples on grid, the band's
+   * column u being grid column left + u at sampleX[u] LR pixels and its row top + j at
+   * sampleY[j]; padX, padY: FOOTPRINT's variances.
    */
-  SplatRow(GaussianField field, int originX, int originY, double padX, double padY, SampleGrid grid,
+  SplatRow(GaussianField field, int originX, int originY, double padX, double padY, SampleGrid grid, int left,
       double[] sampleX, double[] sampleY, int top) {
     this.p = field.params();
     this.n = field.count();
@@ -91,9 +94,10 @@ final class SplatRow {
     this.originY = originY;
     this.padX = padX;
     this.padY = padY;
-    this.outW = grid.width();
     this.outH = grid.height();
-    this.rx = (double) outW / grid.lrWidth();
+    this.left = left;
+    this.bandW = sampleX.length;
+    this.rx = (double) grid.width() / grid.lrWidth();
     this.ry = (double) outH / grid.lrHeight();
     this.sx = 1 / rx;
     this.sy = 1 / ry;
@@ -135,8 +139,8 @@ final class SplatRow {
       // FieldContract.boxHalfWidth(sxx), its square root taken out where there is no padding
       double hx = padX == 0 ? SQRT_Q_CUTOFF * Math.abs(l11) : FieldContract.boxHalfWidth(sxx);
       double hy = FieldContract.boxHalfWidth(syy);
-      int a0 = Math.max(0, (int) Math.ceil((x - hx) * rx - 0.5));
-      int a1 = Math.min(outW - 1, (int) Math.floor((x + hx) * rx - 0.5));
+      int a0 = Math.max(0, (int) Math.ceil((x - hx) * rx - 0.5) - left); // band columns from here on
+      int a1 = Math.min(bandW - 1, (int) Math.floor((x + hx) * rx - 0.5) - left);
       int b0 = Math.max(0, (int) Math.ceil((y - hy) * ry - 0.5));
       int b1 = Math.min(outH - 1, (int) Math.floor((y + hy) * ry - 0.5));
       if (a0 > a1 || b0 > b1) {
@@ -210,7 +214,7 @@ final class SplatRow {
 
   /** Adds the prepared Gaussians into the band's accumulators (RenderBand.data()). */
   void accumulate(float[] acc) {
-    int stride = outW * 3;
+    int stride = bandW * 3;
     for (int g = 0; g < count; g++) {
       if (byTable[g]) {
         accumulateByTable(acc, stride, g);

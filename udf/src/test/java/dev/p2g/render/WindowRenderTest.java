@@ -1,0 +1,47 @@
+package dev.p2g.render;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.p2g.field.GaussianField;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.util.Arrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A window of an upscaled level (CpuRenderer.renderWindowRgb8) is the same bytes as that part of
+ * the whole level, though it evaluates only its own samples from the Gaussians that reach it: at
+ * the image's corners and edges, inside it, and over all of it.
+ */
+class WindowRenderTest {
+
+  @ParameterizedTest(name = "k={0}, x{1}, {4}x{5} at {2},{3}")
+  @CsvSource({"2,2,0,0,16,16", "2,2,37,21,40,30", "2,4,100,70,60,50", "1,3.5,50,40,33,17", "2,8,0,0,320,240",
+      "1,2,78,58,2,2", "2,2,0,20,80,1"})
+  void isThatPartOfTheWholeLevel(int k, double s, int x, int y, int w, int h) {
+    GaussianField field = RandomFields.random(40, 30, k, 11L * k + (long) s);
+    Scale scale = Scale.of(s);
+    CpuRenderer renderer = new CpuRenderer();
+    BufferedImage whole = renderer.renderRgb8(field, scale);
+    BufferedImage window = renderer.renderWindowRgb8(field, scale, x, y, w, h, field.extent());
+    byte[] want = bytes(whole.getSubimage(x, y, w, h));
+    assertArrayEquals(want, bytes(window), "window bytes");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"-1,0,10,10", "0,0,81,10", "75,0,6,10", "0,0,0,5", "0,55,10,6"})
+  void refusesWindowsOutsideTheLevel(int x, int y, int w, int h) {
+    GaussianField field = RandomFields.random(40, 30, 2, 5);
+    assertThrows(IllegalArgumentException.class,
+        () -> new CpuRenderer().renderWindowRgb8(field, Scale.of(2), x, y, w, h, field.extent()));
+  }
+
+  private static byte[] bytes(BufferedImage image) {
+    BufferedImage copy = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+    copy.getGraphics().drawImage(image, 0, 0, null);
+    byte[] data = ((DataBufferByte) copy.getRaster().getDataBuffer()).getData();
+    return Arrays.copyOf(data, data.length);
+  }
+}
