@@ -42,8 +42,13 @@ final class BenchClock {
       work.run();
       times.add((System.nanoTime() - start) / 1e6);
     }
-    java.util.Collections.sort(times);
-    int n = times.size();
-    return n % 2 == 1 ? times.get(n / 2) : (times.get(n / 2 - 1) + times.get(n / 2)) / 2;
+    return median(times);
+  }
+
+  /** The median of the values (sorted in place). */
+  static double median(java.util.List<Double> values) {
+    java.util.Collections.sort(values);
+    int n = values.size();
+    return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
   }
 }

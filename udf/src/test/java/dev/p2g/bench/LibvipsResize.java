@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -73,9 +72,7 @@ final class LibvipsResize {
       resize(tiny, scale);
       differences.add(((t1 - t0) - (System.nanoTime() - t1)) / 1e6);
     }
-    Collections.sort(differences);
-    int n = differences.size();
-    return n % 2 == 1 ? differences.get(n / 2) : (differences.get(n / 2 - 1) + differences.get(n / 2)) / 2;
+    return BenchClock.median(differences);
   }
 
   private void resize(Path in, double scale) throws IOException, InterruptedException {

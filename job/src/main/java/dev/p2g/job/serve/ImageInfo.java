@@ -1,5 +1,9 @@
 package dev.p2g.job.serve;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,34 +16,40 @@ import java.util.List;
  */
 public final class ImageInfo {
   public static final int TILE = 256;
+  private static final ObjectMapper JSON = new ObjectMapper();
   static final List<String> EXTRA_FEATURES = List.of("regionByPct", "sizeByPct", "sizeByConfinedWh", "sizeUpscaling");
 
   private ImageInfo() {}
 
   /** The document for the image whose service is at serviceId (its URL, the identifier percent-encoded). */
   public static String json(String serviceId, int width, int height, SizeLimits limits) {
-    StringBuilder j = new StringBuilder(512);
-    j.append("{\n  \"@context\": \"http://iiif.io/api/image/3/context.json\",\n");
-    j.append("  \"id\": ").append(quote(serviceId)).append(",\n");
-    j.append("  \"type\": \"ImageService3\",\n  \"protocol\": \"http://iiif.io/api/image\",\n");
-    j.append("  \"profile\": \"level1\",\n");
-    j.append("  \"width\": ").append(width).append(",\n  \"height\": ").append(height).append(",\n");
-    j.append("  \"maxWidth\": ").append(limits.maxWidth()).append(",\n");
-    j.append("  \"maxHeight\": ").append(limits.maxHeight()).append(",\n");
-    j.append("  \"maxArea\": ").append(limits.maxArea()).append(",\n");
-    j.append("  \"tiles\": [{\"width\": ").append(TILE).append(", \"height\": ").append(TILE)
-        .append(", \"scaleFactors\": ").append(scaleFactors(width, height)).append("}],\n");
-    j.append("  \"sizes\": [");
-    List<long[]> sizes = sizes(width, height, limits);
-    for (int i = 0; i < sizes.size(); i++) {
-      j.append(i == 0 ? "" : ", ").append("{\"width\": ").append(sizes.get(i)[0]).append(", \"height\": ")
-          .append(sizes.get(i)[1]).append('}');
+    ObjectNode info = JSON.createObjectNode();
+    info.put("@context", "http://iiif.io/api/image/3/context.json");
+    info.put("id", serviceId);
+    info.put("type", "ImageService3");
+    info.put("protocol", "http://iiif.io/api/image");
+    info.put("profile", "level1");
+    info.put("width", width);
+    info.put("height", height);
+    info.put("maxWidth", limits.maxWidth());
+    info.put("maxHeight", limits.maxHeight());
+    info.put("maxArea", limits.maxArea());
+    ObjectNode tiles = info.putArray("tiles").addObject();
+    tiles.put("width", TILE);
+    tiles.put("height", TILE);
+    ArrayNode factors = tiles.putArray("scaleFactors");
+    scaleFactors(width, height).forEach(factors::add);
+    ArrayNode sizes = info.putArray("sizes");
+    for (long[] size : sizes(width, height, limits)) {
+      sizes.addObject().put("width", size[0]).put("height", size[1]);
     }
-    j.append("],\n  \"extraFeatures\": [");
-    for (int i = 0; i < EXTRA_FEATURES.size(); i++) {
-      j.append(i == 0 ? "" : ", ").append(quote(EXTRA_FEATURES.get(i)));
+    ArrayNode features = info.putArray("extraFeatures");
+    EXTRA_FEATURES.forEach(features::add);
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(info) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("info.json of " + serviceId, e); // a tree of strings and numbers always writes
     }
-    return j.append("]\n}\n").toString();
   }
 
   /** 1, 2, 4, ... until the whole image fits in one tile. */
@@ -67,20 +77,5 @@ public final class ImageInfo {
       }
     }
     return sizes;
-  }
-
-  private static String quote(String s) {
-    StringBuilder q = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') {
-        q.append('\\').append(c);
-      } else if (c < 0x20) {
-        q.append(String.format("\\u%04x", (int) c));
-      } else {
-        q.append(c);
-      }
-    }
-    return q.append('"').toString();
   }
 }
