@@ -43,6 +43,7 @@ public final class FieldIndex {
   private final Configuration conf;
   private final Map<String, List<KeyRow>> rowsByFile = new HashMap<>();
   private volatile NavigableMap<String, Entry> entries = new TreeMap<>();
+  private volatile Map<String, String> unreadable = Map.of();
 
   private FieldIndex(String uri, Configuration conf) {
     this.uri = uri;
@@ -63,6 +64,11 @@ public final class FieldIndex {
 
   public int size() {
     return entries.size();
+  }
+
+  /** The files the last refresh could not read, with why: their keys are missing until they read. */
+  public Map<String, String> unreadable() {
+    return unreadable;
   }
 
   /** Up to limit keys in order, from the first after `after` (null: from the start): a page of the listing. */
@@ -94,12 +100,20 @@ public final class FieldIndex {
       }
     }
     boolean changed = rowsByFile.keySet().retainAll(listed);
+    Map<String, String> failed = new TreeMap<>();
     for (Path file : unseen) {
       List<KeyRow> rows = new ArrayList<>();
-      DriverTable.readFile(file, COLUMNS, conf, r -> rows.add(keyRow(r)));
+      try {
+        DriverTable.readFile(file, COLUMNS, conf, r -> rows.add(keyRow(r)));
+      } catch (IOException | RuntimeException e) {
+        // one unreadable file costs its own keys only; it is tried again at the next refresh
+        failed.put(file.toString(), e.getClass().getSimpleName() + ": " + e.getMessage());
+        continue;
+      }
       rowsByFile.put(file.toString(), rows);
       changed = true;
     }
+    unreadable = Map.copyOf(failed);
     if (changed) {
       entries = build();
     }

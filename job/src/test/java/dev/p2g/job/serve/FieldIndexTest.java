@@ -69,6 +69,15 @@ class FieldIndexTest {
     assertNull(index.find("ghost"), "files under a folder named _... are not the table");
     assertNull(index.find("ghost2"));
 
+    Path broken = tmp.resolve("fields").resolve("part-99999-broken.parquet");
+    Files.writeString(broken, "not parquet");
+    assertFalse(index.refresh(), "an unreadable file adds nothing");
+    assertEquals(4, index.size(), "and loses nothing else");
+    assertEquals(1, index.unreadable().size(), index.unreadable().toString());
+    Files.delete(broken);
+    assertFalse(index.refresh());
+    assertTrue(index.unreadable().isEmpty());
+
     assertEquals(List.of("a", "b"), index.keys(null, 2));
     assertEquals(List.of("c", "e/tiled"), index.keys("b", 5));
     assertFalse(index.refresh(), "nothing changed");
