@@ -8,6 +8,7 @@ import dev.p2g.job.common.ExitCodes;
 import dev.p2g.job.common.StoreFailure;
 import dev.p2g.job.common.SystemicException;
 import dev.p2g.job.run.Driver;
+import dev.p2g.job.serve.ServeCommand;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.SparkConf;
@@ -34,6 +35,9 @@ public final class Main {
 
   /** Runs one command; reuses a SparkSession that already exists (tests, notebooks) and stops only its own. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("serve")) {
+      return ServeCommand.run(args, out, err); // a server over fields/, no Spark job
+    }
     JobConfig config;
     try {
       config = JobConfig.parse(args);

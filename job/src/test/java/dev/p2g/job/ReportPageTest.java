@@ -6,17 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,9 +78,9 @@ class ReportPageTest {
     assertTrue(html.contains("decode.unrecognised") && html.contains("notes.png"), "the error table");
     assertTrue(!html.contains("src=\"http") && !html.contains("href=\"http"), "self-contained");
 
-    String chromium = chromium();
+    Chromium chromium = Chromium.find();
     int images = PICKED.size() * 2 * 3; // each sample, each level: p2g, lanczos3 and bicubic
-    Browser loaded = Browser.dumpDom(chromium, page);
+    Chromium.Page loaded = chromium.dumpDom(page.toUri().toString(), 5000);
     assertTrue(loaded.dom().contains("data-images-loaded=\"" + images + "/" + images + "\""), loaded.dom());
     assertEquals(List.of(), loaded.console(), "console messages of the report page");
 
@@ -92,59 +88,19 @@ class ReportPageTest {
     Path broken = tmp.resolve("broken.html");
     Files.writeString(broken, html.replaceFirst("data:image/png;base64,", "data:image/png;base64,AAAA")
         .replace("</body>", "<script>undefinedFunction();</script></body>"));
-    Browser bad = Browser.dumpDom(chromium, broken);
+    Chromium.Page bad = chromium.dumpDom(broken.toUri().toString(), 5000);
     assertTrue(bad.dom().contains("data-images-loaded=\"" + (images - 1) + "/" + images + "\""), bad.dom());
     assertTrue(bad.dom().contains("1 of " + images + " images did not load"), "the page says so");
     assertEquals(1, bad.console().size(), bad.console().toString());
 
     Path shot = tmp.resolve("report.png");
-    Browser.screenshot(chromium, page, shot);
+    chromium.screenshot(page.toUri().toString(), shot);
     BufferedImage img = ImageIO.read(shot.toFile());
     assertEquals(1280, img.getWidth());
     assertTrue(distinctColours(img) > 1000, "the screenshot shows the photographs");
     String keep = System.getProperty("p2g.report.screenshot");
     if (keep != null && !keep.isBlank()) {
       Files.copy(shot, Path.of(keep), StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  private static String chromium() {
-    for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-      for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-        if (Files.isExecutable(Path.of(dir, name))) {
-          return Path.of(dir, name).toString();
-        }
-      }
-    }
-    if (!"true".equals(System.getenv("CI"))) {
-      Assumptions.abort("chromium is not installed (apt-get install chromium): page checks skipped");
-    }
-    throw new AssertionError("under CI=true chromium must be installed: .ci/run installs it");
-  }
-
-  private record Browser(String dom, List<String> console) {
-    static Browser dumpDom(String chromium, Path page) throws Exception {
-      Path dom = Files.createTempFile("p2g-dom", ".html");
-      Path log = Files.createTempFile("p2g-chromium", ".log");
-      Process p = start(dom, log, chromium, "--virtual-time-budget=5000", "--dump-dom", page.toUri().toString());
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS), "chromium did not finish");
-      // Chromium logs every console message of the page (log, warning, error, uncaught) as :CONSOLE
-      List<String> console = Files.readAllLines(log).stream().filter(l -> l.contains(":CONSOLE")).toList();
-      return new Browser(Files.readString(dom), console);
-    }
-
-    static void screenshot(String chromium, Path page, Path png) throws Exception {
-      Path log = Files.createTempFile("p2g-chromium", ".log");
-      Process p = start(log, log, chromium, "--hide-scrollbars", "--window-size=1280,1600", "--screenshot=" + png,
-          page.toUri().toString());
-      assertTrue(p.waitFor(60, TimeUnit.SECONDS) && Files.size(png) > 0, "no screenshot: " + Files.readString(log));
-    }
-
-    private static Process start(Path stdout, Path stderr, String chromium, String... args) throws IOException {
-      List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
-          "--enable-logging=stderr", "--v=0", "--user-data-dir=" + Files.createTempDirectory("p2g-chromium")));
-      cmd.addAll(List.of(args));
-      return new ProcessBuilder(cmd).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     }
   }
 

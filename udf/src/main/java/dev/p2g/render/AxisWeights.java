@@ -1,5 +1,7 @@
 package dev.p2g.render;
 
+import java.util.Arrays;
+
 /**
  * One axis of a separable resize from in to out samples: for output sample u, the input samples
  * [first(u), first(u) + count(u)) and their normalised weights. Output u is centred at
@@ -108,6 +110,44 @@ public final class AxisWeights {
       }
     }
     return new AxisWeights(in, next.out, first, count, stride, weights);
+  }
+
+  /**
+   * Outputs [from, to) alone, their inputs renumbered from firstInput(from, to): the same weights
+   * in the same order, so a window resized with it gets the same floats as that part of the
+   * whole axis.
+   */
+  public AxisWeights window(int from, int to) {
+    if (from < 0 || to > out || from >= to) {
+      throw new IllegalArgumentException("outputs [" + from + ", " + to + ") of an axis of " + out);
+    }
+    int lo = firstInput(from, to);
+    int n = to - from;
+    int[] f = new int[n];
+    int[] c = Arrays.copyOfRange(count, from, to);
+    for (int u = 0; u < n; u++) {
+      f[u] = first[from + u] - lo;
+    }
+    float[] w = Arrays.copyOfRange(weights, from * stride, to * stride);
+    return new AxisWeights(endInput(from, to) - lo, n, f, c, stride, w);
+  }
+
+  /** The first input any of outputs [from, to) takes. */
+  public int firstInput(int from, int to) {
+    int lo = Integer.MAX_VALUE;
+    for (int u = from; u < to; u++) {
+      lo = Math.min(lo, first[u]);
+    }
+    return lo;
+  }
+
+  /** One past the last input any of outputs [from, to) takes. */
+  public int endInput(int from, int to) {
+    int hi = 0;
+    for (int u = from; u < to; u++) {
+      hi = Math.max(hi, first[u] + count[u]);
+    }
+    return hi;
   }
 
   /** An axis that is not resized: each output sample is its input sample. */

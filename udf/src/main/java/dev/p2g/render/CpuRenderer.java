@@ -7,6 +7,7 @@ import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
 import dev.p2g.io.Device;
 import java.awt.image.BufferedImage;
+import java.util.List;
 
 /**
  * The production CPU renderer of the field equation (docs/design.md, "Rendering"): each
@@ -61,33 +62,16 @@ public final class CpuRenderer implements Renderer {
   /**
    * A window of a level: output columns [x, x + width) and rows [y, y + height) of what
    * renderRgb8 gives at this scale, the same bytes, from the Gaussians anchored within extent
-   * (GaussianField.extent(), or more) of it only. For upscaled axes only (a reduced axis needs
-   * its samples under the window's filter support, not done yet: IllegalArgumentException).
+   * (GaussianField.extent(), or more) of its samples only (WindowRender). The field equation's
+   * rule only (LANCZOS3): FOOTPRINT widens Gaussians past their extent.
    */
   public BufferedImage renderWindowRgb8(GaussianField field, Scale scale, int x, int y, int width, int height,
       double extent) {
+    if (downscale != Downscale.LANCZOS3) {
+      throw new IllegalArgumentException("windows are rendered by the field equation's rule, not " + downscale);
+    }
     SampleGrid grid = grid(field.width(), field.height(), scale, field.degradation());
-    if (grid.reduces()) {
-      throw new IllegalArgumentException("windows of levels at or below scale 1 are not rendered yet (x" + scale
-          + ")");
-    }
-    if (x < 0 || y < 0 || width < 1 || height < 1 || x + (long) width > grid.width()
-        || y + (long) height > grid.height()) {
-      throw new IllegalArgumentException("window " + width + "x" + height + " at " + x + "," + y + " is not inside the "
-          + grid.width() + "x" + grid.height() + " level");
-    }
-    // the LR pixels whose anchors can reach the window's first and last samples
-    double rx = (double) grid.width() / field.width();
-    double ry = (double) grid.height() / field.height();
-    int cx0 = Math.max(0, (int) Math.floor((x + 0.5) / rx - extent));
-    int cx1 = Math.min(field.width(), (int) Math.floor((x + width - 0.5) / rx + extent) + 1);
-    int cy0 = Math.max(0, (int) Math.floor((y + 0.5) / ry - extent));
-    int cy1 = Math.min(field.height(), (int) Math.floor((y + height - 0.5) / ry + extent) + 1);
-    RenderBand window = new RenderBand(x, width, y, height);
-    boolean whole = cx0 == 0 && cy0 == 0 && cx1 == field.width() && cy1 == field.height();
-    splat(whole ? field : field.crop(cx0, cy0, cx1 - cx0, cy1 - cy0), cx0, cy0, field.width(), field.height(), grid,
-        window);
-    return window.toRgb8();
+    return WindowRender.rgb8(this, grid, List.of(new WindowRender.Part(field, 0, 0, extent)), x, y, width, height);
   }
 
   /** The sample grid this renderer evaluates for a level of an LR image whose field has no degradation. */

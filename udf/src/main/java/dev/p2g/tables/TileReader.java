@@ -62,6 +62,29 @@ public final class TileReader {
     return tiles;
   }
 
+  /**
+   * The tile of key whose rectangle starts at (tileX, tileY), from the first of files holding it
+   * (Parquet's statistics and page index skip the rest), or null where none does.
+   */
+  public static TiledRender.Tile readAt(List<String> files, String key, int tileX, int tileY, Configuration conf)
+      throws IOException {
+    FilterPredicate at = FilterApi.and(FilterApi.eq(FilterApi.binaryColumn("key"), Binary.fromString(key)),
+        FilterApi.and(FilterApi.eq(FilterApi.intColumn("tile_x"), tileX),
+            FilterApi.eq(FilterApi.intColumn("tile_y"), tileY)));
+    TiledRender.Tile[] found = new TiledRender.Tile[1];
+    for (String file : files) {
+      read(file, at, key, tileY, conf, t -> {
+        if (t.x() == tileX) {
+          found[0] = t;
+        }
+      });
+      if (found[0] != null) {
+        return found[0];
+      }
+    }
+    return null;
+  }
+
   /** The tiles of key in one file that the filter passes (and of tile row y, when given), in file order. */
   private static int read(String file, FilterPredicate filter, String key, Integer y, Configuration conf,
       Visitor visitor) throws IOException {

@@ -6,7 +6,7 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 
 /** Image helpers the benchmark mains share: Java2D bicubic resampling (the plain baseline) and model input. */
-final class BenchImages {
+public final class BenchImages {
   private BenchImages() {}
 
   /** src resampled to w x h with Java2D bicubic, as 8-bit RGB. */
@@ -20,7 +20,7 @@ final class BenchImages {
   }
 
   /** 8-bit RGB to the model's input: values / 255. */
-  static FloatImage toFloat(BufferedImage img) {
+  public static FloatImage toFloat(BufferedImage img) {
     FloatImage f = FloatImage.blank(img.getWidth(), img.getHeight());
     for (int y = 0; y < img.getHeight(); y++) {
       for (int x = 0; x < img.getWidth(); x++) {
@@ -42,5 +42,18 @@ final class BenchImages {
       d[i] = r.nextFloat();
     }
     return img;
+  }
+
+  /** src tiled to size x size, every other copy mirrored so that no seam shows: a larger photograph. */
+  public static BufferedImage mirrored(BufferedImage src, int size) {
+    BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
+    for (int y = 0; y < size; y++) {
+      int sy = (y / src.getHeight()) % 2 == 0 ? y % src.getHeight() : src.getHeight() - 1 - y % src.getHeight();
+      for (int x = 0; x < size; x++) {
+        int sx = (x / src.getWidth()) % 2 == 0 ? x % src.getWidth() : src.getWidth() - 1 - x % src.getWidth();
+        out.setRGB(x, y, src.getRGB(sx, sy));
+      }
+    }
+    return out;
   }
 }

@@ -40,7 +40,7 @@ public final class RenderBenchmark {
 
   public static void main(String[] args) throws Exception {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5.0;
-    BufferedImage lr = mirrored(ImageIO.read(new File("sample-data/images/colorful-cups.png")), SIZE);
+    BufferedImage lr = BenchImages.mirrored(ImageIO.read(new File("sample-data/images/colorful-cups.png")), SIZE);
     ModelInfo info = OnnxSessions.inspect(ModelSource.BUILTIN_DEFAULT, Device.CPU, 1, new Configuration());
     ModelSession session = OnnxSessions.get(new ModelRef(ModelSource.BUILTIN_DEFAULT, info.id(), Device.CPU, 1),
         new Configuration());
@@ -93,17 +93,5 @@ public final class RenderBenchmark {
       }
     }
     render.finish();
-  }
-
-  private static BufferedImage mirrored(BufferedImage src, int size) {
-    BufferedImage out = new BufferedImage(size, size, BufferedImage.TYPE_3BYTE_BGR);
-    for (int y = 0; y < size; y++) {
-      int sy = (y / src.getHeight()) % 2 == 0 ? y % src.getHeight() : src.getHeight() - 1 - y % src.getHeight();
-      for (int x = 0; x < size; x++) {
-        int sx = (x / src.getWidth()) % 2 == 0 ? x % src.getWidth() : src.getWidth() - 1 - x % src.getWidth();
-        out.setRGB(x, y, src.getRGB(sx, sy));
-      }
-    }
-    return out;
   }
 }

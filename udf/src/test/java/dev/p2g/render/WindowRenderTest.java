@@ -4,15 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.p2g.field.Degradation;
 import dev.p2g.field.GaussianField;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A window of an upscaled level (CpuRenderer.renderWindowRgb8) is within one 8-bit level of the
+ * A window of a level (CpuRenderer.renderWindowRgb8) is within one 8-bit level of the
  * float64 reference of the field equation there, and the same bytes as that part of the whole
  * level, though it evaluates only its own samples from the Gaussians that reach it: at the
  * image's corners and edges, inside it, and over all of it.
@@ -40,6 +45,82 @@ class WindowRenderTest {
     }
     int worst = ReferenceRenderer.worstLevels(window, part);
     assertTrue(worst <= 1, "window against the float64 reference: " + worst + " levels");
+  }
+
+  /**
+   * Levels at scale 1 and below reduce their samples (Lanczos3 of the scale-1 samples, or
+   * bicubic then Lanczos3 of a degradation model's 2x samples): a window of one takes the samples
+   * under its outputs' filter support and the same weights, so the same bytes again, with chunks
+   * of sample rows small enough that a window takes several.
+   */
+  @ParameterizedTest(name = "k={0}, x{1}, degraded {2}, {5}x{6} at {3},{4}")
+  @CsvSource({"2,1,false,3,4,10,7", "2,0.5,false,0,0,10,8", "2,0.5,false,4,3,6,5", "1,0.3,false,2,1,4,3",
+      "2,0.25,true,1,1,4,3", "2,1,true,5,5,9,7", "1,0.75,true,0,0,15,11", "2,0.5,true,7,5,3,3"})
+  void reducedLevelsToo(int k, double s, boolean degraded, int x, int y, int w, int h) {
+    GaussianField field = RandomFields.random(20, 15, k, 7L * k + (long) (10 * s));
+    if (degraded) {
+      field = field.withDegradation(new Degradation(Degradation.BICUBIC, 2, 4));
+    }
+    Scale scale = Scale.of(s);
+    CpuRenderer renderer = new CpuRenderer();
+    BufferedImage whole = renderer.renderRgb8(field, scale);
+    SampleGrid grid = renderer.grid(field.width(), field.height(), scale, field.degradation());
+    long before = WindowRender.chunkSamples;
+    WindowRender.chunkSamples = 2L * grid.width(); // two sample rows a chunk
+    try {
+      BufferedImage window = renderer.renderWindowRgb8(field, scale, x, y, w, h, field.extent());
+      assertArrayEquals(bytes(whole.getSubimage(x, y, w, h)), bytes(window), "window bytes");
+    } finally {
+      WindowRender.chunkSamples = before;
+    }
+  }
+
+  /**
+   * An image stored as tiles: a window from the tiles that reach it, added in raster order, is
+   * the same bytes as that part of the level TiledRender streams (the render command's), up and
+   * down, tiles that do not reach the window left out.
+   */
+  @ParameterizedTest(name = "x{0}, {3}x{4} at {1},{2}")
+  @CsvSource({"2,10,6,12,9", "0.5,3,2,6,5", "3.5,40,30,20,20", "1,0,0,29,23"})
+  void tilesThatReachTheWindow(String scaleText, int x, int y, int w, int h) throws IOException {
+    GaussianField whole = RandomFields.random(29, 23, 2, 99);
+    Scale scale = Scale.parse(scaleText);
+    int tile = 7;
+    List<WindowRender.Part> tiles = new ArrayList<>();
+    for (int ty = 0; ty < 23; ty += tile) {
+      for (int tx = 0; tx < 29; tx += tile) {
+        GaussianField f = whole.crop(tx, ty, Math.min(tile, 29 - tx), Math.min(tile, 23 - ty));
+        tiles.add(new WindowRender.Part(f, tx, ty, f.extent()));
+      }
+    }
+    CpuRenderer renderer = new CpuRenderer();
+    SampleGrid grid = renderer.grid(29, 23, scale, null);
+    ByteArrayOutputStream rows = new ByteArrayOutputStream();
+    TiledRender streamed = new TiledRender(renderer, 29, 23, scale, whole.reach() + tile, tile, rows::write);
+    for (WindowRender.Part p : tiles) {
+      streamed.add(new TiledRender.Tile(p.field(), p.x(), p.y()));
+    }
+    streamed.finish();
+    byte[] level = rows.toByteArray();
+    byte[] want = new byte[3 * w * h];
+    for (int v = 0; v < h; v++) {
+      System.arraycopy(level, 3 * ((y + v) * grid.outWidth() + x), want, 3 * v * w, 3 * w);
+    }
+    WindowRender.Footprint at = WindowRender.footprint(grid, x, y, w, h);
+    List<WindowRender.Part> reaching = tiles.stream().filter(p -> p.x() - p.field().reach() <= at.right()
+        && p.x() + p.field().width() + p.field().reach() >= at.left() && p.y() - p.field().reach() <= at.bottom()
+        && p.y() + p.field().height() + p.field().reach() >= at.top()).toList();
+    if (x > 0) {
+      assertTrue(reaching.size() < tiles.size(), "some tiles are left out");
+    }
+    BufferedImage window = WindowRender.rgb8(renderer, grid, reaching, x, y, w, h);
+    byte[] got = bytes(window);
+    for (int i = 0; i < got.length; i += 3) { // BGR to RGB
+      byte b = got[i];
+      got[i] = got[i + 2];
+      got[i + 2] = b;
+    }
+    assertArrayEquals(want, got, "window bytes");
   }
 
   @ParameterizedTest(name = "{0}")

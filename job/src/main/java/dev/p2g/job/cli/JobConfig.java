@@ -64,7 +64,7 @@ public record JobConfig(
   /** defaultConfig: the configuration file to read when --config is not given (null: none). */
   public static JobConfig parse(String[] args, String defaultConfig) throws UsageException {
     if (args.length == 0) {
-      throw new UsageException("no command given; expected run, encode or render");
+      throw new UsageException("no command given; expected run, encode, render or serve");
     }
     if (List.of("--help", "-h", "help").contains(args[0])) {
       throw new CommandLineOptions.HelpRequested();
@@ -73,7 +73,7 @@ public record JobConfig(
     try {
       command = Command.valueOf(args[0].toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new UsageException("unknown command '" + args[0] + "'; expected run, encode or render");
+      throw new UsageException("unknown command '" + args[0] + "'; expected run, encode, render or serve");
     }
     Map<String, List<String>> opts;
     try {

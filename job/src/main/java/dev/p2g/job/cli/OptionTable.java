@@ -145,7 +145,9 @@ public final class OptionTable {
   private static final String SYNOPSIS = String.join("\n",
       "  run     --input URI... --output URI [--scales 2,3,4] [options]   encode, then render",
       "  encode  --input URI... --fields URI [options]                    images to stored fields",
-      "  render  --fields URI --output URI --scales LIST [options]         stored fields to a pyramid");
+      "  render  --fields URI --output URI --scales LIST [options]         stored fields to a pyramid",
+      "  serve   --fields URI [--port 8182] [--host 127.0.0.1]            stored fields over the IIIF Image API"
+          + " (p2g serve --help)");
 
   private OptionTable() {}
 

@@ -1,10 +1,12 @@
 package dev.p2g.job.serve;
 
+import dev.p2g.field.Degradation;
 import dev.p2g.job.tables.DriverTable;
 import dev.p2g.tables.FieldTable;
 import java.io.IOException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,18 +28,27 @@ import org.apache.spark.sql.types.StructType;
  * files). As the job reads the table, an image's field is its rows of the latest encoded_at,
  * and files or folders whose names start with '_' or '.' are not the table (DriverTable).
  *
- * <p>What it holds: one entry a key, and a file's keys while the file is there (about 100 bytes
- * a row: a million images is about 100 MB of heap).
+ * <p>What it holds: one entry a key with its tiles, and a file's rows while the file is there
+ * (about 150 bytes a row: a million images is about 150 MB of heap).
  */
 public final class FieldIndex {
   private static final StructType COLUMNS = DriverTable.columns(FieldTable.SCHEMA, "key", FieldTable.ENCODED_AT,
-      "width", "height");
+      "width", "height", "tile_x", "tile_y", "tile_width", "tile_height", "reach", FieldTable.DEGRADATION);
 
-  /** Where one image's field is: its size, when it was encoded, and the files holding those rows. */
-  public record Entry(String key, int width, int height, Timestamp encodedAt, List<String> files) {}
+  /**
+   * Where one image's field is: its size, when it was encoded, the files holding those rows and
+   * its tiles (one covering the whole image unless it is stored as tiles), in raster order.
+   */
+  public record Entry(String key, int width, int height, Timestamp encodedAt, Degradation degradation,
+      List<String> files, List<Tile> tiles) {}
+
+  /** A tile's LR rectangle, and how far past it its Gaussians reach (the reach column). */
+  public record Tile(int x, int y, int width, int height, double reach) {}
+
+  private static final Comparator<Tile> RASTER = Comparator.comparingInt(Tile::y).thenComparingInt(Tile::x);
 
   /** A row of a file, as the index needs it. */
-  private record KeyRow(String key, Timestamp encodedAt, int width, int height) {}
+  private record KeyRow(String key, Timestamp encodedAt, int width, int height, Tile tile, String degradation) {}
 
   private final String uri;
   private final Configuration conf;
@@ -121,10 +132,11 @@ public final class FieldIndex {
   }
 
   private static KeyRow keyRow(Row r) {
-    return new KeyRow(r.getString(0), r.getTimestamp(1), r.getInt(2), r.getInt(3));
+    return new KeyRow(r.getString(0), r.getTimestamp(1), r.getInt(2), r.getInt(3),
+        new Tile(r.getInt(4), r.getInt(5), r.getInt(6), r.getInt(7), r.getDouble(8)), r.getString(9));
   }
 
-  /** One entry a key: its rows of the latest encoded_at, and the files they are in (sorted). */
+  /** One entry a key: its rows of the latest encoded_at, the files they are in (sorted) and their tiles. */
   private NavigableMap<String, Entry> build() {
     NavigableMap<String, Entry> built = new TreeMap<>();
     for (Map.Entry<String, List<KeyRow>> file : rowsByFile.entrySet()) {
@@ -132,18 +144,26 @@ public final class FieldIndex {
         Entry seen = built.get(row.key());
         int order = seen == null ? 1 : row.encodedAt().compareTo(seen.encodedAt());
         if (order > 0) {
-          built.put(row.key(), new Entry(row.key(), row.width(), row.height(), row.encodedAt(),
-              new ArrayList<>(List.of(file.getKey()))));
-        } else if (order == 0 && !seen.files().contains(file.getKey())) {
-          seen.files().add(file.getKey());
+          seen = new Entry(row.key(), row.width(), row.height(), row.encodedAt(), Degradation.parse(row.degradation()),
+              new ArrayList<>(), new ArrayList<>());
+          built.put(row.key(), seen);
+        }
+        if (order >= 0) {
+          if (!seen.files().contains(file.getKey())) {
+            seen.files().add(file.getKey());
+          }
+          seen.tiles().add(row.tile());
         }
       }
     }
     for (Map.Entry<String, Entry> e : built.entrySet()) {
-      List<String> files = new ArrayList<>(e.getValue().files());
+      Entry entry = e.getValue();
+      List<String> files = new ArrayList<>(entry.files());
       files.sort(null);
-      e.setValue(new Entry(e.getKey(), e.getValue().width(), e.getValue().height(), e.getValue().encodedAt(),
-          List.copyOf(files)));
+      List<Tile> tiles = new ArrayList<>(entry.tiles());
+      tiles.sort(RASTER);
+      e.setValue(new Entry(e.getKey(), entry.width(), entry.height(), entry.encodedAt(), entry.degradation(),
+          List.copyOf(files), List.copyOf(tiles)));
     }
     return built;
   }

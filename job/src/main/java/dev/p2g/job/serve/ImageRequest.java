@@ -23,6 +23,7 @@ public record ImageRequest(String identifier, Region region, SizeRequest size, S
   private static final Set<String> OTHER_QUALITIES = Set.of("gray", "bitonal");
   private static final Set<String> OTHER_FORMATS = Set.of("tif", "gif", "pdf", "jp2", "webp");
   private static final int MAX_IDENTIFIER_BYTES = 4096;
+  private static final String[] PARTS = {"identifier", "region", "size", "rotation", "quality.format"};
 
   /** The request of a path after the prefix (still percent-encoded), e.g. "a%2Fb.jpg/full/max/0/default.png". */
   public static ImageRequest parse(String path) {
@@ -31,6 +32,10 @@ public record ImageRequest(String identifier, Region region, SizeRequest size, S
       throw IiifException.badRequest("expected {identifier}/{region}/{size}/{rotation}/{quality}.{format}");
     }
     String identifier = decodeIdentifier(parts[0]);
+    for (int i = 1; i < parts.length; i++) {
+      // a client may percent-encode any character; '^' it must (the JDK's server refuses it raw)
+      parts[i] = decode(parts[i], PARTS[i]);
+    }
     Region region = Region.parse(parts[1]);
     SizeRequest size = SizeRequest.parse(parts[2]);
     checkRotation(parts[3]);
@@ -53,8 +58,13 @@ public record ImageRequest(String identifier, Region region, SizeRequest size, S
 
   /** The key in an identifier path segment: strict UTF-8 percent-decoding, '+' kept as it is. */
   public static String decodeIdentifier(String segment) {
+    return decode(segment, "identifier");
+  }
+
+  /** A path segment (what names it in errors) decoded as an identifier is. */
+  private static String decode(String segment, String what) {
     if (segment.isEmpty() || segment.length() > 3 * MAX_IDENTIFIER_BYTES) {
-      throw IiifException.badRequest("identifier empty or too long");
+      throw IiifException.badRequest(what + " empty or too long");
     }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
     for (int i = 0; i < segment.length(); i++) {
@@ -63,12 +73,12 @@ public record ImageRequest(String identifier, Region region, SizeRequest size, S
         int hi = i + 2 < segment.length() ? Character.digit(segment.charAt(i + 1), 16) : -1;
         int lo = hi >= 0 ? Character.digit(segment.charAt(i + 2), 16) : -1;
         if (lo < 0) {
-          throw IiifException.badRequest("identifier: a % not followed by two hex digits");
+          throw IiifException.badRequest(what + ": a % not followed by two hex digits");
         }
         bytes.write(hi << 4 | lo);
         i += 2;
       } else if (c < 0x21 || c > 0x7e) {
-        throw IiifException.badRequest("identifier: characters outside printable ASCII must be percent-encoded");
+        throw IiifException.badRequest(what + ": characters outside printable ASCII must be percent-encoded");
       } else {
         bytes.write(c);
       }
@@ -77,11 +87,11 @@ public record ImageRequest(String identifier, Region region, SizeRequest size, S
       String key = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
       if (key.chars().anyMatch(Character::isISOControl)) {
-        throw IiifException.badRequest("identifier: control characters");
+        throw IiifException.badRequest(what + ": control characters");
       }
       return key;
     } catch (CharacterCodingException e) {
-      throw IiifException.badRequest("identifier: not UTF-8 once decoded");
+      throw IiifException.badRequest(what + ": not UTF-8 once decoded");
     }
   }
 

@@ -34,7 +34,11 @@ class FieldIndexTest {
       .add("encoded_at", DataTypes.TimestampType, false)
       .add("width", DataTypes.IntegerType, false)
       .add("height", DataTypes.IntegerType, false)
-      .add("tile_x", DataTypes.IntegerType, false);
+      .add("tile_x", DataTypes.IntegerType, false)
+      .add("tile_y", DataTypes.IntegerType, false)
+      .add("tile_width", DataTypes.IntegerType, false)
+      .add("tile_height", DataTypes.IntegerType, false)
+      .add("reach", DataTypes.DoubleType, false);
 
   @TempDir
   Path tmp;
@@ -66,6 +70,9 @@ class FieldIndexTest {
     assertEquals(1, b.files().size());
     assertFalse(firstFiles.stream().anyMatch(f -> b.files().get(0).endsWith(f.getFileName().toString())));
     assertEquals(2, index.find("e/tiled").files().size(), "a tiled image's rows in two files");
+    assertEquals(List.of(new FieldIndex.Tile(0, 0, 4096, 300, 1.5), new FieldIndex.Tile(4096, 0, 904, 300, 1.5)),
+        index.find("e/tiled").tiles(), "its tiles in raster order");
+    assertEquals(List.of(new FieldIndex.Tile(0, 0, 120, 90, 1.5)), b.tiles(), "the latest encoding's tile only");
     assertNull(index.find("ghost"), "files under a folder named _... are not the table");
     assertNull(index.find("ghost2"));
 
@@ -98,7 +105,8 @@ class FieldIndexTest {
   }
 
   private static Row row(String key, Timestamp at, int w, int h, int tileX) {
-    return RowFactory.create(key, at, w, h, tileX);
+    // a tile 4096 wide from tileX (the whole image when it is narrower), reaching 1.5 past itself
+    return RowFactory.create(key, at, w, h, tileX, 0, Math.min(4096, w - tileX), h, 1.5);
   }
 
   private static void append(String uri, int files, Row... rows) {

@@ -107,6 +107,16 @@ class ImageRequestTest {
     assertEquals("jpg", r.format());
   }
 
+  /** Every segment may be percent-encoded; '^' must be, for the JDK's server refuses it raw. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = ';', value = {"k/full/%5Emax/0/default.png; true; default",
+      "k/pct%3A10,10,50,50/%5Epct%3A200/0/default.png; true; default", "k/full/max/0/colo%72.png; false; color"})
+  void otherSegmentsArePercentDecodedToo(String path, boolean upscale, String quality) {
+    ImageRequest r = ImageRequest.parse(path);
+    assertEquals(upscale, r.size().upscale());
+    assertEquals(quality, r.quality());
+  }
+
   private static ImageRequest request(String region, String size) {
     return ImageRequest.parse("k/" + region + "/" + size + "/0/default.png");
   }

@@ -1,0 +1,104 @@
+package dev.p2g.job.serve;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.p2g.job.Chromium;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The server under many clients: every request answered with its own status (no 500), the cache
+ * within its budget; a full server says 503 at once instead of queueing; and the viewer page,
+ * loaded in headless Chromium, asks for tiles and gets images.
+ */
+class ServeLoadTest {
+  @TempDir
+  static Path tmp;
+  static ServedFields fields;
+
+  @BeforeAll
+  static void table() {
+    fields = new ServedFields(tmp);
+  }
+
+  @Test
+  void manyClientsGetTheirAnswersWithinTheCacheBudget() throws Exception {
+    long budget = 200_000; // the whole image and a few tiles: the cache must keep dropping
+    try (ServeCommand.Running server = fields.start(fields.options(2, 64, budget))) {
+      List<String> paths = List.of("/iiif/3/plain/full/max/0/default.png", "/iiif/3/tiled%2Fone/info.json",
+          "/iiif/3/tiled%2Fone/0,0,14,14/%5E56,/0/default.png", "/iiif/3/tiled%2Fone/full/10,/0/default.jpg",
+          "/iiif/3/nope/full/max/0/default.png", "/iiif/3/plain/full/max/45/default.png");
+      List<Integer> want = List.of(200, 200, 200, 200, 404, 501);
+      ExecutorService clients = Executors.newFixedThreadPool(16);
+      List<Future<int[]>> answers = new ArrayList<>();
+      for (int i = 0; i < 120; i++) {
+        int which = i % paths.size();
+        answers.add(clients.submit(() -> new int[] {which, fields.get(server, paths.get(which)).statusCode()}));
+      }
+      Map<String, Integer> wrong = new TreeMap<>();
+      for (Future<int[]> a : answers) {
+        int[] got = a.get();
+        if (got[1] != want.get(got[0])) {
+          wrong.merge(paths.get(got[0]) + " -> " + got[1], 1, Integer::sum);
+        }
+      }
+      clients.shutdown();
+      assertEquals(Map.of(), wrong, "requests answered otherwise than alone");
+      assertEquals(60, server.server().imagesServed(), "images served");
+      assertTrue(server.server().cachedBytes() <= budget, "cache " + server.server().cachedBytes() + " bytes, budget " + budget);
+    }
+  }
+
+  @Test
+  void aFullServerSays503AtOnce() throws Exception {
+    // one render thread, no queue: of 12 slow requests at once most are turned away
+    try (ServeCommand.Running server = fields.start(fields.options(1, 0, 1 << 20))) {
+      ExecutorService clients = Executors.newFixedThreadPool(12);
+      List<Future<HttpResponse<byte[]>>> answers = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        answers.add(clients.submit(() -> fields.get(server, "/iiif/3/plain/full/%5Emax/0/default.png")));
+      }
+      int ok = 0;
+      int busy = 0;
+      for (Future<HttpResponse<byte[]>> a : answers) {
+        HttpResponse<byte[]> r = a.get();
+        if (r.statusCode() == 200) {
+          ok++;
+        } else {
+          assertEquals(503, r.statusCode(), ServedFields.text(r));
+          assertEquals("1", r.headers().firstValue("Retry-After").orElse(""));
+          busy++;
+        }
+      }
+      clients.shutdown();
+      assertTrue(ok >= 1 && busy >= 1, ok + " served, " + busy + " turned away");
+      assertEquals(200, fields.get(server, "/iiif/3/plain/info.json").statusCode(), "and it serves again after");
+    }
+  }
+
+  @Test
+  void theViewerAsksForTilesAndGetsImages() throws Exception {
+    Chromium chromium = Chromium.find();
+    try (ServeCommand.Running server = fields.start(fields.options(2, 64, 64L << 20))) {
+      assertEquals(200, fields.get(server, "/viewer/openseadragon.min.js").statusCode(),
+          "the build bundles OpenSeadragon (npm on the PATH: .ci/run installs it)");
+      String url = "http://127.0.0.1:" + server.server().port() + "/view/tiled%2Fone";
+      Chromium.Page page = chromium.dumpDom(url, 8000);
+      assertTrue(page.dom().contains("openseadragon-canvas"), page.dom());
+      assertTrue(server.server().imagesServed() > 0, "no tile was asked for: " + page.console());
+      assertEquals(List.of(), page.console(), "console messages of the viewer page");
+    }
+  }
+}
