@@ -153,8 +153,8 @@ public final class IiifServer implements AutoCloseable {
       rendering.release();
     }
     ex.getResponseHeaders().set("Link", PROFILE_LINK);
+    imagesServed.incrementAndGet(); // before the answer, so that a client that has it sees it counted
     send(ex, 200, request.format().equals("jpg") ? "image/jpeg" : "image/png", image);
-    imagesServed.incrementAndGet();
   }
 
   /** The Host the client used (info.json's id must be a URL it can reach), if it is a plain host[:port]. */
