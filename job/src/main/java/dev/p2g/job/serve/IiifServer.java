@@ -100,8 +100,8 @@ public final class IiifServer implements AutoCloseable {
     } catch (IiifException e) {
       respond(ex, e.status(), e.getMessage());
     } catch (IOException e) {
-      // fields/ could not be read, or the client went away: say so if it still listens
-      respond(ex, 500, "could not read the field: " + e.getMessage());
+      // the client went away (a viewer drops the tiles it no longer needs): nobody to tell
+      respond(ex, 500, "could not answer: " + e.getMessage());
     } catch (RuntimeException | OutOfMemoryError e) {
       log.println("p2g: serve: " + ex.getRequestURI().getRawPath() + " failed: " + e);
       respond(ex, 500, "internal error: " + e.getClass().getSimpleName());
@@ -149,6 +149,10 @@ public final class IiifServer implements AutoCloseable {
     rendering.acquireUninterruptibly();
     try {
       image = images.render(request);
+    } catch (IOException e) {
+      // fields/ could not be read (the store is away, a file is broken): the operator hears of it
+      log.println("p2g: serve: could not read the field of '" + request.identifier() + "': " + e.getMessage());
+      throw new IiifException(500, "could not read the field: " + e.getMessage());
     } finally {
       rendering.release();
     }

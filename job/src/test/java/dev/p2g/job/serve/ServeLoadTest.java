@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.p2g.job.Chromium;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,13 +17,15 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The server under many clients: every request answered with its own status (no 500), the cache
- * within its budget; a full server says 503 at once instead of queueing; and the viewer page,
+ * within its budget; a full server says 503 at once instead of queueing; a field gone from
+ * fields/ is a 500 and a line for the operator, the rest still served; and the viewer page,
  * loaded in headless Chromium, asks for tiles and gets images.
  */
 class ServeLoadTest {
@@ -84,6 +90,25 @@ class ServeLoadTest {
       clients.shutdown();
       assertTrue(ok >= 1 && busy >= 1, ok + " served, " + busy + " turned away");
       assertEquals(200, fields.get(server, "/iiif/3/plain/info.json").statusCode(), "and it serves again after");
+    }
+  }
+
+  @Test
+  void aFieldThatCannotBeReadIsA500AndALogLine() throws Exception {
+    ServedFields gone = new ServedFields(tmp.resolve("gone"));
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    PrintStream log = new PrintStream(said, true, StandardCharsets.UTF_8);
+    try (ServeCommand.Running server = ServeCommand.start(gone.options(1, 4, 1 << 20), log, log);
+        Stream<Path> files = Files.list(tmp.resolve("gone").resolve("fields"))) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("part-")).toList()) {
+        Files.delete(f); // indexed, then gone (a deletion, a store that is away)
+      }
+      HttpResponse<byte[]> r = gone.get(server, "/iiif/3/plain/full/max/0/default.png");
+      assertEquals(500, r.statusCode());
+      assertTrue(ServedFields.text(r).startsWith("could not read the field"), ServedFields.text(r));
+      assertTrue(said.toString(StandardCharsets.UTF_8).contains("p2g: serve: could not read the field of 'plain'"),
+          said.toString(StandardCharsets.UTF_8));
+      assertEquals(200, gone.get(server, "/iiif/3/plain/info.json").statusCode(), "the rest still answers");
     }
   }
 
