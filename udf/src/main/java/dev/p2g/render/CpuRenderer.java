@@ -7,7 +7,6 @@ import dev.p2g.field.FloatImage;
 import dev.p2g.field.GaussianField;
 import dev.p2g.io.Device;
 import java.awt.image.BufferedImage;
-import java.util.List;
 
 /**
  * The production CPU renderer of the field equation (docs/design.md, "Rendering"): each
@@ -59,19 +58,9 @@ public final class CpuRenderer implements Renderer {
     return renderWhole(field, scale).toRgb8();
   }
 
-  /**
-   * A window of a level: output columns [x, x + width) and rows [y, y + height) of what
-   * renderRgb8 gives at this scale, the same bytes, from the Gaussians anchored within extent
-   * (GaussianField.extent(), or more) of its samples only (WindowRender). The field equation's
-   * rule only (LANCZOS3): FOOTPRINT widens Gaussians past their extent.
-   */
-  public BufferedImage renderWindowRgb8(GaussianField field, Scale scale, int x, int y, int width, int height,
-      double extent) {
-    if (downscale != Downscale.LANCZOS3) {
-      throw new IllegalArgumentException("windows are rendered by the field equation's rule, not " + downscale);
-    }
-    SampleGrid grid = grid(field.width(), field.height(), scale, field.degradation());
-    return WindowRender.rgb8(this, grid, List.of(new WindowRender.Part(field, 0, 0, extent)), x, y, width, height);
+  /** Whether this renderer evaluates the field equation's rule (LANCZOS3), which windows need. */
+  boolean evaluatesFieldEquation() {
+    return downscale == Downscale.LANCZOS3;
   }
 
   /** The sample grid this renderer evaluates for a level of an LR image whose field has no degradation. */

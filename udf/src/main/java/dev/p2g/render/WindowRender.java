@@ -1,5 +1,6 @@
 package dev.p2g.render;
 
+import dev.p2g.field.Degradation;
 import dev.p2g.field.GaussianField;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -27,53 +28,88 @@ public final class WindowRender {
    * Where a window's samples are, in LR pixels: [left, right] x [top, bottom]. A Gaussian
    * reaches the window only if its box meets this rectangle.
    */
-  public record Footprint(double left, double top, double right, double bottom) {}
+  public record Footprint(double left, double top, double right, double bottom) {
+    /** Whether a tile at (x, y), width x height, whose Gaussians reach at most reach past it, can reach the window. */
+    public boolean meets(int x, int y, int width, int height, double reach) {
+      return x - reach <= right && x + width + reach >= left && y - reach <= bottom && y + height + reach >= top;
+    }
+  }
 
   /** Samples a chunk evaluates at most (12 bytes each): a strong reduction's window stays small. */
   static volatile long chunkSamples = 1L << 21; // tests set it small to make several chunks
 
-  private WindowRender() {}
+  private final CpuRenderer renderer;
+  private final SampleGrid grid;
+  private final int width;
+  private final int height;
+  private final AxisWeights across;
+  private final AxisWeights down;
+  /** The window's samples: columns [s0, s1) and rows [t0, t1) of the grid. */
+  private final int s0;
+  private final int s1;
+  private final int t0;
+  private final int t1;
 
-  /** The footprint of the window at (x, y), width x height, of the level on grid. */
-  public static Footprint footprint(SampleGrid grid, int x, int y, int width, int height) {
-    check(grid, x, y, width, height);
-    AxisWeights across = SampleGrid.axis(grid.width(), grid.lrWidth(), grid.outWidth(), grid.factor());
-    AxisWeights down = SampleGrid.axis(grid.height(), grid.lrHeight(), grid.outHeight(), grid.factor());
-    double rx = (double) grid.width() / grid.lrWidth();
-    double ry = (double) grid.height() / grid.lrHeight();
-    return new Footprint((across.firstInput(x, x + width) + 0.5) / rx, (down.firstInput(y, y + height) + 0.5) / ry,
-        (across.endInput(x, x + width) - 0.5) / rx, (down.endInput(y, y + height) - 0.5) / ry);
+  private WindowRender(CpuRenderer renderer, SampleGrid grid, int x, int y, int width, int height) {
+    this.renderer = renderer;
+    this.grid = grid;
+    this.width = width;
+    this.height = height;
+    AxisWeights wholeAcross = SampleGrid.axis(grid.width(), grid.lrWidth(), grid.outWidth(), grid.factor());
+    AxisWeights wholeDown = SampleGrid.axis(grid.height(), grid.lrHeight(), grid.outHeight(), grid.factor());
+    this.s0 = wholeAcross.firstInput(x, x + width);
+    this.s1 = wholeAcross.endInput(x, x + width);
+    this.t0 = wholeDown.firstInput(y, y + height);
+    this.t1 = wholeDown.endInput(y, y + height);
+    this.across = wholeAcross.window(x, x + width);
+    this.down = wholeDown.window(y, y + height);
   }
 
   /**
-   * The window of the level on grid, from parts: fields of LR rectangles, in raster order, that
-   * hold every Gaussian whose box meets the window's footprint. The renderer gives the splat; its
-   * grid must be grid's rule.
+   * The window at (x, y), width x height, of the level of an lrWidth x lrHeight image at scale,
+   * for a field with that degradation (null: none), on renderer's grid. The field equation's
+   * rule only: a renderer of the FOOTPRINT rule widens Gaussians past their extent.
    */
-  public static BufferedImage rgb8(CpuRenderer renderer, SampleGrid grid, List<Part> parts, int x, int y, int width,
-      int height) {
-    check(grid, x, y, width, height);
+  public static WindowRender of(CpuRenderer renderer, int lrWidth, int lrHeight, Scale scale,
+      Degradation degradation, int x, int y, int width, int height) {
+    if (!renderer.evaluatesFieldEquation()) {
+      throw new IllegalArgumentException("windows are rendered by the field equation's rule (LANCZOS3)");
+    }
+    SampleGrid grid = renderer.grid(lrWidth, lrHeight, scale, degradation);
+    if (x < 0 || y < 0 || width < 1 || height < 1 || x + (long) width > grid.outWidth()
+        || y + (long) height > grid.outHeight()) {
+      throw new IllegalArgumentException("window " + width + "x" + height + " at " + x + "," + y + " is not inside the "
+          + grid.outWidth() + "x" + grid.outHeight() + " level");
+    }
+    return new WindowRender(renderer, grid, x, y, width, height);
+  }
+
+  /** Where the window's samples are: the tiles to give rgb8 are those that meet it. */
+  public Footprint footprint() {
+    double rx = (double) grid.width() / grid.lrWidth();
+    double ry = (double) grid.height() / grid.lrHeight();
+    return new Footprint((s0 + 0.5) / rx, (t0 + 0.5) / ry, (s1 - 0.5) / rx, (t1 - 0.5) / ry);
+  }
+
+  /**
+   * The window from parts: fields of LR rectangles, in raster order, that hold every Gaussian
+   * whose box meets the footprint.
+   */
+  public BufferedImage rgb8(List<Part> parts) {
     double extent = 0;
     for (Part p : parts) {
       extent = Math.max(extent, p.extent());
     }
-    AxisWeights across = SampleGrid.axis(grid.width(), grid.lrWidth(), grid.outWidth(), grid.factor());
-    AxisWeights down = SampleGrid.axis(grid.height(), grid.lrHeight(), grid.outHeight(), grid.factor());
-    int s0 = across.firstInput(x, x + width);
-    int s1 = across.endInput(x, x + width);
-    int t0 = down.firstInput(y, y + height);
-    int t1 = down.endInput(y, y + height);
     BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
     byte[] bgr = ((DataBufferByte) out.getRaster().getDataBuffer()).getData();
     // rows go to 8 bits as they come (as RenderBand.toRgb8 quantises): a large window holds no floats
-    RowResampler reducer = new RowResampler(across.window(x, x + width), down.window(y, y + height), true,
-        (v, rgb) -> {
-          for (int i = 0, o = 3 * v * width; i < 3 * width; i += 3, o += 3) {
-            bgr[o] = (byte) ImageEncoding.quantize(rgb[i + 2]);
-            bgr[o + 1] = (byte) ImageEncoding.quantize(rgb[i + 1]);
-            bgr[o + 2] = (byte) ImageEncoding.quantize(rgb[i]);
-          }
-        });
+    RowResampler reducer = new RowResampler(across, down, true, (v, rgb) -> {
+      for (int i = 0, o = 3 * v * width; i < 3 * width; i += 3, o += 3) {
+        bgr[o] = (byte) ImageEncoding.quantize(rgb[i + 2]);
+        bgr[o + 1] = (byte) ImageEncoding.quantize(rgb[i + 1]);
+        bgr[o + 2] = (byte) ImageEncoding.quantize(rgb[i]);
+      }
+    });
     double rx = (double) grid.width() / grid.lrWidth();
     double ry = (double) grid.height() / grid.lrHeight();
     // the LR columns whose anchors can reach the window's first and last sample columns
@@ -89,7 +125,7 @@ public final class WindowRender {
       int cy0 = (int) Math.floor((top + 0.5) / ry - extent);
       int cy1 = (int) Math.floor((top + rows - 0.5) / ry + extent) + 1;
       for (Part part : parts) {
-        splatReaching(renderer, grid, part, cx0, cy0, cx1, cy1, samples);
+        splatReaching(part, cx0, cy0, cx1, cy1, samples);
       }
       float[] data = samples.data();
       for (int j = 0; j < rows; j++) {
@@ -99,17 +135,8 @@ public final class WindowRender {
     return out;
   }
 
-  private static void check(SampleGrid grid, int x, int y, int width, int height) {
-    if (x < 0 || y < 0 || width < 1 || height < 1 || x + (long) width > grid.outWidth()
-        || y + (long) height > grid.outHeight()) {
-      throw new IllegalArgumentException("window " + width + "x" + height + " at " + x + "," + y + " is not inside the "
-          + grid.outWidth() + "x" + grid.outHeight() + " level");
-    }
-  }
-
   /** Adds the Gaussians of part anchored in LR columns [cx0, cx1) and rows [cy0, cy1). */
-  private static void splatReaching(CpuRenderer renderer, SampleGrid grid, Part part, int cx0, int cy0, int cx1,
-      int cy1, RenderBand samples) {
+  private void splatReaching(Part part, int cx0, int cy0, int cx1, int cy1, RenderBand samples) {
     GaussianField f = part.field();
     int x0 = Math.max(cx0, part.x());
     int x1 = Math.min(cx1, part.x() + f.width());

@@ -13,14 +13,15 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A window of a level (CpuRenderer.renderWindowRgb8) is within one 8-bit level of the
- * float64 reference of the field equation there, and the same bytes as that part of the whole
- * level, though it evaluates only its own samples from the Gaussians that reach it: at the
- * image's corners and edges, inside it, and over all of it.
+ * A window of a level (WindowRender) is within one 8-bit level of the float64 reference of the
+ * field equation there, and the same bytes as that part of the whole level, though it evaluates
+ * only its own samples from the Gaussians that reach it: at the image's corners and edges,
+ * inside it, and over all of it; upscaled, reduced, and from an image's tiles.
  */
 class WindowRenderTest {
 
@@ -32,19 +33,10 @@ class WindowRenderTest {
     Scale scale = Scale.of(s);
     CpuRenderer renderer = new CpuRenderer();
     BufferedImage whole = renderer.renderRgb8(field, scale);
-    BufferedImage window = renderer.renderWindowRgb8(field, scale, x, y, w, h, field.extent());
+    BufferedImage window = window(field, scale, x, y, w, h);
     byte[] want = bytes(whole.getSubimage(x, y, w, h));
     assertArrayEquals(want, bytes(window), "window bytes");
-
-    double[][][] reference = ReferenceRenderer.render(field, s, s); // the field equation in float64
-    double[][][] part = new double[3][h][];
-    for (int c = 0; c < 3; c++) {
-      for (int v = 0; v < h; v++) {
-        part[c][v] = Arrays.copyOfRange(reference[c][y + v], x, x + w);
-      }
-    }
-    int worst = ReferenceRenderer.worstLevels(window, part);
-    assertTrue(worst <= 1, "window against the float64 reference: " + worst + " levels");
+    assertNearReference(window, field, scale, x, y);
   }
 
   /**
@@ -68,8 +60,9 @@ class WindowRenderTest {
     long before = WindowRender.chunkSamples;
     WindowRender.chunkSamples = 2L * grid.width(); // two sample rows a chunk
     try {
-      BufferedImage window = renderer.renderWindowRgb8(field, scale, x, y, w, h, field.extent());
+      BufferedImage window = window(field, scale, x, y, w, h);
       assertArrayEquals(bytes(whole.getSubimage(x, y, w, h)), bytes(window), "window bytes");
+      assertNearReference(window, field, scale, x, y);
     } finally {
       WindowRender.chunkSamples = before;
     }
@@ -106,14 +99,15 @@ class WindowRenderTest {
     for (int v = 0; v < h; v++) {
       System.arraycopy(level, 3 * ((y + v) * grid.outWidth() + x), want, 3 * v * w, 3 * w);
     }
-    WindowRender.Footprint at = WindowRender.footprint(grid, x, y, w, h);
-    List<WindowRender.Part> reaching = tiles.stream().filter(p -> p.x() - p.field().reach() <= at.right()
-        && p.x() + p.field().width() + p.field().reach() >= at.left() && p.y() - p.field().reach() <= at.bottom()
-        && p.y() + p.field().height() + p.field().reach() >= at.top()).toList();
+    WindowRender render = WindowRender.of(renderer, 29, 23, scale, null, x, y, w, h);
+    WindowRender.Footprint at = render.footprint();
+    List<WindowRender.Part> reaching = tiles.stream()
+        .filter(p -> at.meets(p.x(), p.y(), p.field().width(), p.field().height(), p.field().reach())).toList();
     if (x > 0) {
       assertTrue(reaching.size() < tiles.size(), "some tiles are left out");
     }
-    BufferedImage window = WindowRender.rgb8(renderer, grid, reaching, x, y, w, h);
+    BufferedImage window = render.rgb8(reaching);
+    assertNearReference(window, whole, scale, x, y);
     byte[] got = bytes(window);
     for (int i = 0; i < got.length; i += 3) { // BGR to RGB
       byte b = got[i];
@@ -127,8 +121,34 @@ class WindowRenderTest {
   @CsvSource({"-1,0,10,10", "0,0,81,10", "75,0,6,10", "0,0,0,5", "0,55,10,6"})
   void refusesWindowsOutsideTheLevel(int x, int y, int w, int h) {
     GaussianField field = RandomFields.random(40, 30, 2, 5);
-    assertThrows(IllegalArgumentException.class,
-        () -> new CpuRenderer().renderWindowRgb8(field, Scale.of(2), x, y, w, h, field.extent()));
+    assertThrows(IllegalArgumentException.class, () -> window(field, Scale.of(2), x, y, w, h));
+  }
+
+  @Test
+  void refusesARendererOfAnotherRule() {
+    assertThrows(IllegalArgumentException.class, () -> WindowRender.of(new CpuRenderer(CpuRenderer.Downscale.FOOTPRINT),
+        40, 30, Scale.of(0.5), null, 0, 0, 5, 5));
+  }
+
+  /** The window of a whole image's field, its only part. */
+  private static BufferedImage window(GaussianField field, Scale scale, int x, int y, int w, int h) {
+    return WindowRender.of(new CpuRenderer(), field.width(), field.height(), scale, field.degradation(), x, y, w, h)
+        .rgb8(List.of(new WindowRender.Part(field, 0, 0, field.extent())));
+  }
+
+  /** The window is within one 8-bit level of that part of the float64 reference of the level. */
+  private static void assertNearReference(BufferedImage window, GaussianField field, Scale scale, int x, int y) {
+    double[][][] reference = ReferenceRenderer.render(field, scale.x(), scale.y()); // the field equation in float64
+    int w = window.getWidth();
+    int h = window.getHeight();
+    double[][][] part = new double[3][h][];
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < h; v++) {
+        part[c][v] = Arrays.copyOfRange(reference[c][y + v], x, x + w);
+      }
+    }
+    int worst = ReferenceRenderer.worstLevels(window, part);
+    assertTrue(worst <= 1, "window against the float64 reference: " + worst + " levels");
   }
 
   private static byte[] bytes(BufferedImage image) {

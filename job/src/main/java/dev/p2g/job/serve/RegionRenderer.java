@@ -4,7 +4,6 @@ import dev.p2g.field.GaussianField;
 import dev.p2g.render.CpuRenderer;
 import dev.p2g.render.ImageEncoding;
 import dev.p2g.render.OutputFormat;
-import dev.p2g.render.SampleGrid;
 import dev.p2g.render.WindowRender;
 import dev.p2g.tables.TileReader;
 import java.awt.image.BufferedImage;
@@ -52,21 +51,21 @@ final class RegionRenderer {
     Rect region = request.region().resolve(e.width(), e.height());
     long[] size = request.size().resolve(region.width(), region.height(), limits(e));
     BufferedImage image = window(e, LevelWindow.of(region, size[0], size[1], e.width(), e.height()));
-    return ImageEncoding.encode(image, request.format().equals("jpg") ? OutputFormat.JPG : OutputFormat.PNG);
+    return ImageEncoding.encode(image, OutputFormat.parse(request.format()));
   }
 
   /** A window of a level of the image. */
   BufferedImage window(FieldIndex.Entry e, LevelWindow w) throws IOException {
-    SampleGrid grid = renderer.grid(e.width(), e.height(), w.scale(), e.degradation());
-    WindowRender.Footprint at = WindowRender.footprint(grid, w.x(), w.y(), w.width(), w.height());
+    WindowRender window = WindowRender.of(renderer, e.width(), e.height(), w.scale(), e.degradation(), w.x(), w.y(),
+        w.width(), w.height());
+    WindowRender.Footprint at = window.footprint();
     List<WindowRender.Part> parts = new ArrayList<>();
     for (FieldIndex.Tile t : e.tiles()) { // raster order, as the render command adds them
-      if (t.x() - t.reach() <= at.right() && t.x() + t.width() + t.reach() >= at.left()
-          && t.y() - t.reach() <= at.bottom() && t.y() + t.height() + t.reach() >= at.top()) {
+      if (at.meets(t.x(), t.y(), t.width(), t.height(), t.reach())) {
         parts.add(tile(e, t));
       }
     }
-    return WindowRender.rgb8(renderer, grid, parts, w.x(), w.y(), w.width(), w.height());
+    return window.rgb8(parts);
   }
 
   long cachedBytes() {
