@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.p2g.render.CpuRenderer;
+import dev.p2g.render.ReferenceRenderer;
 import dev.p2g.render.Scale;
 import dev.p2g.render.TiledRender;
 import java.awt.image.BufferedImage;
@@ -14,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +25,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * p2g serve over a table the job's way: whole images at a size are the render command's levels
+ * p2g serve over a table the job's way, judged by the float64 reference of the field equation
+ * (within one 8-bit level) and by the render command: whole images at a size are its levels
  * byte for byte (full/max is scale 1, full/^pct:200 is x2, for a whole image and one stored as
  * tiles), regions are those levels' windows, and every bad request gets its status and one line.
  */
@@ -50,22 +53,38 @@ class ServeTest {
       "tiled%2Fone,full/pct:50,0.5"})
   void wholeImagesAreTheRenderCommandsLevels(String id, String regionAndSize, double scale) throws IOException {
     BufferedImage got = image(server, "/iiif/3/" + id + "/" + regionAndSize + "/0/default.png");
-    BufferedImage want = level(id.equals("plain") ? ServedFields.PLAIN : ServedFields.TILED, Scale.of(scale));
+    BufferedImage want = level(ImageRequest.decodeIdentifier(id), Scale.of(scale));
     assertArrayEquals(pixels(want, 0, 0, want.getWidth(), want.getHeight()), pixels(got, 0, 0, got.getWidth(),
         got.getHeight()), regionAndSize);
+    assertNearReference(got, id, Scale.of(scale), 0, 0);
   }
 
-  /** Regions are windows of a level: 8,8,16,16 at 64 wide is that part of x4, and so on. */
+  /** Regions are windows of a level: 0,0,8,8 at 32 wide is that part of x4, and so on. */
   @ParameterizedTest(name = "{0} {1}/{2} = x{3} at {4},{5}")
-  @CsvSource({"plain,8%2C8%2C16%2C16,%5E64%2C,4,32,32", "plain,0%2C0%2C20%2C16,10%2C,0.5,0,0",
-      "plain,30%2C20%2C10%2C10,%5E80%2C,8,240,160", "tiled%2Fone,5%2C6%2C10%2C9,%5E20%2C,2,10,12",
+  @CsvSource({"a%20b%2F%C3%BC%23%3F%25.png,0%2C0%2C8%2C8,%5E32%2C,4,0,0", "plain,0%2C0%2C20%2C16,10%2C,0.5,0,0",
+      "a%20b%2F%C3%BC%23%3F%25.png,4%2C2%2C6%2C5,%5E48%2C,8,32,16", "tiled%2Fone,5%2C6%2C10%2C9,%5E20%2C,2,10,12",
       "tiled%2Fone,14%2C7%2C14%2C14,7%2C,0.5,7,4"})
   void regionsAreWindowsOfALevel(String id, String region, String size, double scale, int x, int y)
       throws IOException {
     BufferedImage got = image(server, "/iiif/3/" + id + "/" + region + "/" + size + "/0/default.png");
-    BufferedImage want = level(id.equals("plain") ? ServedFields.PLAIN : ServedFields.TILED, Scale.of(scale));
+    BufferedImage want = level(ImageRequest.decodeIdentifier(id), Scale.of(scale));
     assertArrayEquals(pixels(want, x, y, got.getWidth(), got.getHeight()), pixels(got, 0, 0, got.getWidth(),
         got.getHeight()));
+    assertNearReference(got, id, Scale.of(scale), x, y);
+  }
+
+  /** Within one 8-bit level of that part of the level by the float64 reference of the field equation. */
+  private static void assertNearReference(BufferedImage got, String id, Scale scale, int x, int y) {
+    double[][][] reference = ReferenceRenderer.render(fields.field(ImageRequest.decodeIdentifier(id)), scale.x(),
+        scale.y());
+    double[][][] part = new double[3][got.getHeight()][];
+    for (int c = 0; c < 3; c++) {
+      for (int v = 0; v < got.getHeight(); v++) {
+        part[c][v] = Arrays.copyOfRange(reference[c][y + v], x, x + got.getWidth());
+      }
+    }
+    int worst = ReferenceRenderer.worstLevels(got, part);
+    assertTrue(worst <= 1, "against the float64 reference: " + worst + " levels");
   }
 
   @ParameterizedTest(name = "{1} {2} -> {0}")
@@ -134,8 +153,8 @@ class ServeTest {
    */
   private static BufferedImage level(String key, Scale scale) throws IOException {
     CpuRenderer renderer = new CpuRenderer();
-    if (key.equals(ServedFields.PLAIN)) {
-      return renderer.renderRgb8(fields.plain, scale);
+    if (!key.equals(ServedFields.TILED)) {
+      return renderer.renderRgb8(fields.field(key), scale);
     }
     var f = fields.tiled;
     ServedFields.Rows rows = new ServedFields.Rows();

@@ -60,6 +60,16 @@ public final class ServedFields {
         codec.encode(tile)), null, new Timestamp(1_000), Device.CPU, null));
   }
 
+  /** The (whole) field of a key of this table. */
+  GaussianField field(String key) {
+    return switch (key) {
+      case PLAIN -> plain;
+      case TILED -> tiled;
+      case ODD -> odd;
+      default -> throw new IllegalArgumentException("no field " + key);
+    };
+  }
+
   /** Options for a server over this table on a free loopback port. */
   public ServeOptions options(int threads, int queue, long cacheBytes) {
     return new ServeOptions(uri, "127.0.0.1", 0, threads, queue, cacheBytes, 4096L * 4096, 8, 0, Map.of());
