@@ -78,6 +78,11 @@ public final class ServeCommand {
         + server.port();
     out.printf("p2g: serving %d images of %s (indexed in %.1f s) at %s/ (IIIF Image API at %s%s)%n", index.size(),
         options.fields(), (System.nanoTime() - t0) / 1e9, base, base, IiifServer.PREFIX);
+    if (index.size() == 0) {
+      String again = options.refreshSeconds() > 0 ? "; it is listed again every " + options.refreshSeconds() + " s"
+          : " (--refresh-seconds 0: not looked at again)";
+      out.println("p2g: serve: no images in " + options.fields() + " yet" + again);
+    }
     return new Running(server, index, refresher);
   }
 
